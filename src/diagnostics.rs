@@ -1,0 +1,249 @@
+//! One error type for every stage: a message in French, where it happened, and a hint.
+//!
+//! Stages collect diagnostics instead of stopping at the first problem, so that
+//! `jalon check` can list every problem at once.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A position in a source file, 1-based, columns counted in characters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Location {
+    /// Path relative to the site root, with `/` separators.
+    pub file: PathBuf,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Location {
+    pub fn new(file: impl Into<PathBuf>, line: u32, column: u32) -> Self {
+        Location {
+            file: file.into(),
+            line: line.max(1),
+            column: column.max(1),
+        }
+    }
+
+    /// The start of a file, for problems that concern the file as a whole.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Location::new(file, 1, 1)
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable identifier listed in the editors' guide, such as `champ-inconnu`.
+    pub code: &'static str,
+    pub message: String,
+    pub location: Option<Location>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Diagnostics gathered by one stage, with the rule that any error stops the build.
+#[derive(Debug, Default)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn into_vec(mut self) -> Vec<Diagnostic> {
+        self.0.sort_by(|a, b| a.location.cmp(&b.location));
+        self.0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_vec().into_iter()
+    }
+}
+
+/// The text of every file that was read, so that diagnostics can show the offending line.
+#[derive(Debug, Default, Clone)]
+pub struct Sources(HashMap<PathBuf, String>);
+
+impl Sources {
+    pub fn insert(&mut self, file: PathBuf, text: String) {
+        self.0.insert(file, text);
+    }
+
+    pub fn get(&self, file: &Path) -> Option<&str> {
+        self.0.get(file).map(String::as_str)
+    }
+}
+
+/// Renders diagnostics for a terminal: rustc-style code frame, caret under the column, hint.
+pub fn render_terminal(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let _ = writeln!(out, "{}", render_one(diagnostic, sources, &renderer));
+    }
+    out
+}
+
+fn render_one(diagnostic: &Diagnostic, sources: &Sources, renderer: &Renderer) -> String {
+    let level = match diagnostic.severity {
+        Severity::Error => Level::ERROR.with_name("erreur"),
+        Severity::Warning => Level::WARNING.with_name("avertissement"),
+    };
+    let title = format!("{} [{}]", diagnostic.message, diagnostic.code);
+    let mut group = Group::with_title(level.primary_title(title.as_str()));
+    let origin;
+    if let Some(location) = &diagnostic.location {
+        origin = location.file.to_string_lossy().replace('\\', "/");
+        match sources
+            .get(&location.file)
+            .and_then(|text| frame(text, location))
+        {
+            Some((line_text, line_start, range)) => {
+                group = group.element(
+                    Snippet::source(line_text)
+                        .line_start(line_start)
+                        .path(origin.as_str())
+                        .annotation(AnnotationKind::Primary.span(range)),
+                );
+            }
+            None => {
+                group = group.element(
+                    Origin::path(origin.as_str())
+                        .line(location.line as usize)
+                        .char_column(location.column as usize),
+                );
+            }
+        }
+    }
+    let hint = diagnostic
+        .hint
+        .as_deref()
+        .map(|hint| Level::HELP.with_name("conseil").message(hint));
+    if let Some(hint) = hint {
+        group = group.element(hint);
+    }
+    renderer.render(&[group])
+}
+
+/// The offending line and the byte range to underline: the word under the column.
+fn frame<'a>(text: &'a str, location: &Location) -> Option<(&'a str, usize, std::ops::Range<usize>)> {
+    let line_index = usize::try_from(location.line).ok()?.checked_sub(1)?;
+    let line = text.lines().nth(line_index)?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let column = usize::try_from(location.column).ok()?.saturating_sub(1);
+    let start = line
+        .char_indices()
+        .nth(column)
+        .map_or(line.len(), |(byte, _)| byte);
+    let word_len = line[start..]
+        .find(|c: char| c.is_whitespace())
+        .unwrap_or(line.len() - start)
+        .max(1);
+    let end = (start + word_len).min(line.len());
+    let end = if end == start {
+        // An empty line or end of line: still point at something visible.
+        start
+    } else {
+        end
+    };
+    Some((line, location.line as usize, start..end))
+}
+
+/// Plain one-line form, for logs and the JSON output's `texte` field.
+pub fn summary_line(diagnostic: &Diagnostic) -> String {
+    let kind = match diagnostic.severity {
+        Severity::Error => "erreur",
+        Severity::Warning => "avertissement",
+    };
+    match &diagnostic.location {
+        Some(location) => format!("{location}: {kind}: {}", diagnostic.message),
+        None => format!("{kind}: {}", diagnostic.message),
+    }
+}
+
+/// The closest candidate to `wrong`, when it is close enough to be a likely typo.
+pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wrong_lower = wrong.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            let score = strsim::jaro_winkler(&wrong_lower, &candidate.to_lowercase());
+            (candidate, score)
+        })
+        .filter(|(_, score)| *score >= 0.8)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(candidate, _)| candidate)
+}
+
+/// The hint that goes with a suggestion.
+pub fn did_you_mean(suggestion: Option<&str>) -> Option<String> {
+    suggestion.map(|s| format!("vouliez-vous dire « {s} » ?"))
+}

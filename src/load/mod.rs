@@ -1,0 +1,324 @@
+//! Load: the site's files → typed raw structures, with source positions.
+//!
+//! Nothing here knows about other files: cross-file checks (ids, parents, references)
+//! belong to `resolve`. Every file is read even when another one is broken, so that
+//! all problems are reported at once.
+
+pub mod raw;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Sources};
+use raw::*;
+use yaml::{Entries, Keys};
+
+pub const CONFIG_FILE: &str = "jalon.yaml";
+pub const SCHEMA_FILE: &str = "schema-data/schema.yaml";
+pub const ACTEURS_FILE: &str = "schema-data/acteurs.yaml";
+pub const SIGLES_FILE: &str = "schema-data/sigles.yaml";
+pub const PAGES_DIR: &str = "content/pages";
+
+/// A YAML or Markdown file that parsed, with what checks on it need.
+#[derive(Debug)]
+pub struct Parsed<T> {
+    /// Relative to the site root.
+    pub file: PathBuf,
+    /// Line of the file where the YAML starts (2 for front matter).
+    pub first_line: u32,
+    pub value: T,
+    /// Top-level keys with their position, for entries whose keys depend on the configuration.
+    pub keys: Keys,
+}
+
+impl<T> Parsed<T> {
+    pub fn location(&self, at: &serde_saphyr::Location) -> Location {
+        yaml::location(&self.file, self.first_line, at)
+    }
+
+    pub fn key_location(&self, key: &str) -> Location {
+        self.keys
+            .0
+            .iter()
+            .find(|(k, _)| k.value == key)
+            .map_or_else(|| Location::file(&self.file), |(k, _)| self.location(&k.referenced))
+    }
+}
+
+/// A Markdown file: front matter, then the body.
+#[derive(Debug)]
+pub struct Document<T> {
+    pub front: Parsed<T>,
+    pub body: String,
+    /// Line of the file where the body starts.
+    pub body_line: u32,
+}
+
+#[derive(Debug)]
+pub struct LoadedSite {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub schema: Parsed<SchemaFile>,
+    /// For each configured level, the entries of its file (one `Parsed` per list item).
+    pub groups: Vec<Vec<Parsed<GroupEntry>>>,
+    pub fiches: Vec<Document<FicheFrontMatter>>,
+    pub acteurs: Vec<Parsed<ActeurEntry>>,
+    pub sigles: Vec<(Location, String, String)>,
+    pub pages: Vec<Document<PageFrontMatter>>,
+}
+
+/// Reads every input file. Returns the site when nothing blocks resolving it; the
+/// diagnostics (warnings, or errors in independent files) either way.
+pub fn load(root: &Path, sources: &mut Sources) -> (Option<LoadedSite>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut reader = Reader {
+        root,
+        sources,
+        diagnostics: &mut diagnostics,
+    };
+
+    let config = match root.join(CONFIG_FILE).exists() {
+        true => reader.yaml_file::<SiteConfig>(CONFIG_FILE).map(|p| p.value),
+        false => Some(SiteConfig {
+            url_de_base: "/".into(),
+            url: None,
+        }),
+    };
+    let schema = reader.yaml_file::<SchemaFile>(SCHEMA_FILE);
+    let acteurs = reader.yaml_list::<ActeurEntry>(ACTEURS_FILE);
+    let sigles = reader.sigles();
+    let pages = reader.documents::<PageFrontMatter>(PAGES_DIR);
+
+    let Some(schema) = schema else {
+        return (None, diagnostics);
+    };
+    let groups: Vec<_> = schema
+        .value
+        .niveaux
+        .iter()
+        .map(|level| {
+            let file = format!("schema-data/{}", level.fichier.value);
+            reader.yaml_list::<GroupEntry>(&file)
+        })
+        .collect();
+    let fiche_dir = format!("content/{}", schema.value.fiche.dossier.value);
+    let fiches = reader.documents::<FicheFrontMatter>(&fiche_dir);
+
+    let site = match (config, acteurs, sigles, pages, fiches) {
+        (Some(config), Some(acteurs), Some(sigles), Some(pages), Some(fiches))
+            if groups.iter().all(Option::is_some) =>
+        {
+            Some(LoadedSite {
+                root: root.to_path_buf(),
+                config,
+                schema,
+                groups: groups.into_iter().flatten().collect(),
+                fiches,
+                acteurs,
+                sigles,
+                pages,
+            })
+        }
+        _ => None,
+    };
+    (site, diagnostics)
+}
+
+struct Reader<'a> {
+    root: &'a Path,
+    sources: &'a mut Sources,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Reader<'_> {
+    fn yaml_file<T: DeserializeOwned>(&mut self, file: &str) -> Option<Parsed<T>> {
+        let text = self.read(Path::new(file))?;
+        self.report(parse_yaml(&text, Path::new(file), 1))
+    }
+
+    /// A file holding a list: each item is parsed on its own, so one bad entry does not
+    /// hide the problems of the others.
+    fn yaml_list<T: DeserializeOwned>(&mut self, file: &str) -> Option<Vec<Parsed<T>>> {
+        let path = Path::new(file);
+        let text = self.read(path)?;
+        self.report(yaml::parse::<Vec<serde::de::IgnoredAny>>(&text, path, 1))?;
+        let mut parsed = Vec::new();
+        let mut ok = true;
+        for (first_line, item) in list_items(&text) {
+            match parse_yaml::<T>(&item, path, first_line) {
+                Ok(value) => parsed.push(value),
+                Err(diagnostic) => {
+                    ok = false;
+                    self.diagnostics.push(diagnostic);
+                }
+            }
+        }
+        ok.then_some(parsed)
+    }
+
+    fn sigles(&mut self) -> Option<Vec<(Location, String, String)>> {
+        let path = Path::new(SIGLES_FILE);
+        let text = self.read(path)?;
+        let entries = self.report(yaml::parse::<Entries<String>>(&text, path, 1))?;
+        Some(
+            entries
+                .0
+                .into_iter()
+                .map(|(key, value)| (yaml::location(path, 1, &key.referenced), key.value, value))
+                .collect(),
+        )
+    }
+
+    /// Every Markdown file of a folder, read in parallel, sorted by path.
+    fn documents<T: DeserializeOwned + Send>(&mut self, dir: &str) -> Option<Vec<Document<T>>> {
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(self.root.join(dir))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_file())
+            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "md"))
+            .filter_map(|entry| entry.path().strip_prefix(self.root).ok().map(Path::to_path_buf))
+            .collect();
+        files.sort();
+        let root = self.root;
+        let results: Vec<_> = files
+            .par_iter()
+            .map(|file| {
+                let text = read_text(root, file)?;
+                let document = parse_document::<T>(&text, file);
+                Ok((file.clone(), text, document))
+            })
+            .collect();
+        let mut documents = Vec::new();
+        let mut ok = true;
+        for result in results {
+            match result {
+                Ok((file, text, document)) => {
+                    self.sources.insert(file, text);
+                    match document {
+                        Ok(document) => documents.push(document),
+                        Err(diagnostic) => {
+                            ok = false;
+                            self.diagnostics.push(diagnostic);
+                        }
+                    }
+                }
+                Err(diagnostic) => {
+                    ok = false;
+                    self.diagnostics.push(diagnostic);
+                }
+            }
+        }
+        ok.then_some(documents)
+    }
+
+    fn read(&mut self, file: &Path) -> Option<String> {
+        match read_text(self.root, file) {
+            Ok(text) => {
+                self.sources.insert(file.to_path_buf(), text.clone());
+                Some(text)
+            }
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
+                None
+            }
+        }
+    }
+
+    fn report<T>(&mut self, result: Result<T, Diagnostic>) -> Option<T> {
+        result.map_err(|d| self.diagnostics.push(d)).ok()
+    }
+}
+
+/// The items of a block list written at column 1 (`- id: …`), each as a mapping that
+/// parses alone: the dash becomes a space, so lines and columns stay those of the file.
+fn list_items(text: &str) -> Vec<(u32, String)> {
+    let mut items: Vec<(u32, String)> = Vec::new();
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let starts_item = line.starts_with("- ") || line.trim_end() == "-";
+        if starts_item {
+            items.push((index as u32 + 1, format!(" {}", &line[1..])));
+        } else if let Some((_, item)) = items.last_mut() {
+            item.push_str(line);
+        }
+    }
+    items
+}
+
+fn parse_yaml<T: DeserializeOwned>(text: &str, file: &Path, first_line: u32) -> Result<Parsed<T>, Diagnostic> {
+    let keys: Keys = yaml::parse(text, file, first_line).unwrap_or(Entries(Vec::new()));
+    let value = yaml::parse::<T>(text, file, first_line)?;
+    Ok(Parsed {
+        file: file.to_path_buf(),
+        first_line,
+        value,
+        keys,
+    })
+}
+
+/// Splits the front matter (between two `---` lines) from the body.
+fn parse_document<T: DeserializeOwned>(text: &str, file: &Path) -> Result<Document<T>, Diagnostic> {
+    let missing = || {
+        Diagnostic::error(
+            "entete-manquant",
+            "le fichier ne commence pas par un en-tête YAML entre deux lignes « --- »",
+        )
+        .at(Location::file(file))
+        .hint("la première ligne du fichier doit être « --- », suivie des champs, puis une autre ligne « --- »")
+    };
+    let rest = text.strip_prefix("---\n").ok_or_else(missing)?;
+    let mut offset = 0;
+    let mut line = 2;
+    for current in rest.split_inclusive('\n') {
+        if current.trim_end() == "---" {
+            let front = &rest[..offset];
+            let body = rest[offset + current.len()..].to_string();
+            return Ok(Document {
+                front: parse_yaml(front, file, 2)?,
+                body,
+                body_line: line + 1,
+            });
+        }
+        offset += current.len();
+        line += 1;
+    }
+    Err(missing().hint("l'en-tête YAML n'est pas fermé par une ligne « --- »"))
+}
+
+/// Reads a text file as editors save it: UTF-8, with or without BOM, LF or CRLF.
+pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(root.join(file)).map_err(|error| {
+        let message = match error.kind() {
+            std::io::ErrorKind::NotFound => "fichier introuvable".to_string(),
+            _ => format!("lecture impossible : {error}"),
+        };
+        Diagnostic::error("fichier-illisible", message).at(Location::file(file))
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = std::str::from_utf8(bytes).map_err(|error| not_utf8(bytes, &error, file))?;
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error, file: &Path) -> Diagnostic {
+    let valid = &bytes[..error.valid_up_to()];
+    let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() as u32 + 1;
+    let likely = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        "UTF-16"
+    } else {
+        "Windows-1252 (Latin-1)"
+    };
+    Diagnostic::error(
+        "encodage",
+        format!("le fichier n'est pas encodé en UTF-8 (probablement {likely})"),
+    )
+    .at(Location::new(file, line, column))
+    .hint("dans votre éditeur, choisissez « Enregistrer sous » puis l'encodage UTF-8")
+}

@@ -1,0 +1,260 @@
+//! The files as editors write them: one serde type per file format, field names are
+//! the YAML keys. Values that later checks point at keep their position (`Spanned`).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// `jalon.yaml`, at the root of the site: publishing settings.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Path of the site on its web server, used by pages served at any depth (404).
+    #[serde(default = "default_base")]
+    pub url_de_base: String,
+    /// Absolute address of the published site, for the sitemap and feeds.
+    pub url: Option<String>,
+}
+
+fn default_base() -> String {
+    "/".to_string()
+}
+
+/// `schema-data/schema.yaml`: identity of the schéma and shape of its hierarchy.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaFile {
+    pub departement: String,
+    pub code_departement: Option<String>,
+    pub titre: String,
+    pub sous_titre: Option<String>,
+    pub periode: Spanned<String>,
+    pub adoption: Option<Spanned<String>>,
+    pub couleur: Option<Spanned<String>>,
+    pub logo: Option<Spanned<String>>,
+    #[serde(default)]
+    pub principes: Vec<String>,
+    pub niveaux: Vec<LevelConfig>,
+    pub fiche: FicheConfig,
+    pub sous_action: Labels,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    pub libelle: String,
+    pub pluriel: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelConfig {
+    pub id: Spanned<String>,
+    pub libelle: String,
+    pub pluriel: String,
+    pub fichier: Spanned<String>,
+    #[serde(default)]
+    pub types: Vec<KindConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindConfig {
+    pub id: Spanned<String>,
+    pub libelle: String,
+    pub pluriel: String,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Numbering {
+    /// 1, 2 … 19 across the whole schéma.
+    Continue,
+    /// 1.2.3: the number of the parent, a dot, the rank within it.
+    Hierarchique,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FicheConfig {
+    pub id: Spanned<String>,
+    pub libelle: String,
+    pub pluriel: String,
+    pub abrege: Option<String>,
+    pub dossier: Spanned<String>,
+    pub numerotation: Numbering,
+    #[serde(default)]
+    pub sections: Vec<SectionConfig>,
+    #[serde(default)]
+    pub champs: Vec<FieldConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionConfig {
+    pub titre: String,
+    #[serde(default)]
+    pub requise: bool,
+}
+
+/// An extra field that a schéma adds to its fiches.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldConfig {
+    pub id: Spanned<String>,
+    pub libelle: String,
+    #[serde(default)]
+    pub requis: bool,
+    /// When set, the value must be one of these (or a list of them).
+    #[serde(default)]
+    pub valeurs: Vec<String>,
+}
+
+/// One entry of a level's file, such as `schema-data/axes.yaml`.
+/// The parent is named by the key of the level above (`axe: as1`), hence the flattened map;
+/// flattened values carry no position, so keys are checked first with [`super::yaml::keys`].
+#[derive(Debug, Deserialize)]
+pub struct GroupEntry {
+    pub id: Spanned<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<Spanned<String>>,
+    pub numero: Option<Spanned<String>>,
+    pub titre: String,
+    pub introduction: Option<Spanned<String>>,
+    pub chiffres_cles: Option<KeyFigures>,
+    #[serde(flatten)]
+    pub other: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize, Clone, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFigures {
+    pub annee: Option<u16>,
+    pub valeurs: Vec<KeyFigure>,
+}
+
+#[derive(Debug, Deserialize, Clone, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFigure {
+    pub valeur: String,
+    pub libelle: String,
+}
+
+/// Front matter of a fiche. Extra fields declared in the configuration land in `other`.
+#[derive(Debug, Deserialize)]
+pub struct FicheFrontMatter {
+    pub numero: Spanned<String>,
+    pub titre: String,
+    pub resume: Option<String>,
+    #[serde(default)]
+    pub pilotes: Vec<Spanned<ActorEntry>>,
+    #[serde(default)]
+    pub contributeurs: Vec<Spanned<ActorEntry>>,
+    pub calendrier: Option<FicheCalendar>,
+    #[serde(default)]
+    pub sous_actions: Vec<SousActionEntry>,
+    #[serde(default)]
+    pub indicateurs: Indicateurs,
+    #[serde(flatten)]
+    pub other: BTreeMap<String, FieldValue>,
+}
+
+/// A pilote or contributeur: an actor id, an actor with a precision, or free text.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ActorEntry {
+    Id(String),
+    WithPrecision {
+        acteur: String,
+        precision: Option<String>,
+    },
+    Free {
+        libre: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FicheCalendar {
+    pub libelle: Option<String>,
+    pub debut: Option<Spanned<u16>>,
+    pub fin: Option<Spanned<u16>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SousActionEntry {
+    pub numero: Spanned<u32>,
+    pub titre: String,
+    #[serde(default)]
+    pub annees: Vec<Spanned<u16>>,
+    pub description: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Indicateurs {
+    #[serde(default)]
+    pub suivi: Vec<String>,
+    #[serde(default)]
+    pub resultats: Vec<String>,
+}
+
+/// The value of a configured extra field: text or a list of texts.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Text(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActeurEntry {
+    pub id: Spanned<String>,
+    pub sigle: Option<String>,
+    pub nom: String,
+    #[serde(rename = "type")]
+    pub kind: ActeurKind,
+    pub parent: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActeurKind {
+    Departement,
+    Etat,
+    Justice,
+    Sante,
+    Education,
+    Collectivite,
+    Association,
+    Autre,
+}
+
+impl ActeurKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ActeurKind::Departement => "Département",
+            ActeurKind::Etat => "Services de l'État",
+            ActeurKind::Justice => "Justice",
+            ActeurKind::Sante => "Santé",
+            ActeurKind::Education => "Éducation",
+            ActeurKind::Collectivite => "Collectivités",
+            ActeurKind::Association => "Associations",
+            ActeurKind::Autre => "Autres acteurs",
+        }
+    }
+}
+
+/// Front matter of a free page.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    pub titre: String,
+    pub menu: Option<u32>,
+    pub resume: Option<String>,
+}

@@ -1,0 +1,146 @@
+//! The `jalon` command: parses arguments, calls the library, prints diagnostics.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use jalon::Report;
+use jalon::diagnostics::{render_terminal, summary_line};
+
+#[derive(Parser)]
+#[command(
+    name = "jalon",
+    version,
+    about = "Publie un schéma départemental (fiches-actions, axes, acteurs) sous forme de site web statique.",
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Construit le site dans le dossier de sortie (par défaut public/).
+    ///
+    /// Exemple : jalon build --root mon-schema --out /var/www/schema
+    Build {
+        /// Dossier du site (celui qui contient schema-data/ et content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Dossier de sortie ; par défaut, public/ dans le dossier du site.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputOptions,
+    },
+    /// Vérifie tout le contenu sans rien écrire, et liste chaque problème.
+    ///
+    /// Exemple : jalon check --root mon-schema
+    Check {
+        /// Dossier du site (celui qui contient schema-data/ et content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Échoue aussi sur les avertissements.
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        output: OutputOptions,
+    },
+}
+
+#[derive(clap::Args)]
+struct OutputOptions {
+    /// Forme des messages : texte lisible ou JSON pour les outils.
+    #[arg(long, value_enum, default_value_t = Format::Texte)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Texte,
+    Json,
+}
+
+/// Exit codes: 0 clean, 1 content errors, 2 usage or input/output problem.
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Build { root, out, output } => {
+            let out = out.unwrap_or_else(|| root.join("public"));
+            let report = jalon::build(&root, &out);
+            print_report(&report, output.format);
+            if let Some(stats) = &report.stats
+                && output.format == Format::Texte
+            {
+                eprintln!(
+                    "Site construit dans {} : {} pages dont {} fiches, {} fichiers, en {} ms.",
+                    out.display(),
+                    stats.pages,
+                    stats.fiches,
+                    stats.files,
+                    stats.duration.as_millis()
+                );
+            }
+            exit_code(&report, false)
+        }
+        Command::Check { root, strict, output } => {
+            let report = jalon::check(&root);
+            print_report(&report, output.format);
+            if output.format == Format::Texte && !report.has_errors() {
+                let warnings = report.diagnostics.len();
+                eprintln!("Aucune erreur ({warnings} avertissement(s)).");
+            }
+            exit_code(&report, strict)
+        }
+    }
+}
+
+fn print_report(report: &Report, format: Format) {
+    match format {
+        Format::Texte => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", render_terminal(&report.diagnostics, &report.sources, color));
+            let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+            if errors > 0 {
+                eprintln!("{errors} erreur(s) : rien n'a été écrit, le site précédent est intact.");
+            }
+        }
+        Format::Json => {
+            let items: Vec<_> = report
+                .diagnostics
+                .iter()
+                .map(|d| serde_json::json!({
+                    "gravite": d.severity,
+                    "code": d.code,
+                    "message": d.message,
+                    "fichier": d.location.as_ref().map(|l| l.file.to_string_lossy().replace('\\', "/")),
+                    "ligne": d.location.as_ref().map(|l| l.line),
+                    "colonne": d.location.as_ref().map(|l| l.column),
+                    "conseil": d.hint,
+                    "texte": summary_line(d),
+                }))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
+        }
+    }
+}
+
+fn exit_code(report: &Report, strict: bool) -> ExitCode {
+    let io_problem = report.diagnostics.iter().any(|d| d.code == "ecriture" || d.code == "sortie-interdite");
+    if io_problem {
+        ExitCode::from(2)
+    } else if report.has_errors() || (strict && !report.diagnostics.is_empty()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,338 @@
+//! The resolved schéma: every id checked, every parent and actor linked by index.
+//! Readers (HTML pages, search, calendars, exports) take it as it is; it knows no HTML.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::diagnostics::Location;
+pub use crate::load::raw::{ActeurKind, KeyFigures, Numbering};
+
+#[derive(Debug)]
+pub struct Site {
+    pub base_url: String,
+    pub schema: Schema,
+    pub hierarchy: Hierarchy,
+    /// Every group of every level, parents before children, in reading order.
+    pub groups: Vec<Group>,
+    /// In reading order (by number).
+    pub fiches: Vec<Fiche>,
+    pub acteurs: Vec<Acteur>,
+    /// Sorted alphabetically.
+    pub sigles: Vec<Sigle>,
+    pub pages: Vec<Page>,
+    pub index: Index,
+}
+
+#[derive(Debug)]
+pub struct Schema {
+    pub departement: String,
+    pub code_departement: Option<String>,
+    pub titre: String,
+    pub sous_titre: Option<String>,
+    pub periode: Period,
+    pub adoption: Option<jiff::civil::Date>,
+    pub couleur: Option<String>,
+    pub logo: Option<String>,
+    pub principes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub debut: u16,
+    pub fin: u16,
+}
+
+impl Period {
+    pub fn years(self) -> impl Iterator<Item = u16> {
+        self.debut..=self.fin
+    }
+
+    pub fn contains(self, year: u16) -> bool {
+        (self.debut..=self.fin).contains(&year)
+    }
+}
+
+#[derive(Debug)]
+pub struct Hierarchy {
+    /// The levels that group fiches, from the top (axes) down.
+    pub levels: Vec<Level>,
+    pub fiche: FicheLevel,
+    pub sous_action: Labels,
+}
+
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub libelle: String,
+    pub pluriel: String,
+}
+
+#[derive(Debug)]
+pub struct Level {
+    /// Also the YAML key that names a parent of this level, the reference keyword and
+    /// the output folder of its pages.
+    pub id: String,
+    pub labels: Labels,
+    pub kinds: Vec<Kind>,
+}
+
+#[derive(Debug)]
+pub struct Kind {
+    pub id: String,
+    pub labels: Labels,
+}
+
+#[derive(Debug)]
+pub struct FicheLevel {
+    pub id: String,
+    pub labels: Labels,
+    pub abrege: Option<String>,
+    pub numbering: Numbering,
+    pub sections: Vec<SectionRule>,
+    pub fields: Vec<FieldRule>,
+}
+
+#[derive(Debug)]
+pub struct SectionRule {
+    pub titre: String,
+    pub required: bool,
+}
+
+#[derive(Debug)]
+pub struct FieldRule {
+    pub id: String,
+    pub libelle: String,
+    pub required: bool,
+    pub allowed: Vec<String>,
+}
+
+/// A node of the hierarchy above the fiches: an axe, a sous-axe, an orientation…
+#[derive(Debug)]
+pub struct Group {
+    pub level: usize,
+    pub id: String,
+    /// Index into the level's kinds.
+    pub kind: Option<usize>,
+    pub numero: Option<String>,
+    pub titre: String,
+    pub introduction: Option<Markdown>,
+    pub chiffres_cles: Option<KeyFigures>,
+    pub parent: Option<GroupId>,
+    pub children: Vec<GroupId>,
+    /// Fiches attached directly to this group.
+    pub fiches: Vec<FicheId>,
+    pub location: Location,
+}
+
+pub type GroupId = usize;
+pub type FicheId = usize;
+pub type ActeurId = usize;
+
+/// A fiche number as written (`12`, `1.2.3`), compared number by number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Numero {
+    pub text: String,
+    pub parts: Vec<u32>,
+}
+
+impl Numero {
+    pub fn parse(text: &str) -> Option<Numero> {
+        let parts = text
+            .split('.')
+            .map(|part| part.parse::<u32>().ok())
+            .collect::<Option<Vec<_>>>()?;
+        Some(Numero {
+            text: text.to_string(),
+            parts,
+        })
+    }
+
+    /// For file names and anchors: `1.2.3` → `1-2-3`.
+    pub fn slug(&self) -> String {
+        self.text.replace('.', "-")
+    }
+}
+
+impl PartialOrd for Numero {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Numero {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts.cmp(&other.parts)
+    }
+}
+
+#[derive(Debug)]
+pub struct Fiche {
+    pub numero: Numero,
+    pub titre: String,
+    pub resume: Option<String>,
+    pub group: GroupId,
+    pub pilotes: Vec<ActorRef>,
+    pub contributeurs: Vec<ActorRef>,
+    pub calendrier: FicheCalendar,
+    pub sous_actions: Vec<SousAction>,
+    pub indicateurs: Indicateurs,
+    /// Configured extra fields, in configuration order, with their values.
+    pub fields: Vec<(usize, Vec<String>)>,
+    pub body: Markdown,
+    pub source: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub enum ActorRef {
+    Known {
+        acteur: ActeurId,
+        precision: Option<String>,
+    },
+    Free(String),
+}
+
+#[derive(Debug, Default)]
+pub struct FicheCalendar {
+    pub libelle: Option<String>,
+    pub debut: Option<u16>,
+    pub fin: Option<u16>,
+}
+
+#[derive(Debug)]
+pub struct SousAction {
+    pub numero: u32,
+    pub titre: String,
+    /// Years in which the sous-action runs, sorted, without duplicates.
+    pub annees: Vec<u16>,
+    pub description: Option<Markdown>,
+}
+
+impl SousAction {
+    pub fn anchor(&self) -> String {
+        format!("sous-action-{}", self.numero)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Indicateurs {
+    pub suivi: Vec<String>,
+    pub resultats: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Acteur {
+    pub id: String,
+    pub sigle: Option<String>,
+    pub nom: String,
+    pub kind: ActeurKind,
+    pub parent: Option<ActeurId>,
+    pub url: Option<String>,
+    pub description: Option<String>,
+    /// Fiches it pilots, in reading order.
+    pub pilote: Vec<FicheId>,
+    /// Fiches it contributes to, in reading order.
+    pub contribue: Vec<FicheId>,
+}
+
+impl Acteur {
+    /// "ODPE – Observatoire …", or the name alone.
+    pub fn display_name(&self) -> String {
+        match &self.sigle {
+            Some(sigle) if sigle != &self.nom => format!("{} ({sigle})", self.nom),
+            _ => self.nom.clone(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Sigle {
+    pub sigle: String,
+    pub definition: String,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    /// File name without extension: also the name of the output page.
+    pub slug: String,
+    pub titre: String,
+    pub menu: Option<u32>,
+    pub resume: Option<String>,
+    pub body: Markdown,
+    pub source: PathBuf,
+}
+
+/// Markdown text with the place it was written, for diagnostics inside it.
+#[derive(Debug, Clone)]
+pub struct Markdown {
+    pub text: String,
+    pub file: PathBuf,
+    /// Line of the file where `text` starts.
+    pub first_line: u32,
+    /// Extra indentation of every line in the file (block scalars in YAML).
+    pub indent: u32,
+}
+
+/// Lookups by id, built once by `resolve`.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// (level id, group id) → group.
+    pub groups: HashMap<(String, String), GroupId>,
+    /// Fiche number text → fiche.
+    pub fiches: HashMap<String, FicheId>,
+    pub acteurs: HashMap<String, ActeurId>,
+    pub sigles: BTreeMap<String, usize>,
+    pub pages: HashMap<String, usize>,
+}
+
+impl Site {
+    pub fn level_of(&self, group: &Group) -> &Level {
+        &self.hierarchy.levels[group.level]
+    }
+
+    /// "Axe stratégique 3", "Orientation 1.2", or the level name alone.
+    pub fn group_label(&self, group: &Group) -> String {
+        let level = self.level_of(group);
+        let name = group
+            .kind
+            .map_or(&level.labels.libelle, |kind| &level.kinds[kind].labels.libelle);
+        match &group.numero {
+            Some(numero) => format!("{name} {numero}"),
+            None => name.clone(),
+        }
+    }
+
+    /// "Fiche-action 12".
+    pub fn fiche_label(&self, fiche: &Fiche) -> String {
+        format!("{} {}", self.hierarchy.fiche.labels.libelle, fiche.numero.text)
+    }
+
+    /// The chain of groups from the top level down to `group`.
+    pub fn ancestry(&self, group: GroupId) -> Vec<GroupId> {
+        let mut chain = vec![group];
+        let mut current = group;
+        while let Some(parent) = self.groups[current].parent {
+            chain.push(parent);
+            current = parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Every fiche below a group, at any depth, in reading order.
+    pub fn fiches_under(&self, group: GroupId) -> Vec<FicheId> {
+        let mut fiches = self.groups[group].fiches.clone();
+        for &child in &self.groups[group].children {
+            fiches.extend(self.fiches_under(child));
+        }
+        fiches.sort_unstable();
+        fiches
+    }
+
+    /// The top-level groups (axes), in reading order.
+    pub fn roots(&self) -> impl Iterator<Item = GroupId> + '_ {
+        self.groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.parent.is_none())
+            .map(|(id, _)| id)
+    }
+}

@@ -1,0 +1,202 @@
+//! Where every page lives, and the cross-reference syntax that points at them.
+//!
+//! Output paths come from ids and numbers, never from titles, so a retitled fiche keeps
+//! its address. Links are relative (`../fiche/12.html`) so that the site works from any
+//! folder of any web server, and from a USB key opened in a browser.
+
+use crate::model::{ActeurId, FicheId, GroupId, Site};
+use crate::render::markdown::{escape_attr, escape_text, nearest};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Group(GroupId),
+    Fiche(FicheId),
+    SousAction(FicheId, u32),
+    Acteur(ActeurId),
+    Sigle(usize),
+    Page(usize),
+}
+
+pub const HOME: &str = "index.html";
+pub const GLOSSARY: &str = "glossaire.html";
+pub const RECAP: &str = "recapitulatif.html";
+pub const ACTORS: &str = "acteurs.html";
+pub const NOT_FOUND: &str = "404.html";
+
+/// "../" repeated once per folder of `path`: from that page back to the site root.
+pub fn root_prefix(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+pub fn group_path(site: &Site, group: GroupId) -> String {
+    let group = &site.groups[group];
+    format!("{}/{}.html", site.level_of(group).id, group.id)
+}
+
+pub fn fiche_path(site: &Site, fiche: FicheId) -> String {
+    format!("{}/{}.html", site.hierarchy.fiche.id, site.fiches[fiche].numero.slug())
+}
+
+pub fn acteur_path(site: &Site, acteur: ActeurId) -> String {
+    format!("acteur/{}.html", site.acteurs[acteur].id)
+}
+
+pub fn page_path(site: &Site, page: usize) -> String {
+    format!("{}.html", site.pages[page].slug)
+}
+
+pub fn sigle_anchor(sigle: &str) -> String {
+    format!("sigle-{}", slug::slugify(sigle))
+}
+
+/// Path from the site root, with the anchor for targets inside a page.
+pub fn url(site: &Site, target: &Target) -> String {
+    match *target {
+        Target::Group(group) => group_path(site, group),
+        Target::Fiche(fiche) => fiche_path(site, fiche),
+        Target::SousAction(fiche, numero) => format!("{}#sous-action-{numero}", fiche_path(site, fiche)),
+        Target::Acteur(acteur) => acteur_path(site, acteur),
+        Target::Sigle(sigle) => format!("{GLOSSARY}#{}", sigle_anchor(&site.sigles[sigle].sigle)),
+        Target::Page(page) => page_path(site, page),
+    }
+}
+
+/// The text of a link to `target`: its number and its title.
+pub fn title(site: &Site, target: &Target) -> String {
+    match *target {
+        Target::Group(group) => {
+            let group = &site.groups[group];
+            format!("{} : {}", site.group_label(group), group.titre)
+        }
+        Target::Fiche(fiche) => {
+            let fiche = &site.fiches[fiche];
+            format!("{} : {}", site.fiche_label(fiche), fiche.titre)
+        }
+        Target::SousAction(fiche_id, numero) => {
+            let fiche = &site.fiches[fiche_id];
+            let sous_action = fiche.sous_actions.iter().find(|s| s.numero == numero);
+            format!(
+                "{}, {} {numero} : {}",
+                site.fiche_label(fiche),
+                site.hierarchy.sous_action.libelle.to_lowercase(),
+                sous_action.map_or("", |s| s.titre.as_str())
+            )
+        }
+        Target::Acteur(acteur) => site.acteurs[acteur].display_name(),
+        Target::Sigle(sigle) => site.sigles[sigle].sigle.clone(),
+        Target::Page(page) => site.pages[page].titre.clone(),
+    }
+}
+
+/// `<a>` for a reference written in content, relative to a page whose root prefix is `root`.
+pub fn anchor(site: &Site, target: &Target, root: &str, label: Option<&str>) -> String {
+    let href = format!("{root}{}", url(site, target));
+    let text = label.map_or_else(|| title(site, target), str::to_string);
+    match target {
+        Target::Sigle(sigle) => format!(
+            "<a class=\"ref\" href=\"{}\"><abbr title=\"{}\">{}</abbr></a>",
+            escape_attr(&href),
+            escape_attr(&site.sigles[*sigle].definition),
+            escape_text(&text)
+        ),
+        _ => format!("<a class=\"ref\" href=\"{}\">{}</a>", escape_attr(&href), escape_text(&text)),
+    }
+}
+
+pub struct Problem {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// The inside of `[[…]]`: a keyword, an id, and for a fiche an optional `#sous-action`.
+pub fn parse_reference(site: &Site, inner: &str) -> Result<Target, Problem> {
+    let inner = inner.trim();
+    let keywords = keywords(site);
+    let Some((keyword, id)) = inner.split_once(char::is_whitespace) else {
+        return Err(Problem {
+            message: format!("référence « [[{inner}]] » incomplète"),
+            hint: Some(format!(
+                "écrivez un type puis un identifiant, par exemple [[{} 1]] ; types possibles : {}",
+                site.hierarchy.fiche.id,
+                keywords.join(", ")
+            )),
+        });
+    };
+    let id = id.trim();
+    let keyword_lower = keyword.to_lowercase();
+    if keyword_lower == site.hierarchy.fiche.id {
+        return fiche_target(site, id);
+    }
+    if let Some(level) = site.hierarchy.levels.iter().find(|l| l.id == keyword_lower) {
+        let found = site.index.groups.get(&(level.id.clone(), id.to_string()));
+        return found.map(|&g| Target::Group(g)).ok_or_else(|| {
+            let known = site.index.groups.keys().filter(|(l, _)| *l == level.id).map(|(_, g)| g.as_str());
+            unknown(&level.labels.libelle, id, nearest(id, known))
+        });
+    }
+    match keyword_lower.as_str() {
+        "acteur" => site
+            .index
+            .acteurs
+            .get(id)
+            .map(|&a| Target::Acteur(a))
+            .ok_or_else(|| unknown("acteur", id, nearest(id, site.index.acteurs.keys().map(String::as_str)))),
+        "sigle" => site
+            .index
+            .sigles
+            .get(id)
+            .map(|&s| Target::Sigle(s))
+            .ok_or_else(|| unknown("sigle", id, nearest(id, site.index.sigles.keys().map(String::as_str)))),
+        "page" => site
+            .index
+            .pages
+            .get(id)
+            .map(|&p| Target::Page(p))
+            .ok_or_else(|| unknown("page", id, nearest(id, site.index.pages.keys().map(String::as_str)))),
+        _ => Err(Problem {
+            message: format!("type de référence « {keyword} » inconnu"),
+            hint: nearest(&keyword_lower, keywords.iter().map(String::as_str))
+                .or_else(|| Some(format!("types possibles : {}", keywords.join(", ")))),
+        }),
+    }
+}
+
+fn fiche_target(site: &Site, id: &str) -> Result<Target, Problem> {
+    let (numero, sous_action) = match id.split_once('#') {
+        Some((numero, sous_action)) => (numero.trim(), Some(sous_action.trim())),
+        None => (id, None),
+    };
+    let label = &site.hierarchy.fiche.labels.libelle;
+    let Some(&fiche) = site.index.fiches.get(numero) else {
+        return Err(unknown(label, numero, nearest(numero, site.index.fiches.keys().map(String::as_str))));
+    };
+    let Some(sous_action) = sous_action else {
+        return Ok(Target::Fiche(fiche));
+    };
+    let existing: Vec<String> = site.fiches[fiche].sous_actions.iter().map(|s| s.numero.to_string()).collect();
+    match sous_action.parse::<u32>() {
+        Ok(n) if existing.contains(&n.to_string()) => Ok(Target::SousAction(fiche, n)),
+        _ => Err(Problem {
+            message: format!(
+                "la {} {numero} n'a pas de {} « {sous_action} »",
+                label.to_lowercase(),
+                site.hierarchy.sous_action.libelle.to_lowercase()
+            ),
+            hint: Some(format!("numéros existants : {}", existing.join(", "))),
+        }),
+    }
+}
+
+fn unknown(what: &str, id: &str, hint: Option<String>) -> Problem {
+    Problem {
+        message: format!("{} « {id} » introuvable", what.to_lowercase()),
+        hint: hint.or_else(|| Some("vérifiez l'identifiant ou le numéro".to_string())),
+    }
+}
+
+fn keywords(site: &Site) -> Vec<String> {
+    let mut keywords: Vec<String> = site.hierarchy.levels.iter().map(|l| l.id.clone()).collect();
+    keywords.push(site.hierarchy.fiche.id.clone());
+    keywords.extend(["acteur", "sigle", "page"].map(String::from));
+    keywords
+}

@@ -1,0 +1,366 @@
+//! Markdown → HTML for one page: heading anchors, cross-references, sigles, highlighted
+//! code, and the raw-HTML policy.
+//!
+//! Raw HTML written in Markdown is shown as text, never interpreted: content comes
+//! from many hands and the official site must not run anything it was not built with.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use regex::Regex;
+
+use crate::diagnostics::{Diagnostic, Location, did_you_mean, suggest};
+use crate::model::{Markdown, Site};
+use crate::render::links::{self, Target};
+
+/// The state shared by every Markdown fragment of one page.
+pub struct PageState<'a> {
+    pub site: &'a Site,
+    /// "../" for a page one folder deep: prefix of every internal link.
+    pub root: &'a str,
+    /// Ids already used on the page (by the template or earlier fragments).
+    pub ids: HashSet<String>,
+    /// Sigles already expanded with `<abbr>` on this page.
+    pub abbreviated: HashSet<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every reference made from this page, with the heading it sits under.
+    pub citations: Vec<Citation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub target: Target,
+    /// Id of the nearest heading above the reference, if any.
+    pub section: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+    /// Line in the source file.
+    pub line: u32,
+    /// No content before the next heading of the same or a higher level.
+    pub empty: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+impl<'a> PageState<'a> {
+    pub fn new(site: &'a Site, root: &'a str, reserved_ids: &[&str]) -> Self {
+        PageState {
+            site,
+            root,
+            ids: reserved_ids.iter().map(|id| id.to_string()).collect(),
+            abbreviated: HashSet::new(),
+            diagnostics: Vec::new(),
+            citations: Vec::new(),
+        }
+    }
+
+    /// A unique id on this page, made from `text`.
+    pub fn unique_id(&mut self, text: &str) -> String {
+        let base = match slug::slugify(text) {
+            s if s.is_empty() => "section".to_string(),
+            s => s,
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    pub fn render(&mut self, markdown: &Markdown) -> Rendered {
+        Renderer {
+            state: self,
+            markdown,
+            headings: Vec::new(),
+            current_section: None,
+        }
+        .run()
+    }
+}
+
+struct Renderer<'s, 'a> {
+    state: &'s mut PageState<'a>,
+    markdown: &'s Markdown,
+    headings: Vec<Heading>,
+    current_section: Option<String>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+impl Renderer<'_, '_> {
+    fn run(mut self) -> Rendered {
+        let text = self.markdown.text.as_str();
+        let parser = Parser::new_ext(text, options()).into_offset_iter();
+        let mut events: Vec<Event> = Vec::new();
+        let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
+        let mut code: Option<(String, String)> = None;
+        // Inside links and code, text stays as it is: no reference, no <abbr>.
+        let mut inside_link = 0usize;
+        let mut heading_line = 0;
+
+        for (event, range) in TextMergeWithOffset::new(parser) {
+            if let Some((_, body)) = code.as_mut() {
+                match event {
+                    Event::Text(t) => body.push_str(&t),
+                    Event::End(TagEnd::CodeBlock) => {
+                        let (lang, body) = code.take().unwrap_or_default();
+                        events.push(Event::Html(highlight(&lang, &body).into()));
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            let produced: Vec<Event> = match event {
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    heading_line = self.location(range.start).line;
+                    heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
+                    continue;
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, id, inner)) = heading.take() {
+                        events.extend(self.heading(level, id, inner, heading_line));
+                    }
+                    continue;
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(lang) => lang.split_whitespace().next().unwrap_or("").to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
+                    continue;
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    inside_link += 1;
+                    let dest_url = self.safe_url(dest_url, range.start);
+                    vec![Event::Start(Tag::Link { link_type, dest_url, title, id })]
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    let dest_url = self.safe_url(dest_url, range.start);
+                    vec![Event::Start(Tag::Image { link_type, dest_url, title, id })]
+                }
+                Event::End(TagEnd::Link) => {
+                    inside_link = inside_link.saturating_sub(1);
+                    vec![Event::End(TagEnd::Link)]
+                }
+                // The raw-HTML policy: shown, escaped, as text.
+                Event::Html(html) | Event::InlineHtml(html) => vec![Event::Text(html)],
+                Event::Text(t) if inside_link == 0 => self.text(&t, range.start, heading.is_some()),
+                other => vec![other],
+            };
+            match heading.as_mut() {
+                Some((_, _, inner)) => inner.extend(produced),
+                None => {
+                    if let Some(last) = self.headings.last_mut() {
+                        last.empty = false;
+                    }
+                    events.extend(produced);
+                }
+            }
+        }
+        let mut html = String::with_capacity(text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        Rendered {
+            html,
+            headings: self.headings,
+        }
+    }
+
+    fn heading<'e>(&mut self, level: HeadingLevel, id: Option<String>, inner: Vec<Event<'e>>, line: u32) -> Vec<Event<'e>> {
+        let text: String = inner
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let id = match id {
+            Some(id) if self.state.ids.insert(id.clone()) => id,
+            _ => self.state.unique_id(&text),
+        };
+        let level_number = level as u8;
+        // A subsection is content of the sections above it.
+        for earlier in self.headings.iter_mut().rev() {
+            if earlier.level < level_number {
+                earlier.empty = false;
+            } else {
+                break;
+            }
+        }
+        self.headings.push(Heading {
+            level: level_number,
+            id: id.clone(),
+            text: text.trim().to_string(),
+            line,
+            empty: true,
+        });
+        self.current_section = Some(id.clone());
+        let mut out = vec![Event::Html(format!("<h{level_number} id=\"{}\">", escape_attr(&id)).into())];
+        out.extend(inner);
+        out.push(Event::Html(format!("</h{level_number}>\n").into()));
+        out
+    }
+
+    /// Text with references turned into links and the first use of each sigle expanded.
+    fn text<'e>(&mut self, text: &str, offset: usize, in_heading: bool) -> Vec<Event<'e>> {
+        let mut out = Vec::new();
+        let mut last = 0;
+        for found in reference_pattern().captures_iter(text) {
+            let whole = found.get(0).expect("group 0 always matches");
+            self.plain(&text[last..whole.start()], in_heading, &mut out);
+            let inner = found.get(1).map_or("", |m| m.as_str());
+            let label = found.get(2).map(|m| m.as_str().trim());
+            let at = self.location(offset + whole.start());
+            match links::parse_reference(self.state.site, inner) {
+                Ok(target) => {
+                    let html = links::anchor(self.state.site, &target, self.state.root, label);
+                    self.state.citations.push(Citation {
+                        target,
+                        section: self.current_section.clone(),
+                    });
+                    out.push(Event::InlineHtml(html.into()));
+                }
+                Err(problem) => {
+                    let mut diagnostic = Diagnostic::error("reference-inconnue", problem.message).at(at);
+                    diagnostic.hint = problem.hint;
+                    self.state.diagnostics.push(diagnostic);
+                    out.push(Event::Text(whole.as_str().to_string().into()));
+                }
+            }
+            last = whole.end();
+        }
+        self.plain(&text[last..], in_heading, &mut out);
+        out
+    }
+
+    /// Text without references: sigles get `<abbr>` on their first use on the page.
+    fn plain<'e>(&mut self, text: &str, in_heading: bool, out: &mut Vec<Event<'e>>) {
+        if text.is_empty() {
+            return;
+        }
+        if in_heading {
+            out.push(Event::Text(text.to_string().into()));
+            return;
+        }
+        let mut last = 0;
+        for word in sigle_pattern().find_iter(text) {
+            let sigle = word.as_str();
+            let Some(&position) = self.state.site.index.sigles.get(sigle) else {
+                continue;
+            };
+            if !self.state.abbreviated.insert(sigle.to_string()) {
+                continue;
+            }
+            out.push(Event::Text(text[last..word.start()].to_string().into()));
+            let definition = &self.state.site.sigles[position].definition;
+            out.push(Event::InlineHtml(
+                format!("<abbr title=\"{}\">{}</abbr>", escape_attr(definition), escape_text(sigle)).into(),
+            ));
+            last = word.end();
+        }
+        out.push(Event::Text(text[last..].to_string().into()));
+    }
+
+    /// Links to other sites and to the page itself are kept; a scheme that runs code is refused.
+    fn safe_url<'e>(&mut self, url: CowStr<'e>, offset: usize) -> CowStr<'e> {
+        let lower = url.trim().to_ascii_lowercase();
+        let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains('/'));
+        match scheme {
+            None | Some("http" | "https" | "mailto" | "tel") => url,
+            Some(other) => {
+                let at = self.location(offset);
+                self.state.diagnostics.push(
+                    Diagnostic::error("lien-interdit", format!("lien « {other}: » refusé"))
+                        .at(at)
+                        .hint("seuls les liens http://, https://, mailto: et tel: sont publiés"),
+                );
+                CowStr::Borrowed("#")
+            }
+        }
+    }
+
+    /// Where a byte of the Markdown text is in its file.
+    fn location(&self, offset: usize) -> Location {
+        let before = &self.markdown.text[..offset.min(self.markdown.text.len())];
+        let line = before.matches('\n').count() as u32;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() as u32 + 1 + self.markdown.indent;
+        Location::new(&self.markdown.file, self.markdown.first_line + line, column)
+    }
+}
+
+/// `[[fiche 12]]`, `[[fiche 17#1]]`, `[[acteur odpe|l'Observatoire]]`.
+fn reference_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| Regex::new(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]").expect("valid pattern"))
+}
+
+/// Words written in capitals (with digits), the shape of a sigle.
+fn sigle_pattern() -> &'static Regex {
+    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    PATTERN.get_or_init(|| Regex::new(r"\b\p{Lu}[\p{Lu}\p{N}]+\b").expect("valid pattern"))
+}
+
+/// Code blocks: highlighted with CSS classes when the language is known. The syntax
+/// definitions load on the first code block only, so sites without code pay nothing.
+fn highlight(lang: &str, code: &str) -> String {
+    use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+    use syntect::parsing::SyntaxSet;
+    use syntect::util::LinesWithEndings;
+
+    static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+    let plain = || format!("<pre><code>{}</code></pre>\n", escape_text(code));
+    if lang.is_empty() {
+        return plain();
+    }
+    let syntaxes = SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines);
+    let Some(syntax) = syntaxes.find_syntax_by_token(lang) else {
+        return plain();
+    };
+    let mut generator =
+        ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+    for line in LinesWithEndings::from(code) {
+        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+            return plain();
+        }
+    }
+    format!(
+        "<pre class=\"code\" data-langue=\"{}\"><code>{}</code></pre>\n",
+        escape_attr(lang),
+        generator.finalize()
+    )
+}
+
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html_body_text(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
+pub fn escape_attr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
+}
+
+/// Suggestion helper shared with the reference parser.
+pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(suggest(wrong, candidates))
+}

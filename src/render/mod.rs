@@ -1,0 +1,621 @@
+//! Render: the resolved site → pages in memory.
+//!
+//! First every Markdown text is rendered (in parallel), which also validates the
+//! references inside it; then the citations are gathered into backlinks; then every
+//! page goes through its template (in parallel).
+
+pub mod links;
+pub mod markdown;
+pub mod theme;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::model::{ActeurId, FicheId, GroupId, Site};
+use links::Target;
+use markdown::{Citation, Heading, PageState, Rendered};
+use theme::Theme;
+use views::*;
+
+/// One file of the output, path relative to the output folder.
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Home,
+    Group(GroupId),
+    Fiche(FicheId),
+    Acteur(ActeurId),
+    Acteurs,
+    Recap,
+    Glossary,
+    Page(usize),
+    NotFound,
+}
+
+impl PageKind {
+    pub fn all(site: &Site) -> Vec<PageKind> {
+        let mut pages = vec![PageKind::Home, PageKind::Acteurs, PageKind::Recap, PageKind::Glossary, PageKind::NotFound];
+        pages.extend((0..site.groups.len()).map(PageKind::Group));
+        pages.extend((0..site.fiches.len()).map(PageKind::Fiche));
+        pages.extend((0..site.acteurs.len()).map(PageKind::Acteur));
+        pages.extend((0..site.pages.len()).map(PageKind::Page));
+        pages
+    }
+
+    pub fn path(self, site: &Site) -> String {
+        match self {
+            PageKind::Home => links::HOME.to_string(),
+            PageKind::Group(g) => links::group_path(site, g),
+            PageKind::Fiche(f) => links::fiche_path(site, f),
+            PageKind::Acteur(a) => links::acteur_path(site, a),
+            PageKind::Acteurs => links::ACTORS.to_string(),
+            PageKind::Recap => links::RECAP.to_string(),
+            PageKind::Glossary => links::GLOSSARY.to_string(),
+            PageKind::Page(p) => links::page_path(site, p),
+            PageKind::NotFound => links::NOT_FOUND.to_string(),
+        }
+    }
+
+    fn template(self) -> &'static str {
+        match self {
+            PageKind::Home => "index.html",
+            PageKind::Group(_) => "groupe.html",
+            PageKind::Fiche(_) => "fiche.html",
+            PageKind::Acteur(_) => "acteur.html",
+            PageKind::Acteurs => "acteurs.html",
+            PageKind::Recap => "recapitulatif.html",
+            PageKind::Glossary => "glossaire.html",
+            PageKind::Page(_) => "page.html",
+            PageKind::NotFound => "404.html",
+        }
+    }
+
+    /// Ids the template writes itself: Markdown headings must not take them.
+    fn reserved_ids(self) -> &'static [&'static str] {
+        &["contenu", "menu", "recherche", "pied", "sommaire", "cite-par", "sous-actions", "indicateurs", "calendrier", "fiches", "pilotes", "contributeurs"]
+    }
+
+    /// The Markdown texts shown on this page, in page order.
+    fn markdown(self, site: &Site) -> Vec<&crate::model::Markdown> {
+        match self {
+            PageKind::Group(g) => site.groups[g].introduction.iter().collect(),
+            PageKind::Fiche(f) => {
+                let fiche = &site.fiches[f];
+                std::iter::once(&fiche.body)
+                    .chain(fiche.sous_actions.iter().filter_map(|s| s.description.as_ref()))
+                    .collect()
+            }
+            PageKind::Page(p) => vec![&site.pages[p].body],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The target that a page stands for, for backlinks.
+    fn target(self) -> Option<Target> {
+        match self {
+            PageKind::Group(g) => Some(Target::Group(g)),
+            PageKind::Fiche(f) => Some(Target::Fiche(f)),
+            PageKind::Acteur(a) => Some(Target::Acteur(a)),
+            PageKind::Page(p) => Some(Target::Page(p)),
+            _ => None,
+        }
+    }
+}
+
+/// The Markdown of one page, rendered.
+pub struct Prepared {
+    pub kind: PageKind,
+    pub path: String,
+    pub root: String,
+    pub fragments: Vec<Rendered>,
+    pub citations: Vec<Citation>,
+}
+
+/// Renders every Markdown text of the site. `check` stops here; `build` goes on.
+pub fn prepare(site: &Site) -> (Vec<Prepared>, Diagnostics) {
+    let results: Vec<(Prepared, Vec<Diagnostic>)> = PageKind::all(site)
+        .into_par_iter()
+        .map(|kind| prepare_page(site, kind))
+        .collect();
+    let mut diagnostics = Diagnostics::default();
+    let mut prepared = Vec::with_capacity(results.len());
+    for (page, page_diagnostics) in results {
+        diagnostics.extend(page_diagnostics);
+        prepared.push(page);
+    }
+    (prepared, diagnostics)
+}
+
+fn prepare_page(site: &Site, kind: PageKind) -> (Prepared, Vec<Diagnostic>) {
+    let path = kind.path(site);
+    let root = links::root_prefix(&path);
+    let mut state = PageState::new(site, &root, kind.reserved_ids());
+    let fragments: Vec<Rendered> = kind.markdown(site).into_iter().map(|m| state.render(m)).collect();
+    let mut diagnostics = std::mem::take(&mut state.diagnostics);
+    if let PageKind::Fiche(f) = kind {
+        diagnostics.extend(check_sections(site, f, &fragments[0].headings));
+    }
+    let citations = std::mem::take(&mut state.citations);
+    (
+        Prepared {
+            kind,
+            path,
+            root,
+            fragments,
+            citations,
+        },
+        diagnostics,
+    )
+}
+
+/// The sections a fiche must have, present and not empty.
+fn check_sections(site: &Site, fiche: FicheId, headings: &[Heading]) -> Vec<Diagnostic> {
+    let fiche = &site.fiches[fiche];
+    let same = |a: &str, b: &str| slug::slugify(a) == slug::slugify(b);
+    site.hierarchy
+        .fiche
+        .sections
+        .iter()
+        .filter(|rule| rule.required)
+        .filter_map(|rule| {
+            let found = headings.iter().find(|h| h.level == 2 && same(&h.text, &rule.titre));
+            match found {
+                None => Some(
+                    Diagnostic::error("section-manquante", format!("section obligatoire « {} » absente", rule.titre))
+                        .at(Location::new(&fiche.body.file, fiche.body.first_line, 1))
+                        .hint(format!("ajoutez un titre « ## {} » suivi de son texte", rule.titre)),
+                ),
+                Some(heading) if heading.empty => Some(
+                    Diagnostic::error("section-vide", format!("section obligatoire « {} » vide", rule.titre))
+                        .at(Location::new(&fiche.body.file, heading.line, 1))
+                        .hint("écrivez son contenu sous le titre"),
+                ),
+                Some(_) => None,
+            }
+        })
+        .collect()
+}
+
+/// Who cites each target: the citing page and the heading above the reference.
+pub type Backlinks = BTreeMap<Target, Vec<Backlink>>;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Backlink {
+    pub from: CitingPage,
+    pub section: Option<String>,
+}
+
+/// The pages that can cite: ordered so that backlinks list in reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CitingPage {
+    Group(GroupId),
+    Fiche(FicheId),
+    Page(usize),
+}
+
+pub fn backlinks(prepared: &[Prepared]) -> Backlinks {
+    let mut map: Backlinks = BTreeMap::new();
+    for page in prepared {
+        let from = match page.kind {
+            PageKind::Group(g) => CitingPage::Group(g),
+            PageKind::Fiche(f) => CitingPage::Fiche(f),
+            PageKind::Page(p) => CitingPage::Page(p),
+            _ => continue,
+        };
+        for citation in &page.citations {
+            // A page citing itself (a fiche pointing at its own sous-action) is no backlink.
+            if page.kind.target() == Some(citation.target)
+                || matches!((page.kind, citation.target), (PageKind::Fiche(a), Target::SousAction(b, _)) if a == b)
+            {
+                continue;
+            }
+            let target = match citation.target {
+                Target::SousAction(f, _) => Target::Fiche(f),
+                other => other,
+            };
+            let entry = map.entry(target).or_default();
+            let backlink = Backlink {
+                from,
+                section: citation.section.clone(),
+            };
+            if !entry.contains(&backlink) {
+                entry.push(backlink);
+            }
+        }
+    }
+    for list in map.values_mut() {
+        list.sort();
+    }
+    map
+}
+
+/// Every page of the site, rendered through the theme.
+pub fn render_pages(site: &Site, theme: &Theme, prepared: Vec<Prepared>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let backlinks = backlinks(&prepared);
+    let site_view = site_view(site);
+    let results: Vec<Result<OutputFile, Diagnostic>> = prepared
+        .into_par_iter()
+        .map(|page| {
+            let html = render_page(site, theme, &site_view, &backlinks, page.kind, &page)?;
+            Ok(OutputFile {
+                path: page.path,
+                contents: html.into_bytes(),
+            })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() { Ok(files) } else { Err(errors) }
+}
+
+fn site_view(site: &Site) -> SiteView {
+    let schema = &site.schema;
+    let mut menu = vec![MenuEntry {
+        titre: "Accueil".into(),
+        url: links::HOME.into(),
+    }];
+    menu.extend(site.pages.iter().enumerate().filter(|(_, p)| p.menu.is_some()).map(|(i, p)| MenuEntry {
+        titre: p.titre.clone(),
+        url: links::page_path(site, i),
+    }));
+    menu.extend([
+        MenuEntry {
+            titre: "Tableau récapitulatif".into(),
+            url: links::RECAP.into(),
+        },
+        MenuEntry {
+            titre: "Acteurs".into(),
+            url: links::ACTORS.into(),
+        },
+        MenuEntry {
+            titre: "Glossaire".into(),
+            url: links::GLOSSARY.into(),
+        },
+    ]);
+    let hierarchy = &site.hierarchy;
+    SiteView {
+        titre: schema.titre.clone(),
+        sous_titre: schema.sous_titre.clone(),
+        departement: schema.departement.clone(),
+        periode: format!("{}-{}", schema.periode.debut, schema.periode.fin),
+        adoption: schema.adoption.map(french_date),
+        couleur: schema.couleur.clone(),
+        logo: schema.logo.clone(),
+        menu,
+        libelles: LabelsView {
+            fiche: hierarchy.fiche.labels.libelle.clone(),
+            fiches: hierarchy.fiche.labels.pluriel.clone(),
+            sous_action: hierarchy.sous_action.libelle.clone(),
+            sous_actions: hierarchy.sous_action.pluriel.clone(),
+            niveaux: hierarchy.levels.iter().map(|l| l.labels.libelle.clone()).collect(),
+            niveaux_pluriel: hierarchy.levels.iter().map(|l| l.labels.pluriel.clone()).collect(),
+        },
+    }
+}
+
+fn render_page(
+    site: &Site,
+    theme: &Theme,
+    site_view: &SiteView,
+    backlinks: &Backlinks,
+    kind: PageKind,
+    prepared: &Prepared,
+) -> Result<String, Diagnostic> {
+    let viewer = Viewer { site, root: &prepared.root };
+    let cited_by = kind
+        .target()
+        .and_then(|t| backlinks.get(&t))
+        .map(|list| cited_by_view(&viewer, list))
+        .unwrap_or_default();
+    let (meta, data) = page_data(&viewer, kind, prepared, cited_by);
+    let common = Common {
+        site: site_view,
+        racine: &prepared.root,
+        page: PageMeta {
+            chemin: prepared.path.clone(),
+            ..meta
+        },
+    };
+    theme.render(kind.template(), &common, &data, &prepared.path)
+}
+
+#[derive(Serialize)]
+struct CitedBy {
+    label: String,
+    titre: String,
+    url: String,
+}
+
+fn cited_by_view(viewer: &Viewer, list: &[Backlink]) -> Vec<CitedBy> {
+    list.iter()
+        .map(|backlink| {
+            let (link, anchor) = match backlink.from {
+                CitingPage::Group(g) => (viewer.group_link(g), backlink.section.clone()),
+                CitingPage::Fiche(f) => (viewer.fiche_link(f), backlink.section.clone()),
+                CitingPage::Page(p) => (
+                    Link {
+                        label: "Page".into(),
+                        titre: viewer.site.pages[p].titre.clone(),
+                        url: viewer.url(&Target::Page(p)),
+                    },
+                    backlink.section.clone(),
+                ),
+            };
+            CitedBy {
+                label: link.label,
+                titre: link.titre,
+                url: match anchor {
+                    Some(anchor) => format!("{}#{anchor}", link.url),
+                    None => link.url,
+                },
+            }
+        })
+        .collect()
+}
+
+fn meta(titre: impl Into<String>, fil: Vec<Link>, sommaire: Vec<TocEntry>) -> PageMeta {
+    PageMeta {
+        titre: titre.into(),
+        chemin: String::new(),
+        fil,
+        sommaire,
+    }
+}
+
+fn home_link(viewer: &Viewer) -> Link {
+    Link {
+        label: "Accueil".into(),
+        titre: "Accueil".into(),
+        url: format!("{}{}", viewer.root, links::HOME),
+    }
+}
+
+/// The page-specific data, under the key `donnees`, and the page's metadata.
+fn page_data(viewer: &Viewer, kind: PageKind, prepared: &Prepared, cited_by: Vec<CitedBy>) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let html = |i: usize| prepared.fragments.get(i).map(|f| f.html.clone());
+    match kind {
+        PageKind::Home => {
+            let roots: Vec<GroupId> = site.roots().collect();
+            let sections = viewer.by_kind(&roots, |g| viewer.group_summary(g));
+            let data = serde_json::json!({
+                "principes": site.schema.principes,
+                "sections": sections,
+                "nombre_fiches": site.fiches.len(),
+                "nombre_sous_actions": site.fiches.iter().map(|f| f.sous_actions.len()).sum::<usize>(),
+                "nombre_acteurs": site.acteurs.len(),
+                "pages": site.pages.iter().enumerate().map(|(i, p)| serde_json::json!({
+                    "titre": p.titre, "resume": p.resume, "url": viewer.url(&Target::Page(i)),
+                })).collect::<Vec<_>>(),
+            });
+            (meta("Accueil", Vec::new(), Vec::new()), data)
+        }
+        PageKind::Group(g) => {
+            let group = &site.groups[g];
+            let mut fil = vec![home_link(viewer)];
+            fil.extend(site.ancestry(g).into_iter().filter(|&a| a != g).map(|a| viewer.group_link(a)));
+            let headings = prepared.fragments.first().map(|f| f.headings.as_slice()).unwrap_or_default();
+            let label = site.group_label(group);
+            let data = serde_json::json!({
+                "label": label,
+                "titre": group.titre,
+                "introduction": html(0),
+                "chiffres_cles": group.chiffres_cles,
+                "enfants": group.children.iter().map(|&c| viewer.group_summary(c)).collect::<Vec<_>>(),
+                "fiches": group.fiches.iter().map(|&f| viewer.fiche_summary(f)).collect::<Vec<_>>(),
+                "cite_par": cited_by,
+            });
+            (meta(format!("{label} : {}", group.titre), fil, TocEntry::from_headings(headings, 2)), data)
+        }
+        PageKind::Fiche(f) => fiche_data(viewer, f, prepared, cited_by),
+        PageKind::Acteur(a) => acteur_data(viewer, a),
+        PageKind::Acteurs => {
+            let mut kinds: BTreeMap<_, Vec<serde_json::Value>> = BTreeMap::new();
+            for (i, acteur) in site.acteurs.iter().enumerate() {
+                kinds.entry(acteur.kind).or_default().push(serde_json::json!({
+                    "nom": acteur.nom, "sigle": acteur.sigle, "url": viewer.url(&Target::Acteur(i)),
+                    "pilote": acteur.pilote.len(), "contribue": acteur.contribue.len(),
+                }));
+            }
+            for list in kinds.values_mut() {
+                list.sort_by_cached_key(|a| crate::resolve::sort_key(a["nom"].as_str().unwrap_or("")));
+            }
+            let groups: Vec<_> = kinds
+                .into_iter()
+                .map(|(kind, acteurs)| serde_json::json!({"titre": kind.label(), "ancre": format!("{kind:?}").to_lowercase(), "acteurs": acteurs}))
+                .collect();
+            let toc = groups
+                .iter()
+                .map(|g| TocEntry {
+                    id: g["ancre"].as_str().unwrap_or_default().to_string(),
+                    titre: g["titre"].as_str().unwrap_or_default().to_string(),
+                    niveau: 2,
+                })
+                .collect();
+            (meta("Acteurs", vec![home_link(viewer)], toc), serde_json::json!({ "groupes": groups }))
+        }
+        PageKind::Recap => recap_data(viewer),
+        PageKind::Glossary => {
+            let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
+            for sigle in &site.sigles {
+                let letter = crate::resolve::sort_key(&sigle.sigle).chars().next().unwrap_or('#').to_ascii_uppercase();
+                letters.entry(letter).or_default().push(serde_json::json!({
+                    "sigle": sigle.sigle, "definition": sigle.definition, "ancre": links::sigle_anchor(&sigle.sigle),
+                }));
+            }
+            let letters: Vec<_> = letters
+                .into_iter()
+                .map(|(letter, sigles)| serde_json::json!({"lettre": letter.to_string(), "ancre": format!("lettre-{}", letter.to_ascii_lowercase()), "sigles": sigles}))
+                .collect();
+            (meta("Glossaire des sigles", vec![home_link(viewer)], Vec::new()), serde_json::json!({ "lettres": letters }))
+        }
+        PageKind::Page(p) => {
+            let page = &site.pages[p];
+            let headings = prepared.fragments.first().map(|f| f.headings.as_slice()).unwrap_or_default();
+            let data = serde_json::json!({
+                "titre": page.titre, "resume": page.resume, "corps": html(0), "cite_par": cited_by,
+            });
+            (meta(page.titre.clone(), vec![home_link(viewer)], TocEntry::from_headings(headings, 2)), data)
+        }
+        PageKind::NotFound => (meta("Page introuvable", Vec::new(), Vec::new()), serde_json::json!({ "base": site.base_url })),
+    }
+}
+
+fn fiche_data(viewer: &Viewer, f: FicheId, prepared: &Prepared, cited_by: Vec<CitedBy>) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let fiche = &site.fiches[f];
+    let years: Vec<u16> = site.schema.periode.years().collect();
+    let mut descriptions = prepared.fragments.iter().skip(1);
+    let sous_actions: Vec<_> = fiche
+        .sous_actions
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "numero": s.numero,
+                "ancre": s.anchor(),
+                "titre": s.titre,
+                "annees": years_label(&s.annees),
+                "cellules": years.iter().map(|y| s.annees.contains(y)).collect::<Vec<_>>(),
+                "description": s.description.as_ref().and_then(|_| descriptions.next()).map(|r| r.html.clone()),
+            })
+        })
+        .collect();
+    let hierarchy = &site.hierarchy;
+    let fields: Vec<_> = fiche
+        .fields
+        .iter()
+        .map(|(rule, values)| serde_json::json!({"libelle": hierarchy.fiche.fields[*rule].libelle, "valeurs": values}))
+        .collect();
+    let neighbour = |id: Option<FicheId>| id.map(|id| viewer.fiche_link(id));
+    let mut fil = vec![home_link(viewer)];
+    fil.extend(site.ancestry(fiche.group).into_iter().map(|g| viewer.group_link(g)));
+    let body_headings = prepared.fragments.first().map(|r| r.headings.as_slice()).unwrap_or_default();
+    let mut toc = TocEntry::from_headings(body_headings, 2);
+    toc.push(TocEntry {
+        id: "sous-actions".into(),
+        titre: hierarchy.sous_action.pluriel.clone(),
+        niveau: 2,
+    });
+    if !fiche.indicateurs.suivi.is_empty() || !fiche.indicateurs.resultats.is_empty() {
+        toc.push(TocEntry {
+            id: "indicateurs".into(),
+            titre: "Indicateurs".into(),
+            niveau: 2,
+        });
+    }
+    toc.push(TocEntry {
+        id: "calendrier".into(),
+        titre: "Calendrier".into(),
+        niveau: 2,
+    });
+    let label = site.fiche_label(fiche);
+    let data = serde_json::json!({
+        "label": label,
+        "numero": fiche.numero.text,
+        "titre": fiche.titre,
+        "resume": fiche.resume,
+        "groupe": viewer.group_link(fiche.group),
+        "pilotes": fiche.pilotes.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
+        "contributeurs": fiche.contributeurs.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
+        "calendrier": calendar_label(site, f),
+        "champs": fields,
+        "corps": prepared.fragments.first().map(|r| r.html.clone()),
+        "sous_actions": sous_actions,
+        "annees": years,
+        "indicateurs": {"suivi": fiche.indicateurs.suivi, "resultats": fiche.indicateurs.resultats},
+        "precedente": neighbour(f.checked_sub(1)),
+        "suivante": neighbour(Some(f + 1).filter(|&n| n < site.fiches.len())),
+        "cite_par": cited_by,
+    });
+    (meta(format!("{label} : {}", fiche.titre), fil, toc), data)
+}
+
+fn acteur_data(viewer: &Viewer, a: ActeurId) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let acteur = &site.acteurs[a];
+    // Fiches grouped by their top-level group, in reading order.
+    let by_root = |fiches: &[FicheId]| {
+        let mut groups: Vec<(GroupId, Vec<FicheSummary>)> = Vec::new();
+        for &f in fiches {
+            let root = site.ancestry(site.fiches[f].group)[0];
+            match groups.last_mut() {
+                Some((g, list)) if *g == root => list.push(viewer.fiche_summary(f)),
+                _ => groups.push((root, vec![viewer.fiche_summary(f)])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(g, fiches)| serde_json::json!({"groupe": viewer.group_link(g), "fiches": fiches}))
+            .collect::<Vec<_>>()
+    };
+    let children: Vec<_> = site
+        .acteurs
+        .iter()
+        .enumerate()
+        .filter(|(_, child)| child.parent == Some(a))
+        .map(|(i, child)| serde_json::json!({"nom": child.display_name(), "url": viewer.url(&Target::Acteur(i))}))
+        .collect();
+    let data = serde_json::json!({
+        "nom": acteur.nom,
+        "sigle": acteur.sigle,
+        "type": acteur.kind.label(),
+        "site_web": acteur.url,
+        "description": acteur.description,
+        "parent": acteur.parent.map(|p| serde_json::json!({"nom": site.acteurs[p].display_name(), "url": viewer.url(&Target::Acteur(p))})),
+        "enfants": children,
+        "pilote": by_root(&acteur.pilote),
+        "contribue": by_root(&acteur.contribue),
+        "nombre_pilote": acteur.pilote.len(),
+        "nombre_contribue": acteur.contribue.len(),
+    });
+    let fil = vec![
+        home_link(viewer),
+        Link {
+            label: "Acteurs".into(),
+            titre: "Acteurs".into(),
+            url: format!("{}{}", viewer.root, links::ACTORS),
+        },
+    ];
+    (meta(acteur.display_name(), fil, Vec::new()), data)
+}
+
+/// Groups → fiches → sous-actions with their start, as the seed's closing table.
+fn recap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let roots: Vec<GroupId> = site.roots().collect();
+    let sections = viewer.by_kind(&roots, |g| {
+        let fiches: Vec<_> = site
+            .fiches_under(g)
+            .into_iter()
+            .map(|f| {
+                let fiche = &site.fiches[f];
+                serde_json::json!({
+                    "fiche": viewer.fiche_summary(f),
+                    "sous_actions": fiche.sous_actions.iter().map(|s| serde_json::json!({
+                        "numero": s.numero,
+                        "titre": s.titre,
+                        "url": viewer.url(&Target::SousAction(f, s.numero)),
+                        "annees": years_label(&s.annees),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::json!({"groupe": viewer.group_link(g), "fiches": fiches})
+    });
+    let data = serde_json::json!({ "sections": sections });
+    (meta("Tableau récapitulatif", vec![home_link(viewer)], Vec::new()), data)
+}

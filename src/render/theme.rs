@@ -1,0 +1,105 @@
+//! The theme: Tera templates and static files. The default theme is compiled into the
+//! binary; a site overrides any file by putting one of the same name in its own
+//! `themes/default/` folder.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::render::views::Common;
+
+/// The default theme, embedded at compile time.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("groupe.html", include_str!("../../themes/default/templates/groupe.html")),
+    ("fiche.html", include_str!("../../themes/default/templates/fiche.html")),
+    ("acteur.html", include_str!("../../themes/default/templates/acteur.html")),
+    ("acteurs.html", include_str!("../../themes/default/templates/acteurs.html")),
+    ("recapitulatif.html", include_str!("../../themes/default/templates/recapitulatif.html")),
+    ("glossaire.html", include_str!("../../themes/default/templates/glossaire.html")),
+    ("page.html", include_str!("../../themes/default/templates/page.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    ("partiels/liste-fiches.html", include_str!("../../themes/default/templates/partiels/liste-fiches.html")),
+    ("partiels/cite-par.html", include_str!("../../themes/default/templates/partiels/cite-par.html")),
+];
+
+const STATIC: &[(&str, &[u8])] = &[("static/jalon.css", include_bytes!("../../themes/default/static/jalon.css"))];
+
+pub const THEME_DIR: &str = "themes/default";
+
+pub struct Theme {
+    tera: tera::Tera,
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
+
+impl Theme {
+    /// The embedded theme, with the files of `site_root/themes/default/` taking precedence.
+    pub fn load(site_root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        let overrides = site_root.join(THEME_DIR);
+        let mut templates = Vec::new();
+        let mut diagnostics = Vec::new();
+        for (name, embedded) in TEMPLATES {
+            let file = Path::new(THEME_DIR).join("templates").join(name);
+            match read_override(site_root, &file) {
+                Ok(Some(text)) => templates.push((name.to_string(), text)),
+                Ok(None) => templates.push((name.to_string(), embedded.to_string())),
+                Err(diagnostic) => diagnostics.push(diagnostic),
+            }
+        }
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html"]);
+        // Added together: a template may include one that comes later in the list.
+        let sources = templates.iter().map(|(name, text)| (name.as_str(), text.as_str()));
+        if let Err(error) = tera.add_raw_templates(sources) {
+            diagnostics.push(template_error(&error, Path::new(THEME_DIR).join("templates").as_path()));
+        }
+        let mut static_files = Vec::new();
+        for (name, embedded) in STATIC {
+            let file = overrides.join(name);
+            let bytes = std::fs::read(&file).unwrap_or_else(|_| embedded.to_vec());
+            static_files.push((name.to_string(), bytes));
+        }
+        if diagnostics.is_empty() {
+            Ok(Theme { tera, static_files })
+        } else {
+            Err(diagnostics)
+        }
+    }
+
+    pub fn render(&self, template: &str, common: &Common, data: &impl Serialize, page: &str) -> Result<String, Diagnostic> {
+        let mut context = tera::Context::new();
+        context.insert("site", common.site);
+        context.insert("racine", common.racine);
+        context.insert("page", &common.page);
+        context.insert("donnees", data);
+        self.tera.render(template, &context).map_err(|error| {
+            Diagnostic::error("gabarit", format!("le gabarit « {template} » a échoué sur la page {page} : {}", error_chain(&error)))
+                .at(Location::file(PathBuf::from(THEME_DIR).join("templates").join(template)))
+                .hint("vérifiez les noms de variables du gabarit (voir la section « Thèmes » du README)")
+        })
+    }
+}
+
+fn read_override(site_root: &Path, file: &Path) -> Result<Option<String>, Diagnostic> {
+    if !site_root.join(file).is_file() {
+        return Ok(None);
+    }
+    crate::load::read_text(site_root, file).map(Some)
+}
+
+fn template_error(error: &tera::Error, file: &Path) -> Diagnostic {
+    Diagnostic::error("gabarit", format!("gabarit invalide : {}", error_chain(error))).at(Location::file(file))
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(" : ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,293 @@
+//! What templates receive: plain data computed in Rust, so templates only lay it out.
+//! Every URL is relative to the current page (it already includes `racine`).
+//! The fields are documented for theme authors in the README.
+
+use serde::Serialize;
+
+use crate::model::{ActorRef, FicheId, GroupId, Site};
+use crate::render::links::{self, Target};
+use crate::render::markdown::Heading;
+
+/// Given to every template.
+#[derive(Serialize)]
+pub struct Common<'a> {
+    pub site: &'a SiteView,
+    /// "../" on a page one folder deep: prefix for links to static files.
+    pub racine: &'a str,
+    pub page: PageMeta,
+}
+
+#[derive(Serialize)]
+pub struct PageMeta {
+    /// For `<title>`, before the site's title.
+    pub titre: String,
+    /// Path of the page from the site root, such as `fiche/12.html`.
+    pub chemin: String,
+    /// Breadcrumb from the home page to the parent of this page.
+    pub fil: Vec<Link>,
+    /// Table of contents, shown when it has at least three entries.
+    pub sommaire: Vec<TocEntry>,
+}
+
+/// The same for every page: computed once per build.
+#[derive(Serialize)]
+pub struct SiteView {
+    pub titre: String,
+    pub sous_titre: Option<String>,
+    pub departement: String,
+    pub periode: String,
+    pub adoption: Option<String>,
+    pub couleur: Option<String>,
+    pub logo: Option<String>,
+    /// Main menu; `url` relative to the site root (templates prefix it with `racine`).
+    pub menu: Vec<MenuEntry>,
+    pub libelles: LabelsView,
+}
+
+#[derive(Serialize)]
+pub struct LabelsView {
+    pub fiche: String,
+    pub fiches: String,
+    pub sous_action: String,
+    pub sous_actions: String,
+    /// Name of each level of the hierarchy, from the top.
+    pub niveaux: Vec<String>,
+    pub niveaux_pluriel: Vec<String>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct MenuEntry {
+    pub titre: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    /// Short label such as "Fiche-action 12" or "Axe stratégique 3".
+    pub label: String,
+    pub titre: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct TocEntry {
+    pub id: String,
+    pub titre: String,
+    pub niveau: u8,
+}
+
+impl TocEntry {
+    pub fn from_headings(headings: &[Heading], max_level: u8) -> Vec<TocEntry> {
+        headings
+            .iter()
+            .filter(|h| h.level <= max_level)
+            .map(|h| TocEntry {
+                id: h.id.clone(),
+                titre: h.text.clone(),
+                niveau: h.level,
+            })
+            .collect()
+    }
+}
+
+/// A fiche in a list (axe page, actor page, home).
+#[derive(Serialize)]
+pub struct FicheSummary {
+    pub label: String,
+    pub numero: String,
+    pub titre: String,
+    pub url: String,
+    pub resume: Option<String>,
+    /// Names of the pilotes, for lists.
+    pub pilotes: Vec<String>,
+    pub calendrier: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ActorView {
+    pub nom: String,
+    pub sigle: Option<String>,
+    /// None for free-text entries.
+    pub url: Option<String>,
+    pub precision: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct GroupSummary {
+    pub label: String,
+    pub titre: String,
+    pub url: String,
+    pub type_libelle: Option<String>,
+    pub nombre_fiches: usize,
+    pub fiches: Vec<FicheSummary>,
+}
+
+#[derive(Serialize)]
+pub struct KindSection<T: Serialize> {
+    /// "Axes transversaux"; None when the level has no kinds.
+    pub titre: Option<String>,
+    pub elements: Vec<T>,
+}
+
+/// Builds views relative to one page.
+pub struct Viewer<'a> {
+    pub site: &'a Site,
+    pub root: &'a str,
+}
+
+impl Viewer<'_> {
+    pub fn url(&self, target: &Target) -> String {
+        format!("{}{}", self.root, links::url(self.site, target))
+    }
+
+    pub fn fiche_link(&self, fiche: FicheId) -> Link {
+        let f = &self.site.fiches[fiche];
+        Link {
+            label: self.site.fiche_label(f),
+            titre: f.titre.clone(),
+            url: self.url(&Target::Fiche(fiche)),
+        }
+    }
+
+    pub fn group_link(&self, group: GroupId) -> Link {
+        let g = &self.site.groups[group];
+        Link {
+            label: self.site.group_label(g),
+            titre: g.titre.clone(),
+            url: self.url(&Target::Group(group)),
+        }
+    }
+
+    pub fn fiche_summary(&self, fiche: FicheId) -> FicheSummary {
+        let f = &self.site.fiches[fiche];
+        FicheSummary {
+            label: self.site.fiche_label(f),
+            numero: f.numero.text.clone(),
+            titre: f.titre.clone(),
+            url: self.url(&Target::Fiche(fiche)),
+            resume: f.resume.clone(),
+            pilotes: f.pilotes.iter().map(|p| self.short_name(p)).collect(),
+            calendrier: calendar_label(self.site, fiche),
+        }
+    }
+
+    pub fn group_summary(&self, group: GroupId) -> GroupSummary {
+        let g = &self.site.groups[group];
+        let fiches = self.site.fiches_under(group);
+        GroupSummary {
+            label: self.site.group_label(g),
+            titre: g.titre.clone(),
+            url: self.url(&Target::Group(group)),
+            type_libelle: g.kind.map(|k| self.site.level_of(g).kinds[k].labels.libelle.clone()),
+            nombre_fiches: fiches.len(),
+            fiches: fiches.into_iter().map(|f| self.fiche_summary(f)).collect(),
+        }
+    }
+
+    pub fn actor(&self, actor: &ActorRef) -> ActorView {
+        match actor {
+            ActorRef::Known { acteur, precision } => {
+                let a = &self.site.acteurs[*acteur];
+                ActorView {
+                    nom: a.display_name(),
+                    sigle: a.sigle.clone(),
+                    url: Some(self.url(&Target::Acteur(*acteur))),
+                    precision: precision.clone(),
+                }
+            }
+            ActorRef::Free(text) => ActorView {
+                nom: text.clone(),
+                sigle: None,
+                url: None,
+                precision: None,
+            },
+        }
+    }
+
+    /// The sigle when there is one: for compact lists.
+    pub fn short_name(&self, actor: &ActorRef) -> String {
+        match actor {
+            ActorRef::Known { acteur, .. } => {
+                let a = &self.site.acteurs[*acteur];
+                a.sigle.clone().unwrap_or_else(|| a.nom.clone())
+            }
+            ActorRef::Free(text) => text.clone(),
+        }
+    }
+
+    /// Groups split by kind ("Axes transversaux", "Axes stratégiques"), in reading order.
+    pub fn by_kind<T: Serialize>(&self, groups: &[GroupId], view: impl Fn(GroupId) -> T) -> Vec<KindSection<T>> {
+        let mut sections: Vec<(Option<usize>, KindSection<T>)> = Vec::new();
+        for &group in groups {
+            let g = &self.site.groups[group];
+            let kind = g.kind;
+            if sections.last().is_none_or(|(k, _)| *k != kind) {
+                let titre = kind.map(|k| self.site.level_of(g).kinds[k].labels.pluriel.clone());
+                sections.push((kind, KindSection { titre, elements: Vec::new() }));
+            }
+            if let Some((_, section)) = sections.last_mut() {
+                section.elements.push(view(group));
+            }
+        }
+        sections.into_iter().map(|(_, s)| s).collect()
+    }
+}
+
+/// The calendar as the author wrote it, or the span of the sous-actions' years.
+pub fn calendar_label(site: &Site, fiche: FicheId) -> Option<String> {
+    let f = &site.fiches[fiche];
+    if let Some(libelle) = &f.calendrier.libelle {
+        return Some(libelle.clone());
+    }
+    match (f.calendrier.debut, f.calendrier.fin) {
+        (Some(debut), Some(fin)) if debut != fin => return Some(format!("{debut}-{fin}")),
+        (Some(debut), _) => return Some(format!("Démarrage en {debut}")),
+        _ => {}
+    }
+    let first = f.sous_actions.iter().filter_map(|s| s.annees.first()).min()?;
+    Some(format!("Démarrage en {first}"))
+}
+
+/// "2019-2023", "2021", "2019, 2021": the years of a sous-action as a reader says them.
+pub fn years_label(years: &[u16]) -> String {
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    for &year in years {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == year => *end = year,
+            _ => runs.push((year, year)),
+        }
+    }
+    runs.iter()
+        .map(|&(start, end)| if start == end { start.to_string() } else { format!("{start}-{end}") })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// French month names for dates such as "18 avril 2019".
+pub fn french_date(date: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+        "décembre",
+    ];
+    let day = if date.day() == 1 { "1er".to_string() } else { date.day().to_string() };
+    format!("{day} {} {}", MONTHS[date.month() as usize - 1], date.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_runs() {
+        assert_eq!(years_label(&[2019, 2020, 2021, 2022, 2023]), "2019-2023");
+        assert_eq!(years_label(&[2020]), "2020");
+        assert_eq!(years_label(&[2019, 2021, 2022]), "2019, 2021-2022");
+        assert_eq!(years_label(&[]), "");
+    }
+
+    #[test]
+    fn dates_in_french() {
+        assert_eq!(french_date(jiff::civil::date(2019, 4, 18)), "18 avril 2019");
+        assert_eq!(french_date(jiff::civil::date(2020, 3, 1)), "1er mars 2020");
+    }
+}

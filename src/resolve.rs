@@ -1,0 +1,936 @@
+//! Resolve: raw files → the `Site` model. Checks every id, parent, actor and number
+//! across files, and reports every problem at once.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Sources, did_you_mean, suggest};
+use crate::load::raw::{self, ActorEntry, GroupEntry, Numbering};
+use crate::load::{Document, LoadedSite, Parsed};
+use crate::model::*;
+
+/// Names that jalon gives to its own pages and reference keywords: a level, a free page
+/// or the fiche level cannot take them.
+pub const RESERVED: &[&str] = &[
+    "index",
+    "404",
+    "acteur",
+    "acteurs",
+    "sigle",
+    "glossaire",
+    "page",
+    "pratique",
+    "recapitulatif",
+    "static",
+    "plan-du-site",
+];
+
+pub fn resolve(loaded: LoadedSite, sources: &Sources) -> (Option<Site>, Diagnostics) {
+    let mut resolver = Resolver {
+        sources,
+        diagnostics: Diagnostics::default(),
+    };
+    let site = resolver.site(loaded);
+    let failed = resolver.diagnostics.has_errors();
+    (site.filter(|_| !failed), resolver.diagnostics)
+}
+
+struct Resolver<'a> {
+    sources: &'a Sources,
+    diagnostics: Diagnostics,
+}
+
+impl Resolver<'_> {
+    fn error(&mut self, code: &'static str, message: String, at: Location, hint: Option<String>) {
+        let mut diagnostic = Diagnostic::error(code, message).at(at);
+        diagnostic.hint = hint;
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn site(&mut self, loaded: LoadedSite) -> Option<Site> {
+        let schema = self.schema(&loaded.schema)?;
+        let hierarchy = self.hierarchy(&loaded.schema);
+        let mut index = Index::default();
+
+        let mut acteurs = self.acteurs(&loaded.acteurs, &mut index);
+        let sigles = self.sigles(loaded.sigles, &mut index);
+        let mut groups = self.groups(&hierarchy, &loaded.groups, &mut index);
+        let mut fiches = self.fiches(&hierarchy, schema.periode, &loaded.fiches, &groups, &index);
+        let pages = self.pages(&loaded.pages, &hierarchy, &mut index);
+
+        fiches.sort_by(|a, b| a.numero.cmp(&b.numero));
+        for (id, fiche) in fiches.iter().enumerate() {
+            index.fiches.insert(fiche.numero.text.clone(), id);
+            groups[fiche.group].fiches.push(id);
+            for actor in &fiche.pilotes {
+                if let ActorRef::Known { acteur, .. } = actor {
+                    push_once(&mut acteurs[*acteur].pilote, id);
+                }
+            }
+            for actor in &fiche.contributeurs {
+                if let ActorRef::Known { acteur, .. } = actor {
+                    push_once(&mut acteurs[*acteur].contribue, id);
+                }
+            }
+        }
+        Some(Site {
+            base_url: normalize_base(&loaded.config.url_de_base),
+            schema,
+            hierarchy,
+            groups,
+            fiches,
+            acteurs,
+            sigles,
+            pages,
+            index,
+        })
+    }
+
+    fn schema(&mut self, parsed: &Parsed<raw::SchemaFile>) -> Option<Schema> {
+        let raw = &parsed.value;
+        let periode = match parse_period(&raw.periode.value) {
+            Some(periode) => Some(periode),
+            None => {
+                self.error(
+                    "periode-invalide",
+                    format!("période « {} » illisible", raw.periode.value),
+                    parsed.location(&raw.periode.referenced),
+                    Some("écrivez l'année de début et l'année de fin : « 2019-2023 »".into()),
+                );
+                None
+            }
+        };
+        let adoption = raw.adoption.as_ref().and_then(|date| {
+            let parsed_date = date.value.parse::<jiff::civil::Date>().ok();
+            if parsed_date.is_none() {
+                self.error(
+                    "date-invalide",
+                    format!("date « {} » illisible", date.value),
+                    parsed.location(&date.referenced),
+                    Some("écrivez la date sous la forme AAAA-MM-JJ, par exemple 2019-04-18".into()),
+                );
+            }
+            parsed_date
+        });
+        if let Some(couleur) = &raw.couleur
+            && !is_hex_colour(&couleur.value)
+        {
+            self.error(
+                "couleur-invalide",
+                format!("couleur « {} » illisible", couleur.value),
+                parsed.location(&couleur.referenced),
+                Some("écrivez la couleur en hexadécimal entre guillemets : \"#1d4f91\"".into()),
+            );
+        }
+        if let Some(logo) = &raw.logo
+            && !is_safe_relative_path(&logo.value)
+        {
+            self.error(
+                "chemin-interdit",
+                format!("le logo « {} » doit être un chemin relatif à l'intérieur du site", logo.value),
+                parsed.location(&logo.referenced),
+                Some("placez le fichier dans static/ et écrivez par exemple « static/logo.svg »".into()),
+            );
+        }
+        Some(Schema {
+            departement: raw.departement.clone(),
+            code_departement: raw.code_departement.clone(),
+            titre: raw.titre.clone(),
+            sous_titre: raw.sous_titre.clone(),
+            periode: periode?,
+            adoption,
+            couleur: raw.couleur.as_ref().map(|c| c.value.clone()),
+            logo: raw.logo.as_ref().map(|l| l.value.clone()),
+            principes: raw.principes.clone(),
+        })
+    }
+
+    fn hierarchy(&mut self, parsed: &Parsed<raw::SchemaFile>) -> Hierarchy {
+        let raw = &parsed.value;
+        let mut seen = HashSet::new();
+        let mut check_keyword = |resolver: &mut Self, id: &Spanned<String>| {
+            if !is_slug(&id.value) || RESERVED.contains(&id.value.as_str()) {
+                resolver.error(
+                    "id-invalide",
+                    format!("« {} » ne peut pas servir d'identifiant de niveau", id.value),
+                    parsed.location(&id.referenced),
+                    Some(format!(
+                        "utilisez des minuscules sans accent ni espace, autres que : {}",
+                        RESERVED.join(", ")
+                    )),
+                );
+            } else if !seen.insert(id.value.clone()) {
+                resolver.error(
+                    "id-en-double",
+                    format!("le niveau « {} » est défini deux fois", id.value),
+                    parsed.location(&id.referenced),
+                    None,
+                );
+            }
+        };
+        let mut levels = Vec::new();
+        for level in &raw.niveaux {
+            check_keyword(self, &level.id);
+            let mut kinds = Vec::new();
+            for kind in &level.types {
+                if kinds.iter().any(|k: &Kind| k.id == kind.id.value) {
+                    self.error(
+                        "id-en-double",
+                        format!("le type « {} » est défini deux fois", kind.id.value),
+                        parsed.location(&kind.id.referenced),
+                        None,
+                    );
+                }
+                kinds.push(Kind {
+                    id: kind.id.value.clone(),
+                    labels: labels(&kind.libelle, &kind.pluriel),
+                });
+            }
+            levels.push(Level {
+                id: level.id.value.clone(),
+                labels: labels(&level.libelle, &level.pluriel),
+                kinds,
+            });
+        }
+        if levels.is_empty() {
+            self.error(
+                "niveau-manquant",
+                "la hiérarchie doit avoir au moins un niveau au-dessus des fiches".into(),
+                parsed.key_location("niveaux"),
+                Some("ajoutez par exemple un niveau « axe » dans « niveaux: »".into()),
+            );
+        }
+        let fiche = &raw.fiche;
+        check_keyword(self, &fiche.id);
+        if !is_safe_relative_path(&fiche.dossier.value) {
+            self.error(
+                "chemin-interdit",
+                format!("le dossier « {} » doit être un nom de dossier dans content/", fiche.dossier.value),
+                parsed.location(&fiche.dossier.referenced),
+                None,
+            );
+        }
+        let fields = fiche
+            .champs
+            .iter()
+            .map(|field| FieldRule {
+                id: field.id.value.clone(),
+                libelle: field.libelle.clone(),
+                required: field.requis,
+                allowed: field.valeurs.clone(),
+            })
+            .collect();
+        Hierarchy {
+            levels,
+            fiche: FicheLevel {
+                id: fiche.id.value.clone(),
+                labels: labels(&fiche.libelle, &fiche.pluriel),
+                abrege: fiche.abrege.clone(),
+                numbering: fiche.numerotation,
+                sections: fiche
+                    .sections
+                    .iter()
+                    .map(|s| SectionRule {
+                        titre: s.titre.clone(),
+                        required: s.requise,
+                    })
+                    .collect(),
+                fields,
+            },
+            sous_action: labels(&raw.sous_action.libelle, &raw.sous_action.pluriel),
+        }
+    }
+
+    fn acteurs(&mut self, entries: &[Parsed<raw::ActeurEntry>], index: &mut Index) -> Vec<Acteur> {
+        for (position, entry) in entries.iter().enumerate() {
+            let id = &entry.value.id;
+            if !is_slug(&id.value) {
+                self.error(
+                    "id-invalide",
+                    format!("identifiant d'acteur « {} » invalide", id.value),
+                    entry.location(&id.referenced),
+                    Some("utilisez des minuscules sans accent, des chiffres et des tirets : « ase-accueil »".into()),
+                );
+            }
+            if index.acteurs.insert(id.value.clone(), position).is_some() {
+                self.error(
+                    "id-en-double",
+                    format!("l'acteur « {} » est défini deux fois", id.value),
+                    entry.location(&id.referenced),
+                    None,
+                );
+            }
+        }
+        entries
+            .iter()
+            .map(|entry| {
+                let raw = &entry.value;
+                let parent = raw.parent.as_ref().and_then(|parent| {
+                    let found = index.acteurs.get(&parent.value).copied();
+                    if found.is_none() {
+                        self.unknown("acteur", &parent.value, entry.location(&parent.referenced), index.acteurs.keys());
+                    }
+                    found
+                });
+                if let Some(url) = &raw.url
+                    && !is_web_url(&url.value)
+                {
+                    self.error(
+                        "url-invalide",
+                        format!("adresse « {} » refusée", url.value),
+                        entry.location(&url.referenced),
+                        Some("une adresse commence par https:// ou http://".into()),
+                    );
+                }
+                Acteur {
+                    id: raw.id.value.clone(),
+                    sigle: raw.sigle.clone(),
+                    nom: raw.nom.clone(),
+                    kind: raw.kind,
+                    parent,
+                    url: raw.url.as_ref().map(|u| u.value.clone()),
+                    description: raw.description.clone(),
+                    pilote: Vec::new(),
+                    contribue: Vec::new(),
+                }
+            })
+            .collect()
+    }
+
+    fn sigles(&mut self, entries: Vec<(Location, String, String)>, index: &mut Index) -> Vec<Sigle> {
+        let mut sigles: Vec<Sigle> = Vec::new();
+        let mut seen = HashSet::new();
+        for (location, sigle, definition) in entries {
+            if !seen.insert(sigle.clone()) {
+                self.error("id-en-double", format!("le sigle « {sigle} » est défini deux fois"), location, None);
+                continue;
+            }
+            sigles.push(Sigle { sigle, definition });
+        }
+        sigles.sort_by_cached_key(|s| sort_key(&s.sigle));
+        for (position, sigle) in sigles.iter().enumerate() {
+            index.sigles.insert(sigle.sigle.clone(), position);
+        }
+        sigles
+    }
+
+    fn groups(&mut self, hierarchy: &Hierarchy, files: &[Vec<Parsed<GroupEntry>>], index: &mut Index) -> Vec<Group> {
+        // Groups per level in file order, then laid out parents first, depth first.
+        let mut by_level: Vec<Vec<(Group, Option<String>)>> = Vec::new();
+        for (level_index, entries) in files.iter().enumerate() {
+            let level = &hierarchy.levels[level_index];
+            let parent_key = level_index.checked_sub(1).map(|i| hierarchy.levels[i].id.as_str());
+            let mut seen = HashSet::new();
+            let mut groups = Vec::new();
+            for entry in entries {
+                let mut allowed = vec!["id", "type", "numero", "titre", "introduction", "chiffres_cles"];
+                allowed.extend(parent_key);
+                self.check_keys(entry, &allowed);
+                let raw = &entry.value;
+                if !seen.insert(raw.id.value.clone()) {
+                    self.error(
+                        "id-en-double",
+                        format!("{} « {} » défini deux fois", level.labels.libelle, raw.id.value),
+                        entry.location(&raw.id.referenced),
+                        None,
+                    );
+                }
+                let kind = raw.kind.as_ref().and_then(|kind| {
+                    let found = level.kinds.iter().position(|k| k.id == kind.value);
+                    if found.is_none() {
+                        self.error(
+                            "valeur-inconnue",
+                            format!("type « {} » inconnu pour le niveau « {} »", kind.value, level.id),
+                            entry.location(&kind.referenced),
+                            did_you_mean(suggest(&kind.value, level.kinds.iter().map(|k| k.id.as_str())))
+                                .or_else(|| Some(format!("les types déclarés dans schema.yaml sont : {}", level.kinds.iter().map(|k| k.id.as_str()).collect::<Vec<_>>().join(", ")))),
+                        );
+                    }
+                    found
+                });
+                let parent = parent_key.and_then(|key| {
+                    let value = raw.other.get(key).cloned();
+                    if value.is_none() {
+                        self.error(
+                            "champ-manquant",
+                            format!("champ obligatoire « {key} » manquant : à quel {key} appartient « {} » ?", raw.id.value),
+                            entry.location(&raw.id.referenced),
+                            Some(format!("ajoutez une ligne « {key}: <identifiant> »")),
+                        );
+                    }
+                    value
+                });
+                groups.push((
+                    Group {
+                        level: level_index,
+                        id: raw.id.value.clone(),
+                        kind,
+                        numero: raw.numero.as_ref().map(|n| n.value.clone()),
+                        titre: raw.titre.clone(),
+                        introduction: raw.introduction.as_ref().map(|text| self.markdown_in_yaml(entry, text)),
+                        chiffres_cles: raw.chiffres_cles.clone(),
+                        parent: None,
+                        children: Vec::new(),
+                        fiches: Vec::new(),
+                        location: entry.location(&raw.id.referenced),
+                    },
+                    parent,
+                ));
+            }
+            by_level.push(groups);
+        }
+
+        // Lay out depth first so that reading order is the order of the document.
+        let mut ordered: Vec<Group> = Vec::new();
+        let mut placed: Vec<HashMap<String, GroupId>> = vec![HashMap::new(); by_level.len()];
+        let mut pending: Vec<Vec<Option<(Group, Option<String>)>>> =
+            by_level.into_iter().map(|groups| groups.into_iter().map(Some).collect()).collect();
+        let roots: Vec<usize> = (0..pending.first().map_or(0, Vec::len)).collect();
+        for root in roots {
+            self.place(0, root, None, &mut pending, &mut placed, &mut ordered);
+        }
+        // Whatever remains names a parent that does not exist.
+        for (level_index, groups) in pending.into_iter().enumerate() {
+            let parent_level = &hierarchy.levels[level_index.saturating_sub(1)];
+            for (group, parent) in groups.into_iter().flatten() {
+                if let Some(parent) = parent {
+                    let known: Vec<String> = placed[level_index - 1].keys().cloned().collect();
+                    self.unknown(&parent_level.id, &parent, group.location.clone(), known.iter());
+                }
+            }
+        }
+        for (level_index, map) in placed.into_iter().enumerate() {
+            for (id, group) in map {
+                index.groups.insert((hierarchy.levels[level_index].id.clone(), id), group);
+            }
+        }
+        if hierarchy.fiche.numbering == Numbering::Hierarchique {
+            self.check_group_numbers(&ordered);
+        }
+        ordered
+    }
+
+    fn place(
+        &mut self,
+        level: usize,
+        position: usize,
+        parent: Option<GroupId>,
+        pending: &mut [Vec<Option<(Group, Option<String>)>>],
+        placed: &mut [HashMap<String, GroupId>],
+        ordered: &mut Vec<Group>,
+    ) {
+        let Some((mut group, _)) = pending[level][position].take() else {
+            return;
+        };
+        let id = ordered.len();
+        group.parent = parent;
+        let key = group.id.clone();
+        ordered.push(group);
+        if let Some(parent) = parent {
+            ordered[parent].children.push(id);
+        }
+        placed[level].entry(key.clone()).or_insert(id);
+        if level + 1 < pending.len() {
+            let children: Vec<usize> = pending[level + 1]
+                .iter()
+                .enumerate()
+                .filter(|(_, entry)| entry.as_ref().is_some_and(|(_, p)| p.as_deref() == Some(key.as_str())))
+                .map(|(i, _)| i)
+                .collect();
+            for child in children {
+                self.place(level + 1, child, Some(id), pending, placed, ordered);
+            }
+        }
+    }
+
+    fn check_group_numbers(&mut self, groups: &[Group]) {
+        for group in groups {
+            let (Some(parent), Some(numero)) = (group.parent, &group.numero) else {
+                continue;
+            };
+            if let Some(parent_numero) = &groups[parent].numero
+                && !numero.starts_with(&format!("{parent_numero}."))
+            {
+                self.error(
+                    "numero-incoherent",
+                    format!("le numéro « {numero} » ne commence pas par celui de son parent « {parent_numero} »"),
+                    group.location.clone(),
+                    Some(format!("avec la numérotation hiérarchique, écrivez « {parent_numero}.N »")),
+                );
+            }
+        }
+    }
+
+    fn fiches(
+        &mut self,
+        hierarchy: &Hierarchy,
+        periode: Period,
+        documents: &[Document<raw::FicheFrontMatter>],
+        groups: &[Group],
+        index: &Index,
+    ) -> Vec<Fiche> {
+        let Some(lowest) = hierarchy.levels.last() else {
+            return Vec::new();
+        };
+        let mut seen: HashMap<String, &Path> = HashMap::new();
+        let mut fiches = Vec::new();
+        for document in documents {
+            let front = &document.front;
+            let raw = &front.value;
+            let mut allowed = vec![
+                "numero",
+                "titre",
+                "resume",
+                "pilotes",
+                "contributeurs",
+                "calendrier",
+                "sous_actions",
+                "indicateurs",
+                lowest.id.as_str(),
+            ];
+            allowed.extend(hierarchy.fiche.fields.iter().map(|f| f.id.as_str()));
+            self.check_keys(front, &allowed);
+
+            let numero = Numero::parse(&raw.numero.value);
+            let numero_location = front.location(&raw.numero.referenced);
+            match &numero {
+                None => self.error(
+                    "numero-invalide",
+                    format!("numéro « {} » illisible", raw.numero.value),
+                    numero_location.clone(),
+                    Some(match hierarchy.fiche.numbering {
+                        Numbering::Continue => "écrivez un nombre entier, par exemple « numero: 12 »".into(),
+                        Numbering::Hierarchique => "écrivez des nombres séparés par des points, entre guillemets : « numero: \"1.2.3\" »".into(),
+                    }),
+                ),
+                Some(n) if hierarchy.fiche.numbering == Numbering::Continue && n.parts.len() != 1 => self.error(
+                    "numero-invalide",
+                    format!("numéro « {} » : la numérotation de ce schéma est continue (1, 2, 3…)", n.text),
+                    numero_location.clone(),
+                    Some("ou passez « numerotation: hierarchique » dans schema.yaml".into()),
+                ),
+                Some(n) => {
+                    if let Some(other) = seen.insert(n.text.clone(), &document.front.file) {
+                        self.error(
+                            "numero-en-double",
+                            format!("le numéro {} est déjà pris par {}", n.text, other.display()),
+                            numero_location.clone(),
+                            Some("chaque fiche a son propre numéro".into()),
+                        );
+                    }
+                }
+            }
+
+            let group = match raw.other.get(&lowest.id) {
+                Some(raw::FieldValue::Text(parent)) => {
+                    let found = index.groups.get(&(lowest.id.clone(), parent.clone())).copied();
+                    if found.is_none() {
+                        let known: Vec<&String> = index.groups.keys().filter(|(l, _)| *l == lowest.id).map(|(_, id)| id).collect();
+                        self.unknown(&lowest.id, parent, front.key_location(&lowest.id), known.into_iter());
+                    }
+                    found
+                }
+                Some(raw::FieldValue::List(_)) => {
+                    self.error(
+                        "type-incorrect",
+                        format!("« {} » attend un seul identifiant, pas une liste", lowest.id),
+                        front.key_location(&lowest.id),
+                        None,
+                    );
+                    None
+                }
+                None => {
+                    self.error(
+                        "champ-manquant",
+                        format!("champ obligatoire « {} » manquant", lowest.id),
+                        Location::file(&front.file),
+                        Some(format!("indiquez à quel {} appartient la fiche : « {}: <identifiant> »", lowest.libelle_lower(), lowest.id)),
+                    );
+                    None
+                }
+            };
+            if let (Some(numero), Some(group)) = (&numero, group)
+                && hierarchy.fiche.numbering == Numbering::Hierarchique
+                && let Some(parent_numero) = &groups[group].numero
+                && !numero.text.starts_with(&format!("{parent_numero}."))
+            {
+                self.error(
+                    "numero-incoherent",
+                    format!("le numéro « {} » ne commence pas par celui de son parent « {parent_numero} »", numero.text),
+                    numero_location.clone(),
+                    Some(format!("avec la numérotation hiérarchique, écrivez « {parent_numero}.N »")),
+                );
+            }
+
+            let pilotes = self.actor_refs(front, &raw.pilotes, index);
+            let contributeurs = self.actor_refs(front, &raw.contributeurs, index);
+            let calendrier = self.fiche_calendar(front, raw.calendrier.as_ref(), periode);
+            let sous_actions = self.sous_actions(front, &raw.sous_actions, periode);
+            let fields = self.extra_fields(front, hierarchy);
+
+            let (Some(numero), Some(group)) = (numero, group) else {
+                continue;
+            };
+            fiches.push(Fiche {
+                numero,
+                titre: raw.titre.clone(),
+                resume: raw.resume.clone(),
+                group,
+                pilotes,
+                contributeurs,
+                calendrier,
+                sous_actions,
+                indicateurs: Indicateurs {
+                    suivi: raw.indicateurs.suivi.clone(),
+                    resultats: raw.indicateurs.resultats.clone(),
+                },
+                fields,
+                body: Markdown {
+                    text: document.body.clone(),
+                    file: front.file.clone(),
+                    first_line: document.body_line,
+                    indent: 0,
+                },
+                source: front.file.clone(),
+            });
+        }
+        fiches
+    }
+
+    fn actor_refs(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        entries: &[Spanned<ActorEntry>],
+        index: &Index,
+    ) -> Vec<ActorRef> {
+        entries
+            .iter()
+            .filter_map(|entry| {
+                let (id, precision) = match &entry.value {
+                    ActorEntry::Free { libre } => return Some(ActorRef::Free(libre.clone())),
+                    ActorEntry::Id(id) => (id, None),
+                    ActorEntry::WithPrecision { acteur, precision } => (acteur, precision.clone()),
+                };
+                match index.acteurs.get(id) {
+                    Some(&acteur) => Some(ActorRef::Known { acteur, precision }),
+                    None => {
+                        self.unknown("acteur", id, front.location(&entry.referenced), index.acteurs.keys());
+                        None
+                    }
+                }
+            })
+            .collect()
+    }
+
+    fn fiche_calendar(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        calendar: Option<&raw::FicheCalendar>,
+        periode: Period,
+    ) -> FicheCalendar {
+        let Some(calendar) = calendar else {
+            return FicheCalendar::default();
+        };
+        for year in calendar.debut.iter().chain(&calendar.fin) {
+            self.check_year(front, year, periode);
+        }
+        if let (Some(debut), Some(fin)) = (&calendar.debut, &calendar.fin)
+            && debut.value > fin.value
+        {
+            self.error(
+                "calendrier-inverse",
+                format!("le calendrier finit ({}) avant de commencer ({})", fin.value, debut.value),
+                front.location(&fin.referenced),
+                Some("« debut » doit précéder « fin »".into()),
+            );
+        }
+        FicheCalendar {
+            libelle: calendar.libelle.clone(),
+            debut: calendar.debut.as_ref().map(|y| y.value),
+            fin: calendar.fin.as_ref().map(|y| y.value),
+        }
+    }
+
+    fn check_year(&mut self, front: &Parsed<raw::FicheFrontMatter>, year: &Spanned<u16>, periode: Period) {
+        if !periode.contains(year.value) {
+            self.error(
+                "hors-periode",
+                format!(
+                    "l'année {} est hors de la période du schéma ({}-{})",
+                    year.value, periode.debut, periode.fin
+                ),
+                front.location(&year.referenced),
+                Some("corrigez l'année, ou la période dans schema-data/schema.yaml".into()),
+            );
+        }
+    }
+
+    fn sous_actions(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        entries: &[raw::SousActionEntry],
+        periode: Period,
+    ) -> Vec<SousAction> {
+        let mut seen = HashSet::new();
+        entries
+            .iter()
+            .map(|entry| {
+                if !seen.insert(entry.numero.value) {
+                    self.error(
+                        "numero-en-double",
+                        format!("deux sous-actions portent le numéro {}", entry.numero.value),
+                        front.location(&entry.numero.referenced),
+                        None,
+                    );
+                }
+                for year in &entry.annees {
+                    self.check_year(front, year, periode);
+                }
+                let mut annees: Vec<u16> = entry.annees.iter().map(|y| y.value).collect();
+                annees.sort_unstable();
+                annees.dedup();
+                SousAction {
+                    numero: entry.numero.value,
+                    titre: entry.titre.clone(),
+                    annees,
+                    description: entry.description.as_ref().map(|text| self.markdown_in_yaml(front, text)),
+                }
+            })
+            .collect()
+    }
+
+    fn extra_fields(&mut self, front: &Parsed<raw::FicheFrontMatter>, hierarchy: &Hierarchy) -> Vec<(usize, Vec<String>)> {
+        let mut fields = Vec::new();
+        for (position, rule) in hierarchy.fiche.fields.iter().enumerate() {
+            let values = match front.value.other.get(&rule.id) {
+                Some(raw::FieldValue::Text(text)) => vec![text.clone()],
+                Some(raw::FieldValue::List(list)) => list.clone(),
+                None => {
+                    if rule.required {
+                        self.error(
+                            "champ-manquant",
+                            format!("champ obligatoire « {} » manquant", rule.id),
+                            Location::file(&front.file),
+                            Some(format!("ajoutez une ligne « {}: … » ({})", rule.id, rule.libelle)),
+                        );
+                    }
+                    continue;
+                }
+            };
+            for value in &values {
+                if !rule.allowed.is_empty() && !rule.allowed.contains(value) {
+                    self.error(
+                        "valeur-inconnue",
+                        format!("valeur « {value} » non prévue pour « {} »", rule.id),
+                        front.key_location(&rule.id),
+                        did_you_mean(suggest(value, rule.allowed.iter().map(String::as_str)))
+                            .or_else(|| Some(format!("valeurs possibles : {}", rule.allowed.join(", ")))),
+                    );
+                }
+            }
+            fields.push((position, values));
+        }
+        fields
+    }
+
+    fn pages(&mut self, documents: &[Document<raw::PageFrontMatter>], hierarchy: &Hierarchy, index: &mut Index) -> Vec<Page> {
+        let taken: HashSet<&str> = hierarchy
+            .levels
+            .iter()
+            .map(|l| l.id.as_str())
+            .chain([hierarchy.fiche.id.as_str()])
+            .chain(RESERVED.iter().copied())
+            .collect();
+        let mut pages = Vec::new();
+        for document in documents {
+            let slug = document
+                .front
+                .file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !is_slug(&slug) || taken.contains(slug.as_str()) {
+                self.error(
+                    "nom-de-page-invalide",
+                    format!("le nom de fichier « {slug} » ne peut pas servir d'adresse de page"),
+                    Location::file(&document.front.file),
+                    Some("renommez le fichier en minuscules sans accent ni espace, par exemple « gouvernance.md », et évitez les noms réservés".into()),
+                );
+                continue;
+            }
+            index.pages.insert(slug.clone(), pages.len());
+            let front = &document.front.value;
+            pages.push(Page {
+                slug,
+                titre: front.titre.clone(),
+                menu: front.menu,
+                resume: front.resume.clone(),
+                body: Markdown {
+                    text: document.body.clone(),
+                    file: document.front.file.clone(),
+                    first_line: document.body_line,
+                    indent: 0,
+                },
+                source: document.front.file.clone(),
+            });
+        }
+        pages.sort_by(|a, b| (a.menu.unwrap_or(u32::MAX), &a.titre).cmp(&(b.menu.unwrap_or(u32::MAX), &b.titre)));
+        index.pages = pages.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
+        pages
+    }
+
+    fn check_keys<T>(&mut self, parsed: &Parsed<T>, allowed: &[&str]) {
+        for (key, _) in &parsed.keys.0 {
+            if !allowed.contains(&key.value.as_str()) {
+                self.error(
+                    "champ-inconnu",
+                    format!("champ inconnu « {} »", key.value),
+                    parsed.location(&key.referenced),
+                    did_you_mean(suggest(&key.value, allowed.iter().copied()))
+                        .or_else(|| Some(format!("les champs possibles ici sont : {}", allowed.join(", ")))),
+                );
+            }
+        }
+    }
+
+    fn unknown<'k>(&mut self, what: &str, id: &str, at: Location, known: impl Iterator<Item = &'k String>) {
+        let known: Vec<&str> = known.map(String::as_str).collect();
+        self.error(
+            "reference-inconnue",
+            format!("{what} « {id} » inconnu"),
+            at,
+            did_you_mean(suggest(id, known.iter().copied()))
+                .or_else(|| Some(format!("vérifiez l'identifiant dans le fichier qui définit les « {what} »"))),
+        );
+    }
+
+    /// A Markdown text written in a YAML value: where its lines are in the file.
+    fn markdown_in_yaml<T>(&self, parsed: &Parsed<T>, text: &Spanned<String>) -> Markdown {
+        let at = parsed.location(&text.referenced);
+        let line_text = self
+            .sources
+            .get(&parsed.file)
+            .and_then(|source| source.lines().nth(at.line as usize - 1))
+            .unwrap_or("");
+        let indicator = line_text.chars().nth(at.column as usize - 1);
+        let (first_line, indent) = match indicator {
+            Some('|' | '>') => {
+                let next = self
+                    .sources
+                    .get(&parsed.file)
+                    .and_then(|source| source.lines().nth(at.line as usize))
+                    .unwrap_or("");
+                (at.line + 1, (next.len() - next.trim_start().len()) as u32)
+            }
+            Some('"' | '\'') => (at.line, at.column),
+            _ => (at.line, at.column - 1),
+        };
+        Markdown {
+            text: text.value.clone(),
+            file: parsed.file.clone(),
+            first_line,
+            indent,
+        }
+    }
+}
+
+impl Level {
+    fn libelle_lower(&self) -> String {
+        self.labels.libelle.to_lowercase()
+    }
+}
+
+fn labels(libelle: &str, pluriel: &str) -> Labels {
+    Labels {
+        libelle: libelle.to_string(),
+        pluriel: pluriel.to_string(),
+    }
+}
+
+fn push_once(list: &mut Vec<FicheId>, fiche: FicheId) {
+    if list.last() != Some(&fiche) {
+        list.push(fiche);
+    }
+}
+
+/// "2019-2023", "2019 - 2023" or a single year.
+pub fn parse_period(text: &str) -> Option<Period> {
+    let (debut, fin) = match text.split_once('-') {
+        Some((debut, fin)) => (debut.trim(), fin.trim()),
+        None => (text.trim(), text.trim()),
+    };
+    let (debut, fin) = (parse_year(debut)?, parse_year(fin)?);
+    (debut <= fin).then_some(Period { debut, fin })
+}
+
+fn parse_year(text: &str) -> Option<u16> {
+    if text.len() != 4 {
+        return None;
+    }
+    text.parse().ok().filter(|year| (1900..=2200).contains(year))
+}
+
+fn is_hex_colour(text: &str) -> bool {
+    text.strip_prefix('#')
+        .is_some_and(|hex| hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+pub fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// A path that stays inside the site: relative, no `..`, no drive or scheme.
+pub fn is_safe_relative_path(text: &str) -> bool {
+    let path = Path::new(text);
+    !text.is_empty()
+        && !text.contains(':')
+        && !text.contains('\\')
+        && path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+fn is_web_url(text: &str) -> bool {
+    text.starts_with("https://") || text.starts_with("http://")
+}
+
+fn normalize_base(base: &str) -> String {
+    let trimmed = base.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// Alphabetical order that ignores case and accents.
+pub fn sort_key(text: &str) -> String {
+    slug::slugify(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        assert_eq!(parse_period("2019-2023"), Some(Period { debut: 2019, fin: 2023 }));
+        assert_eq!(parse_period("2017 - 2021"), Some(Period { debut: 2017, fin: 2021 }));
+        assert_eq!(parse_period("2020"), Some(Period { debut: 2020, fin: 2020 }));
+        assert_eq!(parse_period("2023-2019"), None);
+        assert_eq!(parse_period("vingt"), None);
+    }
+
+    #[test]
+    fn paths_stay_inside() {
+        assert!(is_safe_relative_path("static/logo.svg"));
+        assert!(!is_safe_relative_path("../secret"));
+        assert!(!is_safe_relative_path("/etc/passwd"));
+        assert!(!is_safe_relative_path("C:\\x"));
+    }
+}

@@ -1,0 +1,97 @@
+//! Write: the rendered files go to a temporary folder next to the output folder, which
+//! replaces the previous output only once every file is written. A failed build leaves
+//! the previous site as it was.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::render::OutputFile;
+
+/// Folders and files whose presence means a folder holds sources, not a built site.
+const SOURCE_MARKERS: &[&str] = &["jalon.yaml", "schema-data", "content", ".git", "Cargo.toml"];
+
+pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+    refuse_source_folder(out)?;
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| io_error("créer le dossier", parent, &e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".jalon-construction-")
+        .tempdir_in(parent)
+        .map_err(|e| io_error("créer un dossier temporaire dans", parent, &e))?;
+
+    files
+        .par_iter()
+        .try_for_each(|file| write_file(staging.path(), file))?;
+
+    swap_in(staging, out)
+}
+
+fn write_file(root: &Path, file: &OutputFile) -> Result<(), Diagnostic> {
+    let path = root.join(&file.path);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| io_error("créer le dossier", dir, &e))?;
+    }
+    std::fs::write(&path, &file.contents).map_err(|e| io_error("écrire", &path, &e))
+}
+
+/// Puts the staging folder in place of `out`; the previous output is removed afterwards.
+fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<(), Diagnostic> {
+    let previous = if out.exists() {
+        let parent = staging.path().parent().unwrap_or(Path::new("."));
+        let old = tempfile::Builder::new()
+            .prefix(".jalon-ancien-")
+            .tempdir_in(parent)
+            .map_err(|e| io_error("créer un dossier temporaire dans", parent, &e))?
+            .keep();
+        // `old` exists and is empty: rename replaces an empty directory on Unix.
+        std::fs::rename(out, &old).map_err(|e| io_error("déplacer l'ancien site", out, &e))?;
+        Some(old)
+    } else {
+        None
+    };
+    let staging_path = staging.keep();
+    if let Err(error) = std::fs::rename(&staging_path, out) {
+        // Put the previous site back before reporting.
+        if let Some(old) = &previous {
+            let _ = std::fs::rename(old, out);
+        }
+        let _ = std::fs::remove_dir_all(&staging_path);
+        return Err(io_error("mettre en place le nouveau site dans", out, &error));
+    }
+    if let Some(old) = previous {
+        let _ = std::fs::remove_dir_all(old);
+    }
+    Ok(())
+}
+
+fn refuse_source_folder(out: &Path) -> Result<(), Diagnostic> {
+    let marker = SOURCE_MARKERS.iter().find(|m| out.join(m).exists());
+    match marker {
+        Some(marker) => Err(Diagnostic::error(
+            "sortie-interdite",
+            format!(
+                "le dossier de sortie {} contient « {marker} » : ce sont des sources, jalon ne le remplacera pas",
+                out.display()
+            ),
+        )
+        .hint("choisissez un dossier de sortie dédié, par exemple --out public")),
+        None => Ok(()),
+    }
+}
+
+fn io_error(action: &str, path: &Path, error: &std::io::Error) -> Diagnostic {
+    let cause = match error.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission refusée".to_string(),
+        std::io::ErrorKind::StorageFull => "disque plein".to_string(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "système de fichiers en lecture seule".to_string(),
+        std::io::ErrorKind::FileTooLarge => "fichier trop gros pour la limite du système".to_string(),
+        _ => error.to_string(),
+    };
+    Diagnostic::error("ecriture", format!("impossible de {action} {} : {cause}", path.display()))
+        .hint("le site précédent est resté intact ; vérifiez les droits et l'espace disque du dossier de sortie")
+}
