@@ -1,0 +1,109 @@
+//! Helpers shared by the integration tests: build a site into a temporary folder and
+//! read what it produced.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use scraper::{Html, Selector};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// A built site: the temporary folder lives as long as this value.
+pub struct Built {
+    pub dir: tempfile::TempDir,
+    pub report: jalon::Report,
+}
+
+impl Built {
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+
+    pub fn page(&self, path: &str) -> Page {
+        let file = self.out().join(path);
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        Page::new(path, &text)
+    }
+
+    /// Every HTML page, by path relative to the output folder.
+    pub fn pages(&self) -> BTreeMap<String, Page> {
+        html_files(&self.out())
+            .into_iter()
+            .map(|path| {
+                let rel = path.strip_prefix(self.out()).unwrap().to_string_lossy().replace('\\', "/");
+                let text = std::fs::read_to_string(&path).unwrap();
+                (rel.clone(), Page::new(&rel, &text))
+            })
+            .collect()
+    }
+}
+
+pub fn build(root: &Path) -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let report = jalon::build(root, &dir.path().join("public"));
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(jalon::diagnostics::summary_line)
+        .collect();
+    assert!(errors.is_empty(), "the build failed:\n{}", errors.join("\n"));
+    Built { dir, report }
+}
+
+pub fn html_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+pub struct Page {
+    pub path: String,
+    pub html: Html,
+    pub text: String,
+}
+
+impl Page {
+    pub fn new(path: &str, text: &str) -> Page {
+        Page {
+            path: path.to_string(),
+            html: Html::parse_document(text),
+            text: text.to_string(),
+        }
+    }
+
+    pub fn select(&self, selector: &str) -> Vec<scraper::ElementRef<'_>> {
+        let selector = Selector::parse(selector).unwrap();
+        self.html.select(&selector).collect()
+    }
+
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        self.select(selector)
+            .iter()
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
+        self.select(selector)
+            .iter()
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    pub fn ids(&self) -> HashSet<String> {
+        self.attrs("[id]", "id").into_iter().collect()
+    }
+}

@@ -1,0 +1,123 @@
+//! The bundled example schéma (Seine-Saint-Denis 2019-2023) builds into a complete site.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{Built, build, repo};
+
+fn site() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| build(&repo()))
+}
+
+fn count_html(folder: &str) -> usize {
+    std::fs::read_dir(site().out().join(folder))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "html"))
+        .count()
+}
+
+#[test]
+fn one_page_per_fiche_and_per_axe() {
+    assert_eq!(count_html("fiche"), 19);
+    assert_eq!(count_html("axe"), 8);
+}
+
+#[test]
+fn every_fiche_page_shows_its_pilotes_and_sous_actions() {
+    // Sous-actions per fiche, as counted in the seed document.
+    let expected = [2, 1, 3, 2, 2, 2, 1, 2, 6, 3, 3, 3, 2, 3, 4, 4, 2, 3, 2];
+    for (i, &count) in expected.iter().enumerate() {
+        let page = site().page(&format!("fiche/{}.html", i + 1));
+        let headings = page.texts(".sous-action h3");
+        assert_eq!(headings.len(), count, "fiche {}", i + 1);
+        for k in 1..=count {
+            assert!(page.ids().contains(&format!("sous-action-{k}")), "fiche {} sous-action {k}", i + 1);
+        }
+        let pilotes = page.select("#pilotes + dd li");
+        assert!(!pilotes.is_empty(), "fiche {} has no pilote", i + 1);
+    }
+    let fiche_19 = site().page("fiche/19.html");
+    let pilotes = fiche_19.texts("#pilotes + dd li").join(" | ");
+    assert!(pilotes.contains("ODPE"), "{pilotes}");
+    assert!(pilotes.contains("UDAF"), "{pilotes}");
+}
+
+#[test]
+fn the_odpe_page_lists_the_fiches_it_pilots() {
+    let page = site().page("acteur/odpe.html");
+    let piloted: Vec<String> = page.attrs("section[aria-labelledby=pilote] a[href*='fiche/']", "href");
+    assert_eq!(piloted, vec!["../fiche/1.html", "../fiche/2.html", "../fiche/19.html"]);
+}
+
+#[test]
+fn the_recap_lists_all_fiches_in_order() {
+    let page = site().page("recapitulatif.html");
+    let fiches: Vec<String> = page.attrs("table.recapitulatif th[scope=row] a", "href");
+    let expected: Vec<String> = (1..=19).map(|n| format!("fiche/{n}.html")).collect();
+    assert_eq!(fiches, expected);
+    // Sous-actions link to their anchors, 50 in all.
+    assert_eq!(page.select("table.recapitulatif td a[href*='#sous-action-']").len(), 50);
+}
+
+#[test]
+fn calendars_mark_the_years_of_the_seed_grid() {
+    // Fiche 14: action 1 in 2019 only, action 2 in 2020 only, action 3 in 2019 only.
+    let page = site().page("fiche/14.html");
+    let rows = page.select("table.calendrier tbody tr");
+    let marked: Vec<Vec<bool>> = rows
+        .iter()
+        .map(|row| {
+            let cells = scraper::Selector::parse("td").unwrap();
+            row.select(&cells).map(|td| td.value().classes().any(|c| c == "prevue")).collect()
+        })
+        .collect();
+    assert_eq!(
+        marked,
+        vec![
+            vec![true, false, false, false, false],
+            vec![false, true, false, false, false],
+            vec![true, false, false, false, false],
+        ]
+    );
+}
+
+#[test]
+fn every_page_has_french_lang_one_h1_and_a_title() {
+    for (path, page) in site().pages() {
+        assert_eq!(page.attrs("html", "lang"), vec!["fr"], "{path}");
+        assert_eq!(page.select("h1").len(), 1, "{path}");
+        let title = page.texts("title");
+        assert!(title.len() == 1 && !title[0].is_empty(), "{path}");
+    }
+}
+
+#[test]
+fn references_become_links_with_backlinks_on_the_target() {
+    // Fiche 9 cites fiche 12, sous-action 1.
+    let fiche_9 = site().page("fiche/9.html");
+    assert!(fiche_9.attrs("a.ref", "href").contains(&"../fiche/12.html#sous-action-1".to_string()));
+    let fiche_12 = site().page("fiche/12.html");
+    let cited_by = fiche_12.attrs("#cite-par ~ ul a, .cite-par a", "href");
+    assert!(cited_by.iter().any(|h| h.starts_with("../fiche/9.html")), "{cited_by:?}");
+}
+
+#[test]
+fn sigles_are_expanded_once_per_page() {
+    let page = site().page("fiche/9.html");
+    let abbrs: Vec<String> = page.texts("main abbr[title]");
+    let ase = abbrs.iter().filter(|a| *a == "ASE").count();
+    assert_eq!(ase, 1, "{abbrs:?}");
+}
+
+#[test]
+fn the_site_loads_nothing_from_outside() {
+    for (path, page) in site().pages() {
+        for attr in ["src", "href"] {
+            for value in page.attrs(&format!("link[{attr}], script[{attr}], img[{attr}]"), attr) {
+                assert!(!value.contains("//"), "{path} loads {value}");
+            }
+        }
+    }
+}
