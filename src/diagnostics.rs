@@ -194,7 +194,10 @@ fn render_one(diagnostic: &Diagnostic, sources: &Sources, renderer: &Renderer) -
 }
 
 /// The offending line and the byte range to underline: the word under the column.
-fn frame<'a>(text: &'a str, location: &Location) -> Option<(&'a str, usize, std::ops::Range<usize>)> {
+fn frame<'a>(
+    text: &'a str,
+    location: &Location,
+) -> Option<(&'a str, usize, std::ops::Range<usize>)> {
     let line_index = usize::try_from(location.line).ok()?.checked_sub(1)?;
     let line = text.lines().nth(line_index)?;
     let line = line.strip_suffix('\r').unwrap_or(line);

@@ -40,7 +40,10 @@ pub struct Stats {
 }
 
 /// Load, resolve and render the Markdown: everything a build relies on, without writing.
-fn validate(root: &Path, sources: &mut Sources) -> (Option<(Site, Vec<render::Prepared>)>, Diagnostics) {
+fn validate(
+    root: &Path,
+    sources: &mut Sources,
+) -> (Option<(Site, Vec<render::Prepared>)>, Diagnostics) {
     let (loaded, mut diagnostics) = load::load(root, sources);
     let Some(loaded) = loaded else {
         return (None, diagnostics);

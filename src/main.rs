@@ -70,7 +70,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli.command {
@@ -92,7 +96,11 @@ fn main() -> ExitCode {
             }
             exit_code(&report, false)
         }
-        Command::Check { root, strict, output } => {
+        Command::Check {
+            root,
+            strict,
+            output,
+        } => {
             let report = jalon::check(&root);
             print_report(&report, output.format);
             if output.format == Format::Texte && !report.has_errors() {
@@ -108,7 +116,10 @@ fn print_report(report: &Report, format: Format) {
     match format {
         Format::Texte => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", render_terminal(&report.diagnostics, &report.sources, color));
+            eprint!(
+                "{}",
+                render_terminal(&report.diagnostics, &report.sources, color)
+            );
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
             if errors > 0 {
                 eprintln!("{errors} erreur(s) : rien n'a été écrit, le site précédent est intact.");
@@ -129,13 +140,19 @@ fn print_report(report: &Report, format: Format) {
                     "texte": summary_line(d),
                 }))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&items).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&items).unwrap_or_default()
+            );
         }
     }
 }
 
 fn exit_code(report: &Report, strict: bool) -> ExitCode {
-    let io_problem = report.diagnostics.iter().any(|d| d.code == "ecriture" || d.code == "sortie-interdite");
+    let io_problem = report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "ecriture" || d.code == "sortie-interdite");
     if io_problem {
         ExitCode::from(2)
     } else if report.has_errors() || (strict && !report.diagnostics.is_empty()) {

@@ -291,9 +291,9 @@ impl Site {
     /// "Axe stratégique 3", "Orientation 1.2", or the level name alone.
     pub fn group_label(&self, group: &Group) -> String {
         let level = self.level_of(group);
-        let name = group
-            .kind
-            .map_or(&level.labels.libelle, |kind| &level.kinds[kind].labels.libelle);
+        let name = group.kind.map_or(&level.labels.libelle, |kind| {
+            &level.kinds[kind].labels.libelle
+        });
         match &group.numero {
             Some(numero) => format!("{name} {numero}"),
             None => name.clone(),
@@ -302,7 +302,10 @@ impl Site {
 
     /// "Fiche-action 12".
     pub fn fiche_label(&self, fiche: &Fiche) -> String {
-        format!("{} {}", self.hierarchy.fiche.labels.libelle, fiche.numero.text)
+        format!(
+            "{} {}",
+            self.hierarchy.fiche.labels.libelle, fiche.numero.text
+        )
     }
 
     /// The chain of groups from the top level down to `group`.

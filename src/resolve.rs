@@ -129,9 +129,15 @@ impl Resolver<'_> {
         {
             self.error(
                 "chemin-interdit",
-                format!("le logo « {} » doit être un chemin relatif à l'intérieur du site", logo.value),
+                format!(
+                    "le logo « {} » doit être un chemin relatif à l'intérieur du site",
+                    logo.value
+                ),
                 parsed.location(&logo.referenced),
-                Some("placez le fichier dans static/ et écrivez par exemple « static/logo.svg »".into()),
+                Some(
+                    "placez le fichier dans static/ et écrivez par exemple « static/logo.svg »"
+                        .into(),
+                ),
             );
         }
         Some(Schema {
@@ -154,7 +160,10 @@ impl Resolver<'_> {
             if !is_slug(&id.value) || RESERVED.contains(&id.value.as_str()) {
                 resolver.error(
                     "id-invalide",
-                    format!("« {} » ne peut pas servir d'identifiant de niveau", id.value),
+                    format!(
+                        "« {} » ne peut pas servir d'identifiant de niveau",
+                        id.value
+                    ),
                     parsed.location(&id.referenced),
                     Some(format!(
                         "utilisez des minuscules sans accent ni espace, autres que : {}",
@@ -207,7 +216,10 @@ impl Resolver<'_> {
         if !is_safe_relative_path(&fiche.dossier.value) {
             self.error(
                 "chemin-interdit",
-                format!("le dossier « {} » doit être un nom de dossier dans content/", fiche.dossier.value),
+                format!(
+                    "le dossier « {} » doit être un nom de dossier dans content/",
+                    fiche.dossier.value
+                ),
                 parsed.location(&fiche.dossier.referenced),
                 None,
             );
@@ -270,7 +282,12 @@ impl Resolver<'_> {
                 let parent = raw.parent.as_ref().and_then(|parent| {
                     let found = index.acteurs.get(&parent.value).copied();
                     if found.is_none() {
-                        self.unknown("acteur", &parent.value, entry.location(&parent.referenced), index.acteurs.keys());
+                        self.unknown(
+                            "acteur",
+                            &parent.value,
+                            entry.location(&parent.referenced),
+                            index.acteurs.keys(),
+                        );
                     }
                     found
                 });
@@ -299,12 +316,21 @@ impl Resolver<'_> {
             .collect()
     }
 
-    fn sigles(&mut self, entries: Vec<(Location, String, String)>, index: &mut Index) -> Vec<Sigle> {
+    fn sigles(
+        &mut self,
+        entries: Vec<(Location, String, String)>,
+        index: &mut Index,
+    ) -> Vec<Sigle> {
         let mut sigles: Vec<Sigle> = Vec::new();
         let mut seen = HashSet::new();
         for (location, sigle, definition) in entries {
             if !seen.insert(sigle.clone()) {
-                self.error("id-en-double", format!("le sigle « {sigle} » est défini deux fois"), location, None);
+                self.error(
+                    "id-en-double",
+                    format!("le sigle « {sigle} » est défini deux fois"),
+                    location,
+                    None,
+                );
                 continue;
             }
             sigles.push(Sigle { sigle, definition });
@@ -316,23 +342,40 @@ impl Resolver<'_> {
         sigles
     }
 
-    fn groups(&mut self, hierarchy: &Hierarchy, files: &[Vec<Parsed<GroupEntry>>], index: &mut Index) -> Vec<Group> {
+    fn groups(
+        &mut self,
+        hierarchy: &Hierarchy,
+        files: &[Vec<Parsed<GroupEntry>>],
+        index: &mut Index,
+    ) -> Vec<Group> {
         // Groups per level in file order, then laid out parents first, depth first.
-        let mut by_level: Vec<Vec<(Group, Option<String>)>> = Vec::new();
+        let mut by_level: Vec<Vec<Unplaced>> = Vec::new();
         for (level_index, entries) in files.iter().enumerate() {
             let level = &hierarchy.levels[level_index];
-            let parent_key = level_index.checked_sub(1).map(|i| hierarchy.levels[i].id.as_str());
+            let parent_key = level_index
+                .checked_sub(1)
+                .map(|i| hierarchy.levels[i].id.as_str());
             let mut seen = HashSet::new();
             let mut groups = Vec::new();
             for entry in entries {
-                let mut allowed = vec!["id", "type", "numero", "titre", "introduction", "chiffres_cles"];
+                let mut allowed = vec![
+                    "id",
+                    "type",
+                    "numero",
+                    "titre",
+                    "introduction",
+                    "chiffres_cles",
+                ];
                 allowed.extend(parent_key);
                 self.check_keys(entry, &allowed);
                 let raw = &entry.value;
                 if !seen.insert(raw.id.value.clone()) {
                     self.error(
                         "id-en-double",
-                        format!("{} « {} » défini deux fois", level.labels.libelle, raw.id.value),
+                        format!(
+                            "{} « {} » défini deux fois",
+                            level.labels.libelle, raw.id.value
+                        ),
                         entry.location(&raw.id.referenced),
                         None,
                     );
@@ -342,10 +385,26 @@ impl Resolver<'_> {
                     if found.is_none() {
                         self.error(
                             "valeur-inconnue",
-                            format!("type « {} » inconnu pour le niveau « {} »", kind.value, level.id),
+                            format!(
+                                "type « {} » inconnu pour le niveau « {} »",
+                                kind.value, level.id
+                            ),
                             entry.location(&kind.referenced),
-                            did_you_mean(suggest(&kind.value, level.kinds.iter().map(|k| k.id.as_str())))
-                                .or_else(|| Some(format!("les types déclarés dans schema.yaml sont : {}", level.kinds.iter().map(|k| k.id.as_str()).collect::<Vec<_>>().join(", ")))),
+                            did_you_mean(suggest(
+                                &kind.value,
+                                level.kinds.iter().map(|k| k.id.as_str()),
+                            ))
+                            .or_else(|| {
+                                Some(format!(
+                                    "les types déclarés dans schema.yaml sont : {}",
+                                    level
+                                        .kinds
+                                        .iter()
+                                        .map(|k| k.id.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ))
+                            }),
                         );
                     }
                     found
@@ -362,14 +421,17 @@ impl Resolver<'_> {
                     }
                     value
                 });
-                groups.push((
-                    Group {
+                groups.push(Unplaced {
+                    group: Group {
                         level: level_index,
                         id: raw.id.value.clone(),
                         kind,
                         numero: raw.numero.as_ref().map(|n| n.value.clone()),
                         titre: raw.titre.clone(),
-                        introduction: raw.introduction.as_ref().map(|text| self.markdown_in_yaml(entry, text)),
+                        introduction: raw
+                            .introduction
+                            .as_ref()
+                            .map(|text| self.markdown_in_yaml(entry, text)),
                         chiffres_cles: raw.chiffres_cles.clone(),
                         parent: None,
                         children: Vec::new(),
@@ -377,7 +439,7 @@ impl Resolver<'_> {
                         location: entry.location(&raw.id.referenced),
                     },
                     parent,
-                ));
+                });
             }
             by_level.push(groups);
         }
@@ -385,8 +447,10 @@ impl Resolver<'_> {
         // Lay out depth first so that reading order is the order of the document.
         let mut ordered: Vec<Group> = Vec::new();
         let mut placed: Vec<HashMap<String, GroupId>> = vec![HashMap::new(); by_level.len()];
-        let mut pending: Vec<Vec<Option<(Group, Option<String>)>>> =
-            by_level.into_iter().map(|groups| groups.into_iter().map(Some).collect()).collect();
+        let mut pending: Vec<Vec<Option<Unplaced>>> = by_level
+            .into_iter()
+            .map(|groups| groups.into_iter().map(Some).collect())
+            .collect();
         let roots: Vec<usize> = (0..pending.first().map_or(0, Vec::len)).collect();
         for root in roots {
             self.place(0, root, None, &mut pending, &mut placed, &mut ordered);
@@ -394,16 +458,23 @@ impl Resolver<'_> {
         // Whatever remains names a parent that does not exist.
         for (level_index, groups) in pending.into_iter().enumerate() {
             let parent_level = &hierarchy.levels[level_index.saturating_sub(1)];
-            for (group, parent) in groups.into_iter().flatten() {
+            for Unplaced { group, parent } in groups.into_iter().flatten() {
                 if let Some(parent) = parent {
                     let known: Vec<String> = placed[level_index - 1].keys().cloned().collect();
-                    self.unknown(&parent_level.id, &parent, group.location.clone(), known.iter());
+                    self.unknown(
+                        &parent_level.id,
+                        &parent,
+                        group.location.clone(),
+                        known.iter(),
+                    );
                 }
             }
         }
         for (level_index, map) in placed.into_iter().enumerate() {
             for (id, group) in map {
-                index.groups.insert((hierarchy.levels[level_index].id.clone(), id), group);
+                index
+                    .groups
+                    .insert((hierarchy.levels[level_index].id.clone(), id), group);
             }
         }
         if hierarchy.fiche.numbering == Numbering::Hierarchique {
@@ -417,11 +488,11 @@ impl Resolver<'_> {
         level: usize,
         position: usize,
         parent: Option<GroupId>,
-        pending: &mut [Vec<Option<(Group, Option<String>)>>],
+        pending: &mut [Vec<Option<Unplaced>>],
         placed: &mut [HashMap<String, GroupId>],
         ordered: &mut Vec<Group>,
     ) {
-        let Some((mut group, _)) = pending[level][position].take() else {
+        let Some(Unplaced { mut group, .. }) = pending[level][position].take() else {
             return;
         };
         let id = ordered.len();
@@ -436,7 +507,11 @@ impl Resolver<'_> {
             let children: Vec<usize> = pending[level + 1]
                 .iter()
                 .enumerate()
-                .filter(|(_, entry)| entry.as_ref().is_some_and(|(_, p)| p.as_deref() == Some(key.as_str())))
+                .filter(|(_, entry)| {
+                    entry
+                        .as_ref()
+                        .is_some_and(|u| u.parent.as_deref() == Some(key.as_str()))
+                })
                 .map(|(i, _)| i)
                 .collect();
             for child in children {
@@ -525,17 +600,33 @@ impl Resolver<'_> {
 
             let group = match raw.other.get(&lowest.id) {
                 Some(raw::FieldValue::Text(parent)) => {
-                    let found = index.groups.get(&(lowest.id.clone(), parent.clone())).copied();
+                    let found = index
+                        .groups
+                        .get(&(lowest.id.clone(), parent.clone()))
+                        .copied();
                     if found.is_none() {
-                        let known: Vec<&String> = index.groups.keys().filter(|(l, _)| *l == lowest.id).map(|(_, id)| id).collect();
-                        self.unknown(&lowest.id, parent, front.key_location(&lowest.id), known.into_iter());
+                        let known: Vec<&String> = index
+                            .groups
+                            .keys()
+                            .filter(|(l, _)| *l == lowest.id)
+                            .map(|(_, id)| id)
+                            .collect();
+                        self.unknown(
+                            &lowest.id,
+                            parent,
+                            front.key_location(&lowest.id),
+                            known.into_iter(),
+                        );
                     }
                     found
                 }
                 Some(raw::FieldValue::List(_)) => {
                     self.error(
                         "type-incorrect",
-                        format!("« {} » attend un seul identifiant, pas une liste", lowest.id),
+                        format!(
+                            "« {} » attend un seul identifiant, pas une liste",
+                            lowest.id
+                        ),
                         front.key_location(&lowest.id),
                         None,
                     );
@@ -546,7 +637,11 @@ impl Resolver<'_> {
                         "champ-manquant",
                         format!("champ obligatoire « {} » manquant", lowest.id),
                         Location::file(&front.file),
-                        Some(format!("indiquez à quel {} appartient la fiche : « {}: <identifiant> »", lowest.libelle_lower(), lowest.id)),
+                        Some(format!(
+                            "indiquez à quel {} appartient la fiche : « {}: <identifiant> »",
+                            lowest.libelle_lower(),
+                            lowest.id
+                        )),
                     );
                     None
                 }
@@ -616,7 +711,12 @@ impl Resolver<'_> {
                 match index.acteurs.get(id) {
                     Some(&acteur) => Some(ActorRef::Known { acteur, precision }),
                     None => {
-                        self.unknown("acteur", id, front.location(&entry.referenced), index.acteurs.keys());
+                        self.unknown(
+                            "acteur",
+                            id,
+                            front.location(&entry.referenced),
+                            index.acteurs.keys(),
+                        );
                         None
                     }
                 }
@@ -641,7 +741,10 @@ impl Resolver<'_> {
         {
             self.error(
                 "calendrier-inverse",
-                format!("le calendrier finit ({}) avant de commencer ({})", fin.value, debut.value),
+                format!(
+                    "le calendrier finit ({}) avant de commencer ({})",
+                    fin.value, debut.value
+                ),
                 front.location(&fin.referenced),
                 Some("« debut » doit précéder « fin »".into()),
             );
@@ -653,7 +756,12 @@ impl Resolver<'_> {
         }
     }
 
-    fn check_year(&mut self, front: &Parsed<raw::FicheFrontMatter>, year: &Spanned<u16>, periode: Period) {
+    fn check_year(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        year: &Spanned<u16>,
+        periode: Period,
+    ) {
         if !periode.contains(year.value) {
             self.error(
                 "hors-periode",
@@ -695,13 +803,20 @@ impl Resolver<'_> {
                     numero: entry.numero.value,
                     titre: entry.titre.clone(),
                     annees,
-                    description: entry.description.as_ref().map(|text| self.markdown_in_yaml(front, text)),
+                    description: entry
+                        .description
+                        .as_ref()
+                        .map(|text| self.markdown_in_yaml(front, text)),
                 }
             })
             .collect()
     }
 
-    fn extra_fields(&mut self, front: &Parsed<raw::FicheFrontMatter>, hierarchy: &Hierarchy) -> Vec<(usize, Vec<String>)> {
+    fn extra_fields(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        hierarchy: &Hierarchy,
+    ) -> Vec<(usize, Vec<String>)> {
         let mut fields = Vec::new();
         for (position, rule) in hierarchy.fiche.fields.iter().enumerate() {
             let values = match front.value.other.get(&rule.id) {
@@ -713,7 +828,10 @@ impl Resolver<'_> {
                             "champ-manquant",
                             format!("champ obligatoire « {} » manquant", rule.id),
                             Location::file(&front.file),
-                            Some(format!("ajoutez une ligne « {}: … » ({})", rule.id, rule.libelle)),
+                            Some(format!(
+                                "ajoutez une ligne « {}: … » ({})",
+                                rule.id, rule.libelle
+                            )),
                         );
                     }
                     continue;
@@ -726,7 +844,9 @@ impl Resolver<'_> {
                         format!("valeur « {value} » non prévue pour « {} »", rule.id),
                         front.key_location(&rule.id),
                         did_you_mean(suggest(value, rule.allowed.iter().map(String::as_str)))
-                            .or_else(|| Some(format!("valeurs possibles : {}", rule.allowed.join(", ")))),
+                            .or_else(|| {
+                                Some(format!("valeurs possibles : {}", rule.allowed.join(", ")))
+                            }),
                     );
                 }
             }
@@ -735,7 +855,12 @@ impl Resolver<'_> {
         fields
     }
 
-    fn pages(&mut self, documents: &[Document<raw::PageFrontMatter>], hierarchy: &Hierarchy, index: &mut Index) -> Vec<Page> {
+    fn pages(
+        &mut self,
+        documents: &[Document<raw::PageFrontMatter>],
+        hierarchy: &Hierarchy,
+        index: &mut Index,
+    ) -> Vec<Page> {
         let taken: HashSet<&str> = hierarchy
             .levels
             .iter()
@@ -776,8 +901,14 @@ impl Resolver<'_> {
                 source: document.front.file.clone(),
             });
         }
-        pages.sort_by(|a, b| (a.menu.unwrap_or(u32::MAX), &a.titre).cmp(&(b.menu.unwrap_or(u32::MAX), &b.titre)));
-        index.pages = pages.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
+        pages.sort_by(|a, b| {
+            (a.menu.unwrap_or(u32::MAX), &a.titre).cmp(&(b.menu.unwrap_or(u32::MAX), &b.titre))
+        });
+        index.pages = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
         pages
     }
 
@@ -788,21 +919,34 @@ impl Resolver<'_> {
                     "champ-inconnu",
                     format!("champ inconnu « {} »", key.value),
                     parsed.location(&key.referenced),
-                    did_you_mean(suggest(&key.value, allowed.iter().copied()))
-                        .or_else(|| Some(format!("les champs possibles ici sont : {}", allowed.join(", ")))),
+                    did_you_mean(suggest(&key.value, allowed.iter().copied())).or_else(|| {
+                        Some(format!(
+                            "les champs possibles ici sont : {}",
+                            allowed.join(", ")
+                        ))
+                    }),
                 );
             }
         }
     }
 
-    fn unknown<'k>(&mut self, what: &str, id: &str, at: Location, known: impl Iterator<Item = &'k String>) {
+    fn unknown<'k>(
+        &mut self,
+        what: &str,
+        id: &str,
+        at: Location,
+        known: impl Iterator<Item = &'k String>,
+    ) {
         let known: Vec<&str> = known.map(String::as_str).collect();
         self.error(
             "reference-inconnue",
             format!("{what} « {id} » inconnu"),
             at,
-            did_you_mean(suggest(id, known.iter().copied()))
-                .or_else(|| Some(format!("vérifiez l'identifiant dans le fichier qui définit les « {what} »"))),
+            did_you_mean(suggest(id, known.iter().copied())).or_else(|| {
+                Some(format!(
+                    "vérifiez l'identifiant dans le fichier qui définit les « {what} »"
+                ))
+            }),
         );
     }
 
@@ -834,6 +978,13 @@ impl Resolver<'_> {
             indent,
         }
     }
+}
+
+/// A group read from its level's file, before it takes its place in the tree.
+struct Unplaced {
+    group: Group,
+    /// Id of the parent, named in the entry by the key of the level above.
+    parent: Option<String>,
 }
 
 impl Level {
@@ -869,7 +1020,9 @@ fn parse_year(text: &str) -> Option<u16> {
     if text.len() != 4 {
         return None;
     }
-    text.parse().ok().filter(|year| (1900..=2200).contains(year))
+    text.parse()
+        .ok()
+        .filter(|year| (1900..=2200).contains(year))
 }
 
 fn is_hex_colour(text: &str) -> bool {
@@ -919,9 +1072,27 @@ mod tests {
 
     #[test]
     fn periods() {
-        assert_eq!(parse_period("2019-2023"), Some(Period { debut: 2019, fin: 2023 }));
-        assert_eq!(parse_period("2017 - 2021"), Some(Period { debut: 2017, fin: 2021 }));
-        assert_eq!(parse_period("2020"), Some(Period { debut: 2020, fin: 2020 }));
+        assert_eq!(
+            parse_period("2019-2023"),
+            Some(Period {
+                debut: 2019,
+                fin: 2023
+            })
+        );
+        assert_eq!(
+            parse_period("2017 - 2021"),
+            Some(Period {
+                debut: 2017,
+                fin: 2021
+            })
+        );
+        assert_eq!(
+            parse_period("2020"),
+            Some(Period {
+                debut: 2020,
+                fin: 2020
+            })
+        );
         assert_eq!(parse_period("2023-2019"), None);
         assert_eq!(parse_period("vingt"), None);
     }

@@ -61,7 +61,11 @@ fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<(), Diagnostic> {
             let _ = std::fs::rename(old, out);
         }
         let _ = std::fs::remove_dir_all(&staging_path);
-        return Err(io_error("mettre en place le nouveau site dans", out, &error));
+        return Err(io_error(
+            "mettre en place le nouveau site dans",
+            out,
+            &error,
+        ));
     }
     if let Some(old) = previous {
         let _ = std::fs::remove_dir_all(old);
@@ -88,8 +92,12 @@ fn io_error(action: &str, path: &Path, error: &std::io::Error) -> Diagnostic {
     let cause = match error.kind() {
         std::io::ErrorKind::PermissionDenied => "permission refusée".to_string(),
         std::io::ErrorKind::StorageFull => "disque plein".to_string(),
-        std::io::ErrorKind::ReadOnlyFilesystem => "système de fichiers en lecture seule".to_string(),
-        std::io::ErrorKind::FileTooLarge => "fichier trop gros pour la limite du système".to_string(),
+        std::io::ErrorKind::ReadOnlyFilesystem => {
+            "système de fichiers en lecture seule".to_string()
+        }
+        std::io::ErrorKind::FileTooLarge => {
+            "fichier trop gros pour la limite du système".to_string()
+        }
         _ => error.to_string(),
     };
     Diagnostic::error("ecriture", format!("impossible de {action} {} : {cause}", path.display()))

@@ -8,20 +8,49 @@ use common::{build, fixture};
 fn the_fixture_builds_with_its_own_labels_and_numbering() {
     let built = build(&fixture("orientations"));
     let action = built.page("action/1-1-1.html");
-    assert_eq!(action.texts("h1"), vec!["Action 1.1.1 Créer un lieu d'accueil parents-enfants"]);
+    assert_eq!(
+        action.texts("h1"),
+        vec!["Action 1.1.1 Créer un lieu d'accueil parents-enfants"]
+    );
     let crumbs = action.texts(".fil li a");
     assert_eq!(crumbs, vec!["Accueil", "Axe 1", "Orientation 1.1"]);
     let summary = action.texts(".fiche-resume dt");
-    assert!(summary.contains(&"Position du département".to_string()), "{summary:?}");
+    assert!(
+        summary.contains(&"Position du département".to_string()),
+        "{summary:?}"
+    );
     assert!(summary.contains(&"Orientation".to_string()), "{summary:?}");
-    assert_eq!(action.texts(".sous-action h3"), vec!["Étape 1 : Étudier les besoins"]);
+    assert_eq!(
+        action.texts(".sous-action h3"),
+        vec!["Étape 1 : Étudier les besoins"]
+    );
     // "CF [[action 1.2.1]]" became a link to the other action.
-    assert!(action.attrs("a.ref", "href").contains(&"../action/1-2-1.html".to_string()));
+    assert!(
+        action
+            .attrs("a.ref", "href")
+            .contains(&"../action/1-2-1.html".to_string())
+    );
 
     let orientation = built.page("orientation/1.2.html");
-    assert_eq!(orientation.texts("h1"), vec!["Orientation 1.2 Repérer les situations de danger"]);
+    assert_eq!(
+        orientation.texts("h1"),
+        vec!["Orientation 1.2 Repérer les situations de danger"]
+    );
     let axe = built.page("axe/a1.html");
-    assert_eq!(axe.texts("main h2 a"), vec!["Orientation 1.1 Soutenir la parentalité", "Orientation 1.2 Repérer les situations de danger"]);
+    assert_eq!(
+        axe.texts("main h2 a"),
+        vec![
+            "Orientation 1.1 Soutenir la parentalité",
+            "Orientation 1.2 Repérer les situations de danger"
+        ]
+    );
     let recap = built.page("recapitulatif.html");
-    assert_eq!(recap.attrs("th[scope=row] a", "href"), vec!["action/1-1-1.html", "action/1-2-1.html", "action/2-1-1.html"]);
+    assert_eq!(
+        recap.attrs("th[scope=row] a", "href"),
+        vec![
+            "action/1-1-1.html",
+            "action/1-2-1.html",
+            "action/2-1-1.html"
+        ]
+    );
 }

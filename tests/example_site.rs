@@ -14,7 +14,13 @@ fn site() -> &'static Built {
 fn count_html(folder: &str) -> usize {
     std::fs::read_dir(site().out().join(folder))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "html"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "html")
+        })
         .count()
 }
 
@@ -33,7 +39,11 @@ fn every_fiche_page_shows_its_pilotes_and_sous_actions() {
         let headings = page.texts(".sous-action h3");
         assert_eq!(headings.len(), count, "fiche {}", i + 1);
         for k in 1..=count {
-            assert!(page.ids().contains(&format!("sous-action-{k}")), "fiche {} sous-action {k}", i + 1);
+            assert!(
+                page.ids().contains(&format!("sous-action-{k}")),
+                "fiche {} sous-action {k}",
+                i + 1
+            );
         }
         let pilotes = page.select("#pilotes + dd li");
         assert!(!pilotes.is_empty(), "fiche {} has no pilote", i + 1);
@@ -47,8 +57,12 @@ fn every_fiche_page_shows_its_pilotes_and_sous_actions() {
 #[test]
 fn the_odpe_page_lists_the_fiches_it_pilots() {
     let page = site().page("acteur/odpe.html");
-    let piloted: Vec<String> = page.attrs("section[aria-labelledby=pilote] a[href*='fiche/']", "href");
-    assert_eq!(piloted, vec!["../fiche/1.html", "../fiche/2.html", "../fiche/19.html"]);
+    let piloted: Vec<String> =
+        page.attrs("section[aria-labelledby=pilote] a[href*='fiche/']", "href");
+    assert_eq!(
+        piloted,
+        vec!["../fiche/1.html", "../fiche/2.html", "../fiche/19.html"]
+    );
 }
 
 #[test]
@@ -58,7 +72,11 @@ fn the_recap_lists_all_fiches_in_order() {
     let expected: Vec<String> = (1..=19).map(|n| format!("fiche/{n}.html")).collect();
     assert_eq!(fiches, expected);
     // Sous-actions link to their anchors, 50 in all.
-    assert_eq!(page.select("table.recapitulatif td a[href*='#sous-action-']").len(), 50);
+    assert_eq!(
+        page.select("table.recapitulatif td a[href*='#sous-action-']")
+            .len(),
+        50
+    );
 }
 
 #[test]
@@ -70,7 +88,9 @@ fn calendars_mark_the_years_of_the_seed_grid() {
         .iter()
         .map(|row| {
             let cells = scraper::Selector::parse("td").unwrap();
-            row.select(&cells).map(|td| td.value().classes().any(|c| c == "prevue")).collect()
+            row.select(&cells)
+                .map(|td| td.value().classes().any(|c| c == "prevue"))
+                .collect()
         })
         .collect();
     assert_eq!(
@@ -97,10 +117,17 @@ fn every_page_has_french_lang_one_h1_and_a_title() {
 fn references_become_links_with_backlinks_on_the_target() {
     // Fiche 9 cites fiche 12, sous-action 1.
     let fiche_9 = site().page("fiche/9.html");
-    assert!(fiche_9.attrs("a.ref", "href").contains(&"../fiche/12.html#sous-action-1".to_string()));
+    assert!(
+        fiche_9
+            .attrs("a.ref", "href")
+            .contains(&"../fiche/12.html#sous-action-1".to_string())
+    );
     let fiche_12 = site().page("fiche/12.html");
     let cited_by = fiche_12.attrs("#cite-par ~ ul a, .cite-par a", "href");
-    assert!(cited_by.iter().any(|h| h.starts_with("../fiche/9.html")), "{cited_by:?}");
+    assert!(
+        cited_by.iter().any(|h| h.starts_with("../fiche/9.html")),
+        "{cited_by:?}"
+    );
 }
 
 #[test]

@@ -24,7 +24,12 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -45,14 +50,25 @@ fn a_failed_build_leaves_the_previous_site_intact() {
     // A broken reference in a fiche, and a YAML syntax error in another file.
     let fiche = site.join("content/actions/1-2-1.md");
     let text = std::fs::read_to_string(&fiche).unwrap();
-    std::fs::write(&fiche, text.replace("Sessions de formation", "Voir [[action 9.9.9]]. Sessions de formation")).unwrap();
+    std::fs::write(
+        &fiche,
+        text.replace(
+            "Sessions de formation",
+            "Voir [[action 9.9.9]]. Sessions de formation",
+        ),
+    )
+    .unwrap();
     let second = jalon::build(&site, &out);
     assert!(second.has_errors());
     let codes: Vec<&str> = second.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, vec!["reference-inconnue"]);
     assert_eq!(snapshot(&out), before, "the previous site changed");
 
-    std::fs::write(site.join("schema-data/acteurs.yaml"), "- id: caf\n  nom: [\n").unwrap();
+    std::fs::write(
+        site.join("schema-data/acteurs.yaml"),
+        "- id: caf\n  nom: [\n",
+    )
+    .unwrap();
     let third = jalon::build(&site, &out);
     assert!(third.has_errors());
     assert_eq!(snapshot(&out), before, "the previous site changed");
@@ -62,7 +78,10 @@ fn a_failed_build_leaves_the_previous_site_intact() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|name| name.starts_with(".jalon"))
         .collect();
-    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
 }
 
 #[test]

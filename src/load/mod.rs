@@ -44,7 +44,10 @@ impl<T> Parsed<T> {
             .0
             .iter()
             .find(|(k, _)| k.value == key)
-            .map_or_else(|| Location::file(&self.file), |(k, _)| self.location(&k.referenced))
+            .map_or_else(
+                || Location::file(&self.file),
+                |(k, _)| self.location(&k.referenced),
+            )
     }
 }
 
@@ -179,7 +182,13 @@ impl Reader<'_> {
             .filter_map(Result::ok)
             .filter(|entry| entry.file_type().is_file())
             .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "md"))
-            .filter_map(|entry| entry.path().strip_prefix(self.root).ok().map(Path::to_path_buf))
+            .filter_map(|entry| {
+                entry
+                    .path()
+                    .strip_prefix(self.root)
+                    .ok()
+                    .map(Path::to_path_buf)
+            })
             .collect();
         files.sort();
         let root = self.root;
@@ -247,7 +256,11 @@ fn list_items(text: &str) -> Vec<(u32, String)> {
     items
 }
 
-fn parse_yaml<T: DeserializeOwned>(text: &str, file: &Path, first_line: u32) -> Result<Parsed<T>, Diagnostic> {
+fn parse_yaml<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+) -> Result<Parsed<T>, Diagnostic> {
     let keys: Keys = yaml::parse(text, file, first_line).unwrap_or(Entries(Vec::new()));
     let value = yaml::parse::<T>(text, file, first_line)?;
     Ok(Parsed {
@@ -270,8 +283,7 @@ fn parse_document<T: DeserializeOwned>(text: &str, file: &Path) -> Result<Docume
     };
     let rest = text.strip_prefix("---\n").ok_or_else(missing)?;
     let mut offset = 0;
-    let mut line = 2;
-    for current in rest.split_inclusive('\n') {
+    for (line, current) in (2..).zip(rest.split_inclusive('\n')) {
         if current.trim_end() == "---" {
             let front = &rest[..offset];
             let body = rest[offset + current.len()..].to_string();
@@ -282,7 +294,6 @@ fn parse_document<T: DeserializeOwned>(text: &str, file: &Path) -> Result<Docume
             });
         }
         offset += current.len();
-        line += 1;
     }
     Err(missing().hint("l'en-tête YAML n'est pas fermé par une ligne « --- »"))
 }
@@ -309,7 +320,10 @@ fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error, file: &Path) -> Diagnosti
     let valid = &bytes[..error.valid_up_to()];
     let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
     let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() as u32 + 1;
+    let column = String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count() as u32
+        + 1;
     let likely = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         "UTF-16"
     } else {

@@ -12,7 +12,11 @@ use serde_saphyr::{Error, Spanned};
 use crate::diagnostics::{Diagnostic, Location, did_you_mean, suggest};
 
 /// Deserializes `text`, whose first line is line `first_line` of `file`.
-pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: u32) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+) -> Result<T, Diagnostic> {
     let options = serde_saphyr::options! { with_snippet: false };
     serde_saphyr::from_str_with_options(text, options)
         .map_err(|error| to_diagnostic(&error, file, first_line))
@@ -50,7 +54,11 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
 pub fn location(file: &Path, first_line: u32, yaml: &serde_saphyr::Location) -> Location {
     let line = u32::try_from(yaml.line()).unwrap_or(u32::MAX);
     let column = u32::try_from(yaml.column()).unwrap_or(u32::MAX);
-    Location::new(file, line.saturating_add(first_line).saturating_sub(1), column)
+    Location::new(
+        file,
+        line.saturating_add(first_line).saturating_sub(1),
+        column,
+    )
 }
 
 fn to_diagnostic(error: &Error, file: &Path, first_line: u32) -> Diagnostic {
@@ -230,11 +238,23 @@ fn syntax_message(error: &Error) -> String {
             "mapping values are not allowed in this context",
             "« : » inattendu (indentation incorrecte, ou texte à mettre entre guillemets)",
         ),
-        ("found character that cannot start any token", "caractère inattendu"),
-        ("did not find expected key", "un champ était attendu ici (indentation ?)"),
+        (
+            "found character that cannot start any token",
+            "caractère inattendu",
+        ),
+        (
+            "did not find expected key",
+            "un champ était attendu ici (indentation ?)",
+        ),
         ("did not find expected", "élément attendu manquant"),
-        ("found a tab character", "tabulation interdite : indentez avec des espaces"),
-        ("unexpected end", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
+        (
+            "found a tab character",
+            "tabulation interdite : indentez avec des espaces",
+        ),
+        (
+            "unexpected end",
+            "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
+        ),
         ("while scanning a quoted scalar", "guillemet non fermé"),
         ("invalid indentation", "indentation incorrecte"),
     ];

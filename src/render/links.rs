@@ -34,7 +34,11 @@ pub fn group_path(site: &Site, group: GroupId) -> String {
 }
 
 pub fn fiche_path(site: &Site, fiche: FicheId) -> String {
-    format!("{}/{}.html", site.hierarchy.fiche.id, site.fiches[fiche].numero.slug())
+    format!(
+        "{}/{}.html",
+        site.hierarchy.fiche.id,
+        site.fiches[fiche].numero.slug()
+    )
 }
 
 pub fn acteur_path(site: &Site, acteur: ActeurId) -> String {
@@ -54,7 +58,9 @@ pub fn url(site: &Site, target: &Target) -> String {
     match *target {
         Target::Group(group) => group_path(site, group),
         Target::Fiche(fiche) => fiche_path(site, fiche),
-        Target::SousAction(fiche, numero) => format!("{}#sous-action-{numero}", fiche_path(site, fiche)),
+        Target::SousAction(fiche, numero) => {
+            format!("{}#sous-action-{numero}", fiche_path(site, fiche))
+        }
         Target::Acteur(acteur) => acteur_path(site, acteur),
         Target::Sigle(sigle) => format!("{GLOSSARY}#{}", sigle_anchor(&site.sigles[sigle].sigle)),
         Target::Page(page) => page_path(site, page),
@@ -99,7 +105,11 @@ pub fn anchor(site: &Site, target: &Target, root: &str, label: Option<&str>) -> 
             escape_attr(&site.sigles[*sigle].definition),
             escape_text(&text)
         ),
-        _ => format!("<a class=\"ref\" href=\"{}\">{}</a>", escape_attr(&href), escape_text(&text)),
+        _ => format!(
+            "<a class=\"ref\" href=\"{}\">{}</a>",
+            escape_attr(&href),
+            escape_text(&text)
+        ),
     }
 }
 
@@ -130,7 +140,12 @@ pub fn parse_reference(site: &Site, inner: &str) -> Result<Target, Problem> {
     if let Some(level) = site.hierarchy.levels.iter().find(|l| l.id == keyword_lower) {
         let found = site.index.groups.get(&(level.id.clone(), id.to_string()));
         return found.map(|&g| Target::Group(g)).ok_or_else(|| {
-            let known = site.index.groups.keys().filter(|(l, _)| *l == level.id).map(|(_, g)| g.as_str());
+            let known = site
+                .index
+                .groups
+                .keys()
+                .filter(|(l, _)| *l == level.id)
+                .map(|(_, g)| g.as_str());
             unknown(&level.labels.libelle, id, nearest(id, known))
         });
     }
@@ -140,19 +155,37 @@ pub fn parse_reference(site: &Site, inner: &str) -> Result<Target, Problem> {
             .acteurs
             .get(id)
             .map(|&a| Target::Acteur(a))
-            .ok_or_else(|| unknown("acteur", id, nearest(id, site.index.acteurs.keys().map(String::as_str)))),
+            .ok_or_else(|| {
+                unknown(
+                    "acteur",
+                    id,
+                    nearest(id, site.index.acteurs.keys().map(String::as_str)),
+                )
+            }),
         "sigle" => site
             .index
             .sigles
             .get(id)
             .map(|&s| Target::Sigle(s))
-            .ok_or_else(|| unknown("sigle", id, nearest(id, site.index.sigles.keys().map(String::as_str)))),
+            .ok_or_else(|| {
+                unknown(
+                    "sigle",
+                    id,
+                    nearest(id, site.index.sigles.keys().map(String::as_str)),
+                )
+            }),
         "page" => site
             .index
             .pages
             .get(id)
             .map(|&p| Target::Page(p))
-            .ok_or_else(|| unknown("page", id, nearest(id, site.index.pages.keys().map(String::as_str)))),
+            .ok_or_else(|| {
+                unknown(
+                    "page",
+                    id,
+                    nearest(id, site.index.pages.keys().map(String::as_str)),
+                )
+            }),
         _ => Err(Problem {
             message: format!("type de référence « {keyword} » inconnu"),
             hint: nearest(&keyword_lower, keywords.iter().map(String::as_str))
@@ -168,12 +201,20 @@ fn fiche_target(site: &Site, id: &str) -> Result<Target, Problem> {
     };
     let label = &site.hierarchy.fiche.labels.libelle;
     let Some(&fiche) = site.index.fiches.get(numero) else {
-        return Err(unknown(label, numero, nearest(numero, site.index.fiches.keys().map(String::as_str))));
+        return Err(unknown(
+            label,
+            numero,
+            nearest(numero, site.index.fiches.keys().map(String::as_str)),
+        ));
     };
     let Some(sous_action) = sous_action else {
         return Ok(Target::Fiche(fiche));
     };
-    let existing: Vec<String> = site.fiches[fiche].sous_actions.iter().map(|s| s.numero.to_string()).collect();
+    let existing: Vec<String> = site.fiches[fiche]
+        .sous_actions
+        .iter()
+        .map(|s| s.numero.to_string())
+        .collect();
     match sous_action.parse::<u32>() {
         Ok(n) if existing.contains(&n.to_string()) => Ok(Target::SousAction(fiche, n)),
         _ => Err(Problem {

@@ -7,7 +7,9 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
+};
 use regex::Regex;
 
 use crate::diagnostics::{Diagnostic, Location, did_you_mean, suggest};
@@ -141,20 +143,42 @@ impl Renderer<'_, '_> {
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let lang = match kind {
-                        CodeBlockKind::Fenced(lang) => lang.split_whitespace().next().unwrap_or("").to_string(),
+                        CodeBlockKind::Fenced(lang) => {
+                            lang.split_whitespace().next().unwrap_or("").to_string()
+                        }
                         CodeBlockKind::Indented => String::new(),
                     };
                     code = Some((lang, String::new()));
                     continue;
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     inside_link += 1;
                     let dest_url = self.safe_url(dest_url, range.start);
-                    vec![Event::Start(Tag::Link { link_type, dest_url, title, id })]
+                    vec![Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })]
                 }
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
                     let dest_url = self.safe_url(dest_url, range.start);
-                    vec![Event::Start(Tag::Image { link_type, dest_url, title, id })]
+                    vec![Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })]
                 }
                 Event::End(TagEnd::Link) => {
                     inside_link = inside_link.saturating_sub(1);
@@ -183,7 +207,13 @@ impl Renderer<'_, '_> {
         }
     }
 
-    fn heading<'e>(&mut self, level: HeadingLevel, id: Option<String>, inner: Vec<Event<'e>>, line: u32) -> Vec<Event<'e>> {
+    fn heading<'e>(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<String>,
+        inner: Vec<Event<'e>>,
+        line: u32,
+    ) -> Vec<Event<'e>> {
         let text: String = inner
             .iter()
             .filter_map(|e| match e {
@@ -212,7 +242,9 @@ impl Renderer<'_, '_> {
             empty: true,
         });
         self.current_section = Some(id.clone());
-        let mut out = vec![Event::Html(format!("<h{level_number} id=\"{}\">", escape_attr(&id)).into())];
+        let mut out = vec![Event::Html(
+            format!("<h{level_number} id=\"{}\">", escape_attr(&id)).into(),
+        )];
         out.extend(inner);
         out.push(Event::Html(format!("</h{level_number}>\n").into()));
         out
@@ -238,7 +270,8 @@ impl Renderer<'_, '_> {
                     out.push(Event::InlineHtml(html.into()));
                 }
                 Err(problem) => {
-                    let mut diagnostic = Diagnostic::error("reference-inconnue", problem.message).at(at);
+                    let mut diagnostic =
+                        Diagnostic::error("reference-inconnue", problem.message).at(at);
                     diagnostic.hint = problem.hint;
                     self.state.diagnostics.push(diagnostic);
                     out.push(Event::Text(whole.as_str().to_string().into()));
@@ -271,7 +304,12 @@ impl Renderer<'_, '_> {
             out.push(Event::Text(text[last..word.start()].to_string().into()));
             let definition = &self.state.site.sigles[position].definition;
             out.push(Event::InlineHtml(
-                format!("<abbr title=\"{}\">{}</abbr>", escape_attr(definition), escape_text(sigle)).into(),
+                format!(
+                    "<abbr title=\"{}\">{}</abbr>",
+                    escape_attr(definition),
+                    escape_text(sigle)
+                )
+                .into(),
             ));
             last = word.end();
         }
@@ -281,7 +319,10 @@ impl Renderer<'_, '_> {
     /// Links to other sites and to the page itself are kept; a scheme that runs code is refused.
     fn safe_url<'e>(&mut self, url: CowStr<'e>, offset: usize) -> CowStr<'e> {
         let lower = url.trim().to_ascii_lowercase();
-        let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains('/'));
+        let scheme = lower
+            .split_once(':')
+            .map(|(s, _)| s)
+            .filter(|s| !s.contains('/'));
         match scheme {
             None | Some("http" | "https" | "mailto" | "tel") => url,
             Some(other) => {
@@ -309,7 +350,8 @@ impl Renderer<'_, '_> {
 /// `[[fiche 12]]`, `[[fiche 17#1]]`, `[[acteur odpe|l'Observatoire]]`.
 fn reference_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN.get_or_init(|| Regex::new(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]").expect("valid pattern"))
+    PATTERN
+        .get_or_init(|| Regex::new(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]").expect("valid pattern"))
 }
 
 /// Words written in capitals (with digits), the shape of a sigle.
@@ -334,10 +376,16 @@ fn highlight(lang: &str, code: &str) -> String {
     let Some(syntax) = syntaxes.find_syntax_by_token(lang) else {
         return plain();
     };
-    let mut generator =
-        ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(
+        syntax,
+        syntaxes,
+        ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    );
     for line in LinesWithEndings::from(code) {
-        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
             return plain();
         }
     }
@@ -350,7 +398,8 @@ fn highlight(lang: &str, code: &str) -> String {
 
 pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html_body_text(&mut out, text).expect("writing to a String cannot fail");
+    pulldown_cmark_escape::escape_html_body_text(&mut out, text)
+        .expect("writing to a String cannot fail");
     out
 }
 

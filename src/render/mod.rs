@@ -42,7 +42,13 @@ pub enum PageKind {
 
 impl PageKind {
     pub fn all(site: &Site) -> Vec<PageKind> {
-        let mut pages = vec![PageKind::Home, PageKind::Acteurs, PageKind::Recap, PageKind::Glossary, PageKind::NotFound];
+        let mut pages = vec![
+            PageKind::Home,
+            PageKind::Acteurs,
+            PageKind::Recap,
+            PageKind::Glossary,
+            PageKind::NotFound,
+        ];
         pages.extend((0..site.groups.len()).map(PageKind::Group));
         pages.extend((0..site.fiches.len()).map(PageKind::Fiche));
         pages.extend((0..site.acteurs.len()).map(PageKind::Acteur));
@@ -80,7 +86,20 @@ impl PageKind {
 
     /// Ids the template writes itself: Markdown headings must not take them.
     fn reserved_ids(self) -> &'static [&'static str] {
-        &["contenu", "menu", "recherche", "pied", "sommaire", "cite-par", "sous-actions", "indicateurs", "calendrier", "fiches", "pilotes", "contributeurs"]
+        &[
+            "contenu",
+            "menu",
+            "recherche",
+            "pied",
+            "sommaire",
+            "cite-par",
+            "sous-actions",
+            "indicateurs",
+            "calendrier",
+            "fiches",
+            "pilotes",
+            "contributeurs",
+        ]
     }
 
     /// The Markdown texts shown on this page, in page order.
@@ -90,7 +109,12 @@ impl PageKind {
             PageKind::Fiche(f) => {
                 let fiche = &site.fiches[f];
                 std::iter::once(&fiche.body)
-                    .chain(fiche.sous_actions.iter().filter_map(|s| s.description.as_ref()))
+                    .chain(
+                        fiche
+                            .sous_actions
+                            .iter()
+                            .filter_map(|s| s.description.as_ref()),
+                    )
                     .collect()
             }
             PageKind::Page(p) => vec![&site.pages[p].body],
@@ -138,7 +162,11 @@ fn prepare_page(site: &Site, kind: PageKind) -> (Prepared, Vec<Diagnostic>) {
     let path = kind.path(site);
     let root = links::root_prefix(&path);
     let mut state = PageState::new(site, &root, kind.reserved_ids());
-    let fragments: Vec<Rendered> = kind.markdown(site).into_iter().map(|m| state.render(m)).collect();
+    let fragments: Vec<Rendered> = kind
+        .markdown(site)
+        .into_iter()
+        .map(|m| state.render(m))
+        .collect();
     let mut diagnostics = std::mem::take(&mut state.diagnostics);
     if let PageKind::Fiche(f) = kind {
         diagnostics.extend(check_sections(site, f, &fragments[0].headings));
@@ -166,17 +194,28 @@ fn check_sections(site: &Site, fiche: FicheId, headings: &[Heading]) -> Vec<Diag
         .iter()
         .filter(|rule| rule.required)
         .filter_map(|rule| {
-            let found = headings.iter().find(|h| h.level == 2 && same(&h.text, &rule.titre));
+            let found = headings
+                .iter()
+                .find(|h| h.level == 2 && same(&h.text, &rule.titre));
             match found {
                 None => Some(
-                    Diagnostic::error("section-manquante", format!("section obligatoire « {} » absente", rule.titre))
-                        .at(Location::new(&fiche.body.file, fiche.body.first_line, 1))
-                        .hint(format!("ajoutez un titre « ## {} » suivi de son texte", rule.titre)),
+                    Diagnostic::error(
+                        "section-manquante",
+                        format!("section obligatoire « {} » absente", rule.titre),
+                    )
+                    .at(Location::new(&fiche.body.file, fiche.body.first_line, 1))
+                    .hint(format!(
+                        "ajoutez un titre « ## {} » suivi de son texte",
+                        rule.titre
+                    )),
                 ),
                 Some(heading) if heading.empty => Some(
-                    Diagnostic::error("section-vide", format!("section obligatoire « {} » vide", rule.titre))
-                        .at(Location::new(&fiche.body.file, heading.line, 1))
-                        .hint("écrivez son contenu sous le titre"),
+                    Diagnostic::error(
+                        "section-vide",
+                        format!("section obligatoire « {} » vide", rule.titre),
+                    )
+                    .at(Location::new(&fiche.body.file, heading.line, 1))
+                    .hint("écrivez son contenu sous le titre"),
                 ),
                 Some(_) => None,
             }
@@ -238,7 +277,11 @@ pub fn backlinks(prepared: &[Prepared]) -> Backlinks {
 }
 
 /// Every page of the site, rendered through the theme.
-pub fn render_pages(site: &Site, theme: &Theme, prepared: Vec<Prepared>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    prepared: Vec<Prepared>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let backlinks = backlinks(&prepared);
     let site_view = site_view(site);
     let results: Vec<Result<OutputFile, Diagnostic>> = prepared
@@ -259,7 +302,11 @@ pub fn render_pages(site: &Site, theme: &Theme, prepared: Vec<Prepared>) -> Resu
             Err(error) => errors.push(error),
         }
     }
-    if errors.is_empty() { Ok(files) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
 }
 
 fn site_view(site: &Site) -> SiteView {
@@ -268,10 +315,16 @@ fn site_view(site: &Site) -> SiteView {
         titre: "Accueil".into(),
         url: links::HOME.into(),
     }];
-    menu.extend(site.pages.iter().enumerate().filter(|(_, p)| p.menu.is_some()).map(|(i, p)| MenuEntry {
-        titre: p.titre.clone(),
-        url: links::page_path(site, i),
-    }));
+    menu.extend(
+        site.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.menu.is_some())
+            .map(|(i, p)| MenuEntry {
+                titre: p.titre.clone(),
+                url: links::page_path(site, i),
+            }),
+    );
     menu.extend([
         MenuEntry {
             titre: "Tableau récapitulatif".into(),
@@ -301,8 +354,16 @@ fn site_view(site: &Site) -> SiteView {
             fiches: hierarchy.fiche.labels.pluriel.clone(),
             sous_action: hierarchy.sous_action.libelle.clone(),
             sous_actions: hierarchy.sous_action.pluriel.clone(),
-            niveaux: hierarchy.levels.iter().map(|l| l.labels.libelle.clone()).collect(),
-            niveaux_pluriel: hierarchy.levels.iter().map(|l| l.labels.pluriel.clone()).collect(),
+            niveaux: hierarchy
+                .levels
+                .iter()
+                .map(|l| l.labels.libelle.clone())
+                .collect(),
+            niveaux_pluriel: hierarchy
+                .levels
+                .iter()
+                .map(|l| l.labels.pluriel.clone())
+                .collect(),
         },
     }
 }
@@ -315,7 +376,10 @@ fn render_page(
     kind: PageKind,
     prepared: &Prepared,
 ) -> Result<String, Diagnostic> {
-    let viewer = Viewer { site, root: &prepared.root };
+    let viewer = Viewer {
+        site,
+        root: &prepared.root,
+    };
     let cited_by = kind
         .target()
         .and_then(|t| backlinks.get(&t))
@@ -385,7 +449,12 @@ fn home_link(viewer: &Viewer) -> Link {
 }
 
 /// The page-specific data, under the key `donnees`, and the page's metadata.
-fn page_data(viewer: &Viewer, kind: PageKind, prepared: &Prepared, cited_by: Vec<CitedBy>) -> (PageMeta, serde_json::Value) {
+fn page_data(
+    viewer: &Viewer,
+    kind: PageKind,
+    prepared: &Prepared,
+    cited_by: Vec<CitedBy>,
+) -> (PageMeta, serde_json::Value) {
     let site = viewer.site;
     let html = |i: usize| prepared.fragments.get(i).map(|f| f.html.clone());
     match kind {
@@ -407,8 +476,17 @@ fn page_data(viewer: &Viewer, kind: PageKind, prepared: &Prepared, cited_by: Vec
         PageKind::Group(g) => {
             let group = &site.groups[g];
             let mut fil = vec![home_link(viewer)];
-            fil.extend(site.ancestry(g).into_iter().filter(|&a| a != g).map(|a| viewer.group_link(a)));
-            let headings = prepared.fragments.first().map(|f| f.headings.as_slice()).unwrap_or_default();
+            fil.extend(
+                site.ancestry(g)
+                    .into_iter()
+                    .filter(|&a| a != g)
+                    .map(|a| viewer.group_link(a)),
+            );
+            let headings = prepared
+                .fragments
+                .first()
+                .map(|f| f.headings.as_slice())
+                .unwrap_or_default();
             let label = site.group_label(group);
             let data = serde_json::json!({
                 "label": label,
@@ -419,7 +497,14 @@ fn page_data(viewer: &Viewer, kind: PageKind, prepared: &Prepared, cited_by: Vec
                 "fiches": group.fiches.iter().map(|&f| viewer.fiche_summary(f)).collect::<Vec<_>>(),
                 "cite_par": cited_by,
             });
-            (meta(format!("{label} : {}", group.titre), fil, TocEntry::from_headings(headings, 2)), data)
+            (
+                meta(
+                    format!("{label} : {}", group.titre),
+                    fil,
+                    TocEntry::from_headings(headings, 2),
+                ),
+                data,
+            )
         }
         PageKind::Fiche(f) => fiche_data(viewer, f, prepared, cited_by),
         PageKind::Acteur(a) => acteur_data(viewer, a),
@@ -432,7 +517,9 @@ fn page_data(viewer: &Viewer, kind: PageKind, prepared: &Prepared, cited_by: Vec
                 }));
             }
             for list in kinds.values_mut() {
-                list.sort_by_cached_key(|a| crate::resolve::sort_key(a["nom"].as_str().unwrap_or("")));
+                list.sort_by_cached_key(|a| {
+                    crate::resolve::sort_key(a["nom"].as_str().unwrap_or(""))
+                });
             }
             let groups: Vec<_> = kinds
                 .into_iter()
@@ -446,13 +533,20 @@ fn page_data(viewer: &Viewer, kind: PageKind, prepared: &Prepared, cited_by: Vec
                     niveau: 2,
                 })
                 .collect();
-            (meta("Acteurs", vec![home_link(viewer)], toc), serde_json::json!({ "groupes": groups }))
+            (
+                meta("Acteurs", vec![home_link(viewer)], toc),
+                serde_json::json!({ "groupes": groups }),
+            )
         }
         PageKind::Recap => recap_data(viewer),
         PageKind::Glossary => {
             let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
             for sigle in &site.sigles {
-                let letter = crate::resolve::sort_key(&sigle.sigle).chars().next().unwrap_or('#').to_ascii_uppercase();
+                let letter = crate::resolve::sort_key(&sigle.sigle)
+                    .chars()
+                    .next()
+                    .unwrap_or('#')
+                    .to_ascii_uppercase();
                 letters.entry(letter).or_default().push(serde_json::json!({
                     "sigle": sigle.sigle, "definition": sigle.definition, "ancre": links::sigle_anchor(&sigle.sigle),
                 }));
@@ -461,21 +555,43 @@ fn page_data(viewer: &Viewer, kind: PageKind, prepared: &Prepared, cited_by: Vec
                 .into_iter()
                 .map(|(letter, sigles)| serde_json::json!({"lettre": letter.to_string(), "ancre": format!("lettre-{}", letter.to_ascii_lowercase()), "sigles": sigles}))
                 .collect();
-            (meta("Glossaire des sigles", vec![home_link(viewer)], Vec::new()), serde_json::json!({ "lettres": letters }))
+            (
+                meta("Glossaire des sigles", vec![home_link(viewer)], Vec::new()),
+                serde_json::json!({ "lettres": letters }),
+            )
         }
         PageKind::Page(p) => {
             let page = &site.pages[p];
-            let headings = prepared.fragments.first().map(|f| f.headings.as_slice()).unwrap_or_default();
+            let headings = prepared
+                .fragments
+                .first()
+                .map(|f| f.headings.as_slice())
+                .unwrap_or_default();
             let data = serde_json::json!({
                 "titre": page.titre, "resume": page.resume, "corps": html(0), "cite_par": cited_by,
             });
-            (meta(page.titre.clone(), vec![home_link(viewer)], TocEntry::from_headings(headings, 2)), data)
+            (
+                meta(
+                    page.titre.clone(),
+                    vec![home_link(viewer)],
+                    TocEntry::from_headings(headings, 2),
+                ),
+                data,
+            )
         }
-        PageKind::NotFound => (meta("Page introuvable", Vec::new(), Vec::new()), serde_json::json!({ "base": site.base_url })),
+        PageKind::NotFound => (
+            meta("Page introuvable", Vec::new(), Vec::new()),
+            serde_json::json!({ "base": site.base_url }),
+        ),
     }
 }
 
-fn fiche_data(viewer: &Viewer, f: FicheId, prepared: &Prepared, cited_by: Vec<CitedBy>) -> (PageMeta, serde_json::Value) {
+fn fiche_data(
+    viewer: &Viewer,
+    f: FicheId,
+    prepared: &Prepared,
+    cited_by: Vec<CitedBy>,
+) -> (PageMeta, serde_json::Value) {
     let site = viewer.site;
     let fiche = &site.fiches[f];
     let years: Vec<u16> = site.schema.periode.years().collect();
@@ -502,8 +618,16 @@ fn fiche_data(viewer: &Viewer, f: FicheId, prepared: &Prepared, cited_by: Vec<Ci
         .collect();
     let neighbour = |id: Option<FicheId>| id.map(|id| viewer.fiche_link(id));
     let mut fil = vec![home_link(viewer)];
-    fil.extend(site.ancestry(fiche.group).into_iter().map(|g| viewer.group_link(g)));
-    let body_headings = prepared.fragments.first().map(|r| r.headings.as_slice()).unwrap_or_default();
+    fil.extend(
+        site.ancestry(fiche.group)
+            .into_iter()
+            .map(|g| viewer.group_link(g)),
+    );
+    let body_headings = prepared
+        .fragments
+        .first()
+        .map(|r| r.headings.as_slice())
+        .unwrap_or_default();
     let mut toc = TocEntry::from_headings(body_headings, 2);
     toc.push(TocEntry {
         id: "sous-actions".into(),
@@ -559,7 +683,9 @@ fn acteur_data(viewer: &Viewer, a: ActeurId) -> (PageMeta, serde_json::Value) {
         }
         groups
             .into_iter()
-            .map(|(g, fiches)| serde_json::json!({"groupe": viewer.group_link(g), "fiches": fiches}))
+            .map(
+                |(g, fiches)| serde_json::json!({"groupe": viewer.group_link(g), "fiches": fiches}),
+            )
             .collect::<Vec<_>>()
     };
     let children: Vec<_> = site
@@ -617,5 +743,8 @@ fn recap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
         serde_json::json!({"groupe": viewer.group_link(g), "fiches": fiches})
     });
     let data = serde_json::json!({ "sections": sections });
-    (meta("Tableau récapitulatif", vec![home_link(viewer)], Vec::new()), data)
+    (
+        meta("Tableau récapitulatif", vec![home_link(viewer)], Vec::new()),
+        data,
+    )
 }

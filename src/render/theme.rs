@@ -11,21 +11,60 @@ use crate::render::views::Common;
 
 /// The default theme, embedded at compile time.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("index.html", include_str!("../../themes/default/templates/index.html")),
-    ("groupe.html", include_str!("../../themes/default/templates/groupe.html")),
-    ("fiche.html", include_str!("../../themes/default/templates/fiche.html")),
-    ("acteur.html", include_str!("../../themes/default/templates/acteur.html")),
-    ("acteurs.html", include_str!("../../themes/default/templates/acteurs.html")),
-    ("recapitulatif.html", include_str!("../../themes/default/templates/recapitulatif.html")),
-    ("glossaire.html", include_str!("../../themes/default/templates/glossaire.html")),
-    ("page.html", include_str!("../../themes/default/templates/page.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
-    ("partiels/liste-fiches.html", include_str!("../../themes/default/templates/partiels/liste-fiches.html")),
-    ("partiels/cite-par.html", include_str!("../../themes/default/templates/partiels/cite-par.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "groupe.html",
+        include_str!("../../themes/default/templates/groupe.html"),
+    ),
+    (
+        "fiche.html",
+        include_str!("../../themes/default/templates/fiche.html"),
+    ),
+    (
+        "acteur.html",
+        include_str!("../../themes/default/templates/acteur.html"),
+    ),
+    (
+        "acteurs.html",
+        include_str!("../../themes/default/templates/acteurs.html"),
+    ),
+    (
+        "recapitulatif.html",
+        include_str!("../../themes/default/templates/recapitulatif.html"),
+    ),
+    (
+        "glossaire.html",
+        include_str!("../../themes/default/templates/glossaire.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../../themes/default/templates/page.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "partiels/liste-fiches.html",
+        include_str!("../../themes/default/templates/partiels/liste-fiches.html"),
+    ),
+    (
+        "partiels/cite-par.html",
+        include_str!("../../themes/default/templates/partiels/cite-par.html"),
+    ),
 ];
 
-const STATIC: &[(&str, &[u8])] = &[("static/jalon.css", include_bytes!("../../themes/default/static/jalon.css"))];
+const STATIC: &[(&str, &[u8])] = &[(
+    "static/jalon.css",
+    include_bytes!("../../themes/default/static/jalon.css"),
+)];
 
 pub const THEME_DIR: &str = "themes/default";
 
@@ -51,9 +90,14 @@ impl Theme {
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html"]);
         // Added together: a template may include one that comes later in the list.
-        let sources = templates.iter().map(|(name, text)| (name.as_str(), text.as_str()));
+        let sources = templates
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()));
         if let Err(error) = tera.add_raw_templates(sources) {
-            diagnostics.push(template_error(&error, Path::new(THEME_DIR).join("templates").as_path()));
+            diagnostics.push(template_error(
+                &error,
+                Path::new(THEME_DIR).join("templates").as_path(),
+            ));
         }
         let mut static_files = Vec::new();
         for (name, embedded) in STATIC {
@@ -68,16 +112,32 @@ impl Theme {
         }
     }
 
-    pub fn render(&self, template: &str, common: &Common, data: &impl Serialize, page: &str) -> Result<String, Diagnostic> {
+    pub fn render(
+        &self,
+        template: &str,
+        common: &Common,
+        data: &impl Serialize,
+        page: &str,
+    ) -> Result<String, Diagnostic> {
         let mut context = tera::Context::new();
         context.insert("site", common.site);
         context.insert("racine", common.racine);
         context.insert("page", &common.page);
         context.insert("donnees", data);
         self.tera.render(template, &context).map_err(|error| {
-            Diagnostic::error("gabarit", format!("le gabarit « {template} » a échoué sur la page {page} : {}", error_chain(&error)))
-                .at(Location::file(PathBuf::from(THEME_DIR).join("templates").join(template)))
-                .hint("vérifiez les noms de variables du gabarit (voir la section « Thèmes » du README)")
+            Diagnostic::error(
+                "gabarit",
+                format!(
+                    "le gabarit « {template} » a échoué sur la page {page} : {}",
+                    error_chain(&error)
+                ),
+            )
+            .at(Location::file(
+                PathBuf::from(THEME_DIR).join("templates").join(template),
+            ))
+            .hint(
+                "vérifiez les noms de variables du gabarit (voir la section « Thèmes » du README)",
+            )
         })
     }
 }
@@ -90,7 +150,11 @@ fn read_override(site_root: &Path, file: &Path) -> Result<Option<String>, Diagno
 }
 
 fn template_error(error: &tera::Error, file: &Path) -> Diagnostic {
-    Diagnostic::error("gabarit", format!("gabarit invalide : {}", error_chain(error))).at(Location::file(file))
+    Diagnostic::error(
+        "gabarit",
+        format!("gabarit invalide : {}", error_chain(error)),
+    )
+    .at(Location::file(file))
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {

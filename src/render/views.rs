@@ -178,7 +178,9 @@ impl Viewer<'_> {
             label: self.site.group_label(g),
             titre: g.titre.clone(),
             url: self.url(&Target::Group(group)),
-            type_libelle: g.kind.map(|k| self.site.level_of(g).kinds[k].labels.libelle.clone()),
+            type_libelle: g
+                .kind
+                .map(|k| self.site.level_of(g).kinds[k].labels.libelle.clone()),
             nombre_fiches: fiches.len(),
             fiches: fiches.into_iter().map(|f| self.fiche_summary(f)).collect(),
         }
@@ -216,14 +218,24 @@ impl Viewer<'_> {
     }
 
     /// Groups split by kind ("Axes transversaux", "Axes stratégiques"), in reading order.
-    pub fn by_kind<T: Serialize>(&self, groups: &[GroupId], view: impl Fn(GroupId) -> T) -> Vec<KindSection<T>> {
+    pub fn by_kind<T: Serialize>(
+        &self,
+        groups: &[GroupId],
+        view: impl Fn(GroupId) -> T,
+    ) -> Vec<KindSection<T>> {
         let mut sections: Vec<(Option<usize>, KindSection<T>)> = Vec::new();
         for &group in groups {
             let g = &self.site.groups[group];
             let kind = g.kind;
             if sections.last().is_none_or(|(k, _)| *k != kind) {
                 let titre = kind.map(|k| self.site.level_of(g).kinds[k].labels.pluriel.clone());
-                sections.push((kind, KindSection { titre, elements: Vec::new() }));
+                sections.push((
+                    kind,
+                    KindSection {
+                        titre,
+                        elements: Vec::new(),
+                    },
+                ));
             }
             if let Some((_, section)) = sections.last_mut() {
                 section.elements.push(view(group));
@@ -244,7 +256,11 @@ pub fn calendar_label(site: &Site, fiche: FicheId) -> Option<String> {
         (Some(debut), _) => return Some(format!("Démarrage en {debut}")),
         _ => {}
     }
-    let first = f.sous_actions.iter().filter_map(|s| s.annees.first()).min()?;
+    let first = f
+        .sous_actions
+        .iter()
+        .filter_map(|s| s.annees.first())
+        .min()?;
     Some(format!("Démarrage en {first}"))
 }
 
@@ -258,7 +274,13 @@ pub fn years_label(years: &[u16]) -> String {
         }
     }
     runs.iter()
-        .map(|&(start, end)| if start == end { start.to_string() } else { format!("{start}-{end}") })
+        .map(|&(start, end)| {
+            if start == end {
+                start.to_string()
+            } else {
+                format!("{start}-{end}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -266,11 +288,29 @@ pub fn years_label(years: &[u16]) -> String {
 /// French month names for dates such as "18 avril 2019".
 pub fn french_date(date: jiff::civil::Date) -> String {
     const MONTHS: [&str; 12] = [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
         "décembre",
     ];
-    let day = if date.day() == 1 { "1er".to_string() } else { date.day().to_string() };
-    format!("{day} {} {}", MONTHS[date.month() as usize - 1], date.year())
+    let day = if date.day() == 1 {
+        "1er".to_string()
+    } else {
+        date.day().to_string()
+    };
+    format!(
+        "{day} {} {}",
+        MONTHS[date.month() as usize - 1],
+        date.year()
+    )
 }
 
 #[cfg(test)]

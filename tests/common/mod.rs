@@ -28,7 +28,8 @@ impl Built {
 
     pub fn page(&self, path: &str) -> Page {
         let file = self.out().join(path);
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         Page::new(path, &text)
     }
 
@@ -37,7 +38,11 @@ impl Built {
         html_files(&self.out())
             .into_iter()
             .map(|path| {
-                let rel = path.strip_prefix(self.out()).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = path
+                    .strip_prefix(self.out())
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 let text = std::fs::read_to_string(&path).unwrap();
                 (rel.clone(), Page::new(&rel, &text))
             })
@@ -54,7 +59,11 @@ pub fn build(root: &Path) -> Built {
         .filter(|d| d.is_error())
         .map(jalon::diagnostics::summary_line)
         .collect();
-    assert!(errors.is_empty(), "the build failed:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "the build failed:\n{}",
+        errors.join("\n")
+    );
     Built { dir, report }
 }
 
@@ -92,7 +101,13 @@ impl Page {
     pub fn texts(&self, selector: &str) -> Vec<String> {
         self.select(selector)
             .iter()
-            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     }
 
