@@ -23,6 +23,9 @@ pub struct Location {
     pub file: PathBuf,
     pub line: u32,
     pub column: u32,
+    /// Characters to underline; 0 underlines the word at the column.
+    #[serde(skip)]
+    pub length: u32,
 }
 
 impl Location {
@@ -31,7 +34,13 @@ impl Location {
             file: file.into(),
             line: line.max(1),
             column: column.max(1),
+            length: 0,
         }
+    }
+
+    pub fn with_length(mut self, length: usize) -> Self {
+        self.length = u32::try_from(length).unwrap_or(u32::MAX);
+        self
     }
 
     /// The start of a file, for problems that concern the file as a whole.
@@ -206,18 +215,15 @@ fn frame<'a>(
         .char_indices()
         .nth(column)
         .map_or(line.len(), |(byte, _)| byte);
-    let word_len = line[start..]
-        .find(|c: char| c.is_whitespace())
-        .unwrap_or(line.len() - start)
-        .max(1);
-    let end = (start + word_len).min(line.len());
-    let end = if end == start {
-        // An empty line or end of line: still point at something visible.
-        start
-    } else {
-        end
+    let rest = &line[start..];
+    let len = match location.length {
+        0 => rest.find(char::is_whitespace).unwrap_or(rest.len()),
+        n => rest
+            .char_indices()
+            .nth(n as usize)
+            .map_or(rest.len(), |(byte, _)| byte),
     };
-    Some((line, location.line as usize, start..end))
+    Some((line, location.line as usize, start..start + len))
 }
 
 /// Plain one-line form, for logs and the JSON output's `texte` field.

@@ -82,6 +82,9 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| root.join("public"));
             let report = jalon::build(&root, &out);
             print_report(&report, output.format);
+            if report.has_errors() && output.format == Format::Texte {
+                eprintln!("Rien n'a été écrit : le site précédent est intact.");
+            }
             if let Some(stats) = &report.stats
                 && output.format == Format::Texte
             {
@@ -105,7 +108,7 @@ fn main() -> ExitCode {
             print_report(&report, output.format);
             if output.format == Format::Texte && !report.has_errors() {
                 let warnings = report.diagnostics.len();
-                eprintln!("Aucune erreur ({warnings} avertissement(s)).");
+                eprintln!("Aucune erreur, {warnings} avertissement(s).");
             }
             exit_code(&report, strict)
         }
@@ -121,8 +124,9 @@ fn print_report(report: &Report, format: Format) {
                 render_terminal(&report.diagnostics, &report.sources, color)
             );
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = report.diagnostics.len() - errors;
             if errors > 0 {
-                eprintln!("{errors} erreur(s) : rien n'a été écrit, le site précédent est intact.");
+                eprintln!("{errors} erreur(s), {warnings} avertissement(s).");
             }
         }
         Format::Json => {

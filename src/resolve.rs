@@ -27,14 +27,16 @@ pub const RESERVED: &[&str] = &[
     "plan-du-site",
 ];
 
+/// The site, whenever it could be assembled, even with errors: later stages still find
+/// the problems of the parts that are sound (references in Markdown, sections), so that
+/// one run lists them all. Callers must not publish a site that came with errors.
 pub fn resolve(loaded: LoadedSite, sources: &Sources) -> (Option<Site>, Diagnostics) {
     let mut resolver = Resolver {
         sources,
         diagnostics: Diagnostics::default(),
     };
     let site = resolver.site(loaded);
-    let failed = resolver.diagnostics.has_errors();
-    (site.filter(|_| !failed), resolver.diagnostics)
+    (site, resolver.diagnostics)
 }
 
 struct Resolver<'a> {

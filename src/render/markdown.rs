@@ -259,7 +259,9 @@ impl Renderer<'_, '_> {
             self.plain(&text[last..whole.start()], in_heading, &mut out);
             let inner = found.get(1).map_or("", |m| m.as_str());
             let label = found.get(2).map(|m| m.as_str().trim());
-            let at = self.location(offset + whole.start());
+            let at = self
+                .location(offset + whole.start())
+                .with_length(whole.as_str().chars().count());
             match links::parse_reference(self.state.site, inner) {
                 Ok(target) => {
                     let html = links::anchor(self.state.site, &target, self.state.root, label);
