@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::diagnostics::Location;
-pub use crate::load::raw::{ActeurKind, KeyFigures, Numbering};
+pub use crate::load::raw::{ActeurKind, KeyFigures, Numbering, ReferenceDisplay};
 
 #[derive(Debug)]
 pub struct Site {
     pub base_url: String,
+    pub references: ReferenceDisplay,
     pub schema: Schema,
     pub hierarchy: Hierarchy,
     /// Every group of every level, parents before children, in reading order.
@@ -87,6 +88,9 @@ pub struct FicheLevel {
     pub labels: Labels,
     pub abrege: Option<String>,
     pub numbering: Numbering,
+    /// Plain-text mentions of a fiche ("fiche action 12, sous-action 2"): group 1 is the
+    /// fiche number, group 2 the optional sous-action number.
+    pub mentions: Option<regex::Regex>,
     pub sections: Vec<SectionRule>,
     pub fields: Vec<FieldRule>,
 }

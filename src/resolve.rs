@@ -79,6 +79,7 @@ impl Resolver<'_> {
         }
         Some(Site {
             base_url: normalize_base(&loaded.config.url_de_base),
+            references: loaded.config.references,
             schema,
             hierarchy,
             groups,
@@ -243,6 +244,7 @@ impl Resolver<'_> {
                 labels: labels(&fiche.libelle, &fiche.pluriel),
                 abrege: fiche.abrege.clone(),
                 numbering: fiche.numerotation,
+                mentions: mention_pattern(&fiche.mentions, &raw.sous_action.libelle),
                 sections: fiche
                     .sections
                     .iter()
@@ -1008,6 +1010,39 @@ fn push_once(list: &mut Vec<FicheId>, fiche: FicheId) {
     }
 }
 
+/// "fiche action 12", "Fiche-action 17, sous-action 1", "FA 12": the configured words, then
+/// a number, then optionally a sous-action number. Words in capitals (FA) match only in
+/// capitals; others ignore case, and their spaces match spaces or hyphens.
+fn mention_pattern(words: &[String], sous_action: &str) -> Option<regex::Regex> {
+    if words.is_empty() {
+        return None;
+    }
+    let flexible = |word: &str, plural: &str| {
+        word.split([' ', '-'])
+            .filter(|part| !part.is_empty())
+            .map(|part| format!("{}{plural}", regex::escape(part)))
+            .collect::<Vec<_>>()
+            .join(r"[\s-]+")
+    };
+    let alternatives: Vec<String> = words
+        .iter()
+        .map(|word| {
+            if word.chars().any(char::is_lowercase) {
+                format!("(?i:{})", flexible(word, "s?"))
+            } else {
+                flexible(word, "")
+            }
+        })
+        .collect();
+    let number = r"(?:n\s?°\s*)?(\d+(?:\.\d+)*)";
+    let pattern = format!(
+        r"\b(?:{})\s*{number}(?:\s*[,–—-]\s*(?i:sous[\s-]+actions?|{})\s*(?:n\s?°\s*)?(\d+))?\b",
+        alternatives.join("|"),
+        flexible(sous_action, "s?")
+    );
+    regex::Regex::new(&pattern).ok()
+}
+
 /// "2019-2023", "2019 - 2023" or a single year.
 pub fn parse_period(text: &str) -> Option<Period> {
     let (debut, fin) = match text.split_once('-') {
@@ -1097,6 +1132,30 @@ mod tests {
         );
         assert_eq!(parse_period("2023-2019"), None);
         assert_eq!(parse_period("vingt"), None);
+    }
+
+    #[test]
+    fn mentions() {
+        let pattern = mention_pattern(&["fiche action".into(), "FA".into()], "Action").unwrap();
+        let find = |text: &str| {
+            pattern
+                .captures(text)
+                .map(|c| (c[1].to_string(), c.get(2).map(|m| m.as_str().to_string())))
+        };
+        assert_eq!(find("(Fiche action 6)"), Some(("6".into(), None)));
+        assert_eq!(find("voir la fiche-action 12 :"), Some(("12".into(), None)));
+        assert_eq!(
+            find("cf. Fiche action 17,   sous action 1"),
+            Some(("17".into(), Some("1".into())))
+        );
+        assert_eq!(
+            find("(Fiche action 9 – sous action 2)"),
+            Some(("9".into(), Some("2".into())))
+        );
+        assert_eq!(find("CF FA 1.2.3"), Some(("1.2.3".into(), None)));
+        assert_eq!(find("fiches actions 3"), Some(("3".into(), None)));
+        assert_eq!(find("une fa 3 minuscule"), None);
+        assert_eq!(find("la fiche action du mois"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ fn the_fixture_builds_with_its_own_labels_and_numbering() {
     let action = built.page("action/1-1-1.html");
     assert_eq!(
         action.texts("h1"),
-        vec!["Action 1.1.1 Créer un lieu d'accueil parents-enfants"]
+        vec!["Action 1.1.1 : Créer un lieu d'accueil parents-enfants"]
     );
     let crumbs = action.texts(".fil li a");
     assert_eq!(crumbs, vec!["Accueil", "Axe 1", "Orientation 1.1"]);
@@ -34,14 +34,14 @@ fn the_fixture_builds_with_its_own_labels_and_numbering() {
     let orientation = built.page("orientation/1.2.html");
     assert_eq!(
         orientation.texts("h1"),
-        vec!["Orientation 1.2 Repérer les situations de danger"]
+        vec!["Orientation 1.2 : Repérer les situations de danger"]
     );
     let axe = built.page("axe/a1.html");
     assert_eq!(
         axe.texts("main h2 a"),
         vec![
-            "Orientation 1.1 Soutenir la parentalité",
-            "Orientation 1.2 Repérer les situations de danger"
+            "Orientation 1.1 : Soutenir la parentalité",
+            "Orientation 1.2 : Repérer les situations de danger"
         ]
     );
     let recap = built.page("recapitulatif.html");

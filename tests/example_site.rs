@@ -148,3 +148,32 @@ fn the_site_loads_nothing_from_outside() {
         }
     }
 }
+
+#[test]
+fn plain_mentions_become_links() {
+    // "(en lien avec la fiche action 1)" in a sous-action of fiche 5.
+    let page = site().page("fiche/5.html");
+    let mentions: Vec<(String, String)> = page
+        .select("a.ref")
+        .iter()
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap_or("").to_string(),
+                a.text().collect(),
+            )
+        })
+        .collect();
+    assert!(
+        mentions.contains(&("../fiche/1.html".into(), "fiche action 1".into())),
+        "{mentions:?}"
+    );
+}
+
+#[test]
+fn fiches_share_related_fiches() {
+    let page = site().page("fiche/12.html");
+    let related = page.attrs("#fiches-liees + ul a", "href");
+    assert_eq!(related.len(), 5, "{related:?}");
+    // Fiche 14 and fiche 9 cite fiche 12: they come first.
+    assert_eq!(&related[..2], ["../fiche/14.html", "../fiche/9.html"]);
+}

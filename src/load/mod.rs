@@ -85,10 +85,7 @@ pub fn load(root: &Path, sources: &mut Sources) -> (Option<LoadedSite>, Diagnost
 
     let config = match root.join(CONFIG_FILE).exists() {
         true => reader.yaml_file::<SiteConfig>(CONFIG_FILE).map(|p| p.value),
-        false => Some(SiteConfig {
-            url_de_base: "/".into(),
-            url: None,
-        }),
+        false => Some(SiteConfig::default()),
     };
     let schema = reader.yaml_file::<SchemaFile>(SCHEMA_FILE);
     let acteurs = reader.yaml_list::<ActeurEntry>(ACTEURS_FILE);

@@ -15,6 +15,18 @@ pub struct SiteConfig {
     pub url_de_base: String,
     /// Absolute address of the published site, for the sitemap and feeds.
     pub url: Option<String>,
+    /// How a reference shows its target: number and title, number only, or title only.
+    #[serde(default)]
+    pub references: ReferenceDisplay,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceDisplay {
+    #[default]
+    NumeroEtTitre,
+    Numero,
+    Titre,
 }
 
 fn default_base() -> String {
@@ -84,6 +96,9 @@ pub struct FicheConfig {
     pub abrege: Option<String>,
     pub dossier: Spanned<String>,
     pub numerotation: Numbering,
+    /// Words that introduce a fiche number in plain text: "fiche action", "FA".
+    #[serde(default)]
+    pub mentions: Vec<String>,
     #[serde(default)]
     pub sections: Vec<SectionConfig>,
     #[serde(default)]

@@ -4,7 +4,7 @@
 //! its address. Links are relative (`../fiche/12.html`) so that the site works from any
 //! folder of any web server, and from a USB key opened in a browser.
 
-use crate::model::{ActeurId, FicheId, GroupId, Site};
+use crate::model::{ActeurId, FicheId, GroupId, ReferenceDisplay, Site};
 use crate::render::markdown::{escape_attr, escape_text, nearest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,22 +94,69 @@ pub fn title(site: &Site, target: &Target) -> String {
     }
 }
 
-/// `<a>` for a reference written in content, relative to a page whose root prefix is `root`.
-pub fn anchor(site: &Site, target: &Target, root: &str, label: Option<&str>) -> String {
+/// `<a>` for a reference written in content, relative to a page whose root prefix is
+/// `root`, showing what the site's configuration asks for.
+pub fn anchor(site: &Site, target: &Target, root: &str) -> String {
+    let text = match (site.references, target) {
+        (ReferenceDisplay::NumeroEtTitre, _)
+        | (_, Target::Acteur(_) | Target::Sigle(_) | Target::Page(_)) => title(site, target),
+        (ReferenceDisplay::Numero, _) => number(site, target),
+        (ReferenceDisplay::Titre, _) => bare_title(site, target),
+    };
+    anchor_with_text(site, target, root, &text)
+}
+
+/// `<a>` to `target` with the author's own text.
+pub fn anchor_with_text(site: &Site, target: &Target, root: &str, text: &str) -> String {
     let href = format!("{root}{}", url(site, target));
-    let text = label.map_or_else(|| title(site, target), str::to_string);
     match target {
         Target::Sigle(sigle) => format!(
             "<a class=\"ref\" href=\"{}\"><abbr title=\"{}\">{}</abbr></a>",
             escape_attr(&href),
             escape_attr(&site.sigles[*sigle].definition),
-            escape_text(&text)
+            escape_text(text)
         ),
-        _ => format!(
-            "<a class=\"ref\" href=\"{}\">{}</a>",
-            escape_attr(&href),
-            escape_text(&text)
+        _ => {
+            // The full title as a tooltip, when the text does not already say it.
+            let full = title(site, target);
+            let tooltip = if full == text {
+                String::new()
+            } else {
+                format!(" title=\"{}\"", escape_attr(&full))
+            };
+            format!(
+                "<a class=\"ref\" href=\"{}\"{tooltip}>{}</a>",
+                escape_attr(&href),
+                escape_text(text)
+            )
+        }
+    }
+}
+
+/// "Fiche-action 12", "Fiche-action 17, action 1", "Axe stratégique 3".
+fn number(site: &Site, target: &Target) -> String {
+    match *target {
+        Target::Group(group) => site.group_label(&site.groups[group]),
+        Target::Fiche(fiche) => site.fiche_label(&site.fiches[fiche]),
+        Target::SousAction(fiche, numero) => format!(
+            "{}, {} {numero}",
+            site.fiche_label(&site.fiches[fiche]),
+            site.hierarchy.sous_action.libelle.to_lowercase()
         ),
+        _ => title(site, target),
+    }
+}
+
+fn bare_title(site: &Site, target: &Target) -> String {
+    match *target {
+        Target::Group(group) => site.groups[group].titre.clone(),
+        Target::Fiche(fiche) => site.fiches[fiche].titre.clone(),
+        Target::SousAction(fiche, numero) => site.fiches[fiche]
+            .sous_actions
+            .iter()
+            .find(|s| s.numero == numero)
+            .map_or_else(String::new, |s| s.titre.clone()),
+        _ => title(site, target),
     }
 }
 

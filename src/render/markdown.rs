@@ -25,6 +25,8 @@ pub struct PageState<'a> {
     pub ids: HashSet<String>,
     /// Sigles already expanded with `<abbr>` on this page.
     pub abbreviated: HashSet<String>,
+    /// Words in capitals missing from the glossary, reported once per page.
+    pub unknown_sigles: HashSet<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// Every reference made from this page, with the heading it sits under.
     pub citations: Vec<Citation>,
@@ -61,6 +63,7 @@ impl<'a> PageState<'a> {
             root,
             ids: reserved_ids.iter().map(|id| id.to_string()).collect(),
             abbreviated: HashSet::new(),
+            unknown_sigles: HashSet::new(),
             diagnostics: Vec::new(),
             citations: Vec::new(),
         }
@@ -256,7 +259,12 @@ impl Renderer<'_, '_> {
         let mut last = 0;
         for found in reference_pattern().captures_iter(text) {
             let whole = found.get(0).expect("group 0 always matches");
-            self.plain(&text[last..whole.start()], in_heading, &mut out);
+            self.plain(
+                &text[last..whole.start()],
+                offset + last,
+                in_heading,
+                &mut out,
+            );
             let inner = found.get(1).map_or("", |m| m.as_str());
             let label = found.get(2).map(|m| m.as_str().trim());
             let at = self
@@ -264,11 +272,16 @@ impl Renderer<'_, '_> {
                 .with_length(whole.as_str().chars().count());
             match links::parse_reference(self.state.site, inner) {
                 Ok(target) => {
-                    let html = links::anchor(self.state.site, &target, self.state.root, label);
-                    self.state.citations.push(Citation {
-                        target,
-                        section: self.current_section.clone(),
-                    });
+                    let html = match label {
+                        Some(label) => links::anchor_with_text(
+                            self.state.site,
+                            &target,
+                            self.state.root,
+                            label,
+                        ),
+                        None => links::anchor(self.state.site, &target, self.state.root),
+                    };
+                    self.cite(target);
                     out.push(Event::InlineHtml(html.into()));
                 }
                 Err(problem) => {
@@ -281,12 +294,13 @@ impl Renderer<'_, '_> {
             }
             last = whole.end();
         }
-        self.plain(&text[last..], in_heading, &mut out);
+        self.plain(&text[last..], offset + last, in_heading, &mut out);
         out
     }
 
-    /// Text without references: sigles get `<abbr>` on their first use on the page.
-    fn plain<'e>(&mut self, text: &str, in_heading: bool, out: &mut Vec<Event<'e>>) {
+    /// Text without references: plain mentions of fiches become links, sigles get
+    /// `<abbr>` on their first use on the page.
+    fn plain<'e>(&mut self, text: &str, offset: usize, in_heading: bool, out: &mut Vec<Event<'e>>) {
         if text.is_empty() {
             return;
         }
@@ -295,9 +309,73 @@ impl Renderer<'_, '_> {
             return;
         }
         let mut last = 0;
+        if let Some(pattern) = self.state.site.hierarchy.fiche.mentions.as_ref() {
+            for found in pattern.captures_iter(text) {
+                let whole = found.get(0).expect("group 0 always matches");
+                let numero = found.get(1).map_or("", |m| m.as_str());
+                let reference = match found.get(2) {
+                    Some(sous_action) => format!(
+                        "{} {numero}#{}",
+                        self.state.site.hierarchy.fiche.id,
+                        sous_action.as_str()
+                    ),
+                    None => format!("{} {numero}", self.state.site.hierarchy.fiche.id),
+                };
+                match links::parse_reference(self.state.site, &reference) {
+                    Ok(target) => {
+                        self.sigles(&text[last..whole.start()], offset + last, out);
+                        let html = links::anchor_with_text(
+                            self.state.site,
+                            &target,
+                            self.state.root,
+                            whole.as_str(),
+                        );
+                        self.cite(target);
+                        out.push(Event::InlineHtml(html.into()));
+                        last = whole.end();
+                    }
+                    Err(problem) => {
+                        let at = self
+                            .location(offset + whole.start())
+                            .with_length(whole.as_str().chars().count());
+                        let mut diagnostic = Diagnostic::warning(
+                            "mention-sans-cible",
+                            format!(
+                                "« {} » ressemble à une référence mais ne mène nulle part : {}",
+                                whole.as_str(),
+                                problem.message
+                            ),
+                        )
+                        .at(at);
+                        diagnostic.hint = problem.hint;
+                        self.state.diagnostics.push(diagnostic);
+                    }
+                }
+            }
+        }
+        self.sigles(&text[last..], offset + last, out);
+    }
+
+    fn sigles<'e>(&mut self, text: &str, offset: usize, out: &mut Vec<Event<'e>>) {
+        let mut last = 0;
         for word in sigle_pattern().find_iter(text) {
             let sigle = word.as_str();
             let Some(&position) = self.state.site.index.sigles.get(sigle) else {
+                if !is_common_capitals(sigle) && self.state.unknown_sigles.insert(sigle.to_string()) {
+                    let at = self
+                        .location(offset + word.start())
+                        .with_length(sigle.chars().count());
+                    self.state.diagnostics.push(
+                        Diagnostic::warning(
+                            "sigle-inconnu",
+                            format!("sigle « {sigle} » absent du glossaire"),
+                        )
+                        .at(at)
+                        .hint(format!(
+                            "ajoutez « {sigle}: <développement> » dans schema-data/sigles.yaml"
+                        )),
+                    );
+                }
                 continue;
             };
             if !self.state.abbreviated.insert(sigle.to_string()) {
@@ -315,7 +393,16 @@ impl Renderer<'_, '_> {
             ));
             last = word.end();
         }
-        out.push(Event::Text(text[last..].to_string().into()));
+        if last < text.len() {
+            out.push(Event::Text(text[last..].to_string().into()));
+        }
+    }
+
+    fn cite(&mut self, target: Target) {
+        self.state.citations.push(Citation {
+            target,
+            section: self.current_section.clone(),
+        });
     }
 
     /// Links to other sites and to the page itself are kept; a scheme that runs code is refused.
@@ -360,6 +447,12 @@ fn reference_pattern() -> &'static Regex {
 fn sigle_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     PATTERN.get_or_init(|| Regex::new(r"\b\p{Lu}[\p{Lu}\p{N}]+\b").expect("valid pattern"))
+}
+
+/// Words written in capitals that are not sigles: Latin abbreviations and roman numerals.
+fn is_common_capitals(word: &str) -> bool {
+    const COMMON: &[&str] = &["CF", "NB", "PS", "OK", "ETC"];
+    COMMON.contains(&word) || word.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
 }
 
 /// Code blocks: highlighted with CSS classes when the language is known. The syntax

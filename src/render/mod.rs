@@ -283,11 +283,17 @@ pub fn render_pages(
     prepared: Vec<Prepared>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let backlinks = backlinks(&prepared);
+    let related = related_fiches(site, &prepared);
     let site_view = site_view(site);
     let results: Vec<Result<OutputFile, Diagnostic>> = prepared
         .into_par_iter()
         .map(|page| {
-            let html = render_page(site, theme, &site_view, &backlinks, page.kind, &page)?;
+            let context = Shared {
+                site_view: &site_view,
+                backlinks: &backlinks,
+                related: &related,
+            };
+            let html = render_page(site, theme, &context, &page)?;
             Ok(OutputFile {
                 path: page.path,
                 contents: html.into_bytes(),
@@ -368,26 +374,35 @@ fn site_view(site: &Site) -> SiteView {
     }
 }
 
+/// What every page may show that comes from the whole site.
+struct Shared<'a> {
+    site_view: &'a SiteView,
+    backlinks: &'a Backlinks,
+    related: &'a [Vec<Related>],
+}
+
 fn render_page(
     site: &Site,
     theme: &Theme,
-    site_view: &SiteView,
-    backlinks: &Backlinks,
-    kind: PageKind,
+    shared: &Shared,
     prepared: &Prepared,
 ) -> Result<String, Diagnostic> {
+    let kind = prepared.kind;
     let viewer = Viewer {
         site,
         root: &prepared.root,
     };
     let cited_by = kind
         .target()
-        .and_then(|t| backlinks.get(&t))
+        .and_then(|t| shared.backlinks.get(&t))
         .map(|list| cited_by_view(&viewer, list))
         .unwrap_or_default();
-    let (meta, data) = page_data(&viewer, kind, prepared, cited_by);
+    let (meta, mut data) = page_data(&viewer, kind, prepared, cited_by);
+    if let PageKind::Fiche(f) = kind {
+        data["liees"] = serde_json::json!(related_view(&viewer, &shared.related[f]));
+    }
     let common = Common {
-        site: site_view,
+        site: shared.site_view,
         racine: &prepared.root,
         page: PageMeta {
             chemin: prepared.path.clone(),
@@ -395,6 +410,113 @@ fn render_page(
         },
     };
     theme.render(kind.template(), &common, &data, &prepared.path)
+}
+
+/// A fiche close to another one, and why.
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub fiche: FicheId,
+    pub score: u32,
+    pub cites: bool,
+    pub cited: bool,
+    pub shared_pilotes: Vec<ActeurId>,
+}
+
+/// For each fiche, the fiches it cites or is cited by (3 points each way) or with which it
+/// shares a pilote (1 point each), best first, five at most.
+pub fn related_fiches(site: &Site, prepared: &[Prepared]) -> Vec<Vec<Related>> {
+    let mut cites = std::collections::HashSet::new();
+    for page in prepared {
+        let PageKind::Fiche(from) = page.kind else {
+            continue;
+        };
+        for citation in &page.citations {
+            if let Target::Fiche(to) | Target::SousAction(to, _) = citation.target
+                && to != from
+            {
+                cites.insert((from, to));
+            }
+        }
+    }
+    let pilotes: Vec<Vec<ActeurId>> = site
+        .fiches
+        .iter()
+        .map(|f| {
+            f.pilotes
+                .iter()
+                .filter_map(|p| match p {
+                    crate::model::ActorRef::Known { acteur, .. } => Some(*acteur),
+                    crate::model::ActorRef::Free(_) => None,
+                })
+                .collect()
+        })
+        .collect();
+    (0..site.fiches.len())
+        .map(|f| {
+            let mut related: Vec<Related> = (0..site.fiches.len())
+                .filter(|&other| other != f)
+                .map(|other| {
+                    let shared_pilotes: Vec<ActeurId> = pilotes[f]
+                        .iter()
+                        .copied()
+                        .filter(|a| pilotes[other].contains(a))
+                        .collect();
+                    let (cites_it, cited) =
+                        (cites.contains(&(f, other)), cites.contains(&(other, f)));
+                    let score = 3 * u32::from(cites_it)
+                        + 3 * u32::from(cited)
+                        + shared_pilotes.len() as u32;
+                    Related {
+                        fiche: other,
+                        score,
+                        cites: cites_it,
+                        cited,
+                        shared_pilotes,
+                    }
+                })
+                .filter(|r| r.score > 0)
+                .collect();
+            related.sort_by(|a, b| b.score.cmp(&a.score).then(a.fiche.cmp(&b.fiche)));
+            related.truncate(5);
+            related
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct RelatedView {
+    lien: Link,
+    raisons: Vec<String>,
+}
+
+fn related_view(viewer: &Viewer, related: &[Related]) -> Vec<RelatedView> {
+    related
+        .iter()
+        .map(|r| {
+            let mut raisons = Vec::new();
+            if r.cites {
+                raisons.push("citée par cette fiche".to_string());
+            }
+            if r.cited {
+                raisons.push("cite cette fiche".to_string());
+            }
+            if !r.shared_pilotes.is_empty() {
+                let names: Vec<String> = r
+                    .shared_pilotes
+                    .iter()
+                    .map(|&a| {
+                        let acteur = &viewer.site.acteurs[a];
+                        acteur.sigle.clone().unwrap_or_else(|| acteur.nom.clone())
+                    })
+                    .collect();
+                raisons.push(format!("même pilote : {}", names.join(", ")));
+            }
+            RelatedView {
+                lien: viewer.fiche_link(r.fiche),
+                raisons,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

@@ -56,6 +56,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partiels/liste-fiches.html"),
     ),
     (
+        "partiels/fiches-liees.html",
+        include_str!("../../themes/default/templates/partiels/fiches-liees.html"),
+    ),
+    (
         "partiels/cite-par.html",
         include_str!("../../themes/default/templates/partiels/cite-par.html"),
     ),
