@@ -361,7 +361,8 @@ impl Renderer<'_, '_> {
         for word in sigle_pattern().find_iter(text) {
             let sigle = word.as_str();
             let Some(&position) = self.state.site.index.sigles.get(sigle) else {
-                if !is_common_capitals(sigle) && self.state.unknown_sigles.insert(sigle.to_string()) {
+                if !is_common_capitals(sigle) && self.state.unknown_sigles.insert(sigle.to_string())
+                {
                     let at = self
                         .location(offset + word.start())
                         .with_length(sigle.chars().count());
@@ -426,9 +427,16 @@ impl Renderer<'_, '_> {
         }
     }
 
-    /// Where a byte of the Markdown text is in its file.
+    /// Where a byte of the Markdown text is in its file. Offsets inside a text event are
+    /// counted in the event's text, which escapes can make shorter than the source: the
+    /// position is then approximate, but always on a character of the right line.
     fn location(&self, offset: usize) -> Location {
-        let before = &self.markdown.text[..offset.min(self.markdown.text.len())];
+        let text = &self.markdown.text;
+        let mut end = offset.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let before = &text[..end];
         let line = before.matches('\n').count() as u32;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() as u32 + 1 + self.markdown.indent;
@@ -452,7 +460,10 @@ fn sigle_pattern() -> &'static Regex {
 /// Words written in capitals that are not sigles: Latin abbreviations and roman numerals.
 fn is_common_capitals(word: &str) -> bool {
     const COMMON: &[&str] = &["CF", "NB", "PS", "OK", "ETC"];
-    COMMON.contains(&word) || word.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+    COMMON.contains(&word)
+        || word
+            .chars()
+            .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
 }
 
 /// Code blocks: highlighted with CSS classes when the language is known. The syntax
