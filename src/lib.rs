@@ -8,6 +8,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod write;
 
 use std::path::Path;
@@ -72,40 +73,48 @@ pub fn check(root: &Path) -> Report {
     }
 }
 
-/// `jalon build`: validate, render, then swap the new site into `out`.
-/// On any error nothing is written and the previous site stays in place.
-pub fn build(root: &Path, out: &Path) -> Report {
+/// A site rendered in memory, with what was found on the way. `files` is `None` when
+/// there were errors: nothing must be published then.
+pub struct Generated {
+    pub files: Option<Vec<render::OutputFile>>,
+    pub report: Report,
+}
+
+/// Validate and render the whole site in memory: what `build` writes and `serve` serves.
+pub fn generate(root: &Path) -> Generated {
     let started = Instant::now();
     let mut sources = Sources::default();
     let (validated, mut diagnostics) = validate(root, &mut sources);
-    let theme = Theme::load(root);
-    let finish = |diagnostics: Diagnostics, sources: Sources, stats| Report {
-        diagnostics: diagnostics.into_vec(),
-        sources,
-        stats,
-    };
-    let theme = match theme {
+    let theme = match Theme::load(root) {
         Ok(theme) => Some(theme),
         Err(errors) => {
             diagnostics.extend(errors);
             None
         }
     };
-    let (Some((site, prepared)), Some(theme)) = (validated, theme) else {
-        return finish(diagnostics, sources, None);
-    };
-    if diagnostics.has_errors() {
-        return finish(diagnostics, sources, None);
-    }
-    let pages = match render::render_pages(&site, &theme, prepared) {
-        Ok(pages) => pages,
-        Err(errors) => {
-            diagnostics.extend(errors);
-            return finish(diagnostics, sources, None);
+    let rendered = match (validated, theme) {
+        (Some((site, prepared)), Some(theme)) if !diagnostics.has_errors() => {
+            match render::render_pages(&site, &theme, prepared) {
+                Ok(pages) => Some((site, theme, pages)),
+                Err(errors) => {
+                    diagnostics.extend(errors);
+                    None
+                }
+            }
         }
+        _ => None,
     };
-    let page_count = pages.len();
-    let mut files = pages;
+    let Some((site, theme, mut files)) = rendered else {
+        return Generated {
+            files: None,
+            report: Report {
+                diagnostics: diagnostics.into_vec(),
+                sources,
+                stats: None,
+            },
+        };
+    };
+    let pages = files.len();
     files.extend(
         theme
             .static_files
@@ -115,15 +124,37 @@ pub fn build(root: &Path, out: &Path) -> Report {
                 contents: bytes.clone(),
             }),
     );
-    if let Err(error) = write::write_site(out, &files) {
-        diagnostics.push(error);
-        return finish(diagnostics, sources, None);
-    }
     let stats = Stats {
-        pages: page_count,
+        pages,
         fiches: site.fiches.len(),
         files: files.len(),
         duration: started.elapsed(),
     };
-    finish(diagnostics, sources, Some(stats))
+    Generated {
+        files: Some(files),
+        report: Report {
+            diagnostics: diagnostics.into_vec(),
+            sources,
+            stats: Some(stats),
+        },
+    }
+}
+
+/// `jalon build`: validate, render, then swap the new site into `out`.
+/// On any error nothing is written and the previous site stays in place.
+pub fn build(root: &Path, out: &Path) -> Report {
+    let started = Instant::now();
+    let Generated { files, mut report } = generate(root);
+    let Some(files) = files else {
+        return report;
+    };
+    if let Err(error) = write::write_site(out, &files) {
+        report.diagnostics.push(error);
+        report.stats = None;
+        return report;
+    }
+    if let Some(stats) = report.stats.as_mut() {
+        stats.duration = started.elapsed();
+    }
+    report
 }

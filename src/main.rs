@@ -36,6 +36,24 @@ enum Command {
         #[command(flatten)]
         output: OutputOptions,
     },
+    /// Aperçu en direct : sert le site sur http://127.0.0.1:1111/ et le met à jour à chaque
+    /// enregistrement ; les erreurs s'affichent dans la page.
+    ///
+    /// Exemple : jalon serve --root mon-schema --open
+    Serve {
+        /// Dossier du site (celui qui contient schema-data/ et content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port d'écoute (0 : un port libre au hasard).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Adresse d'écoute. Par défaut la machine seule ; une autre adresse expose l'aperçu au réseau.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Ouvre l'aperçu dans le navigateur.
+        #[arg(long)]
+        open: bool,
+    },
     /// Vérifie tout le contenu sans rien écrire, et liste chaque problème.
     ///
     /// Exemple : jalon check --root mon-schema
@@ -112,6 +130,23 @@ fn main() -> ExitCode {
             }
             exit_code(&report, strict)
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+        } => match jalon::serve::run(jalon::serve::Options {
+            root,
+            bind,
+            port,
+            open,
+        }) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("erreur : {message}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

@@ -1,0 +1,188 @@
+//! `jalon serve`: the preview. Builds the site in memory with the same pipeline as
+//! `jalon build`, serves it on loopback, rebuilds when a source changes, and tells the
+//! open tabs to reload — or shows them the errors, while still serving the last good site.
+
+mod http;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::Instant;
+
+use crate::diagnostics::render_terminal;
+use crate::render::OutputFile;
+
+pub struct Options {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+}
+
+/// The last good site, by path from its root.
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// What the open tabs need to know: which build they show, and the errors of the last
+/// attempt, if it failed.
+#[derive(Clone, Default, serde::Serialize)]
+pub struct Status {
+    pub version: u64,
+    /// The diagnostics as printed in the terminal, without colours.
+    pub erreurs: Option<String>,
+}
+
+/// Shared between the HTTP threads and the rebuild loop.
+pub struct State {
+    files: RwLock<Arc<Files>>,
+    status: Mutex<Status>,
+    changed: Condvar,
+    streams: AtomicUsize,
+}
+
+impl State {
+    fn new() -> State {
+        State {
+            files: RwLock::new(Arc::new(Files::new())),
+            status: Mutex::new(Status::default()),
+            changed: Condvar::new(),
+            streams: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn files(&self) -> Arc<Files> {
+        self.files
+            .read()
+            .map(|f| Arc::clone(&f))
+            .unwrap_or_default()
+    }
+
+    pub fn status(&self) -> Status {
+        self.status.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Publishes a successful build: tabs reload. Returns how many files changed.
+    fn publish(&self, output: Vec<OutputFile>) -> usize {
+        let previous = self.files();
+        let files: Files = output
+            .into_iter()
+            .map(|file| (file.path, Arc::from(file.contents)))
+            .collect();
+        let changed = files
+            .iter()
+            .filter(|(path, bytes)| previous.get(*path) != Some(*bytes))
+            .count()
+            + previous.keys().filter(|p| !files.contains_key(*p)).count();
+        if let Ok(mut current) = self.files.write() {
+            *current = Arc::new(files);
+        }
+        self.set_status(None);
+        changed
+    }
+
+    /// A failed build: tabs show the errors, the last good site stays served.
+    fn fail(&self, errors: String) {
+        self.set_status(Some(errors));
+    }
+
+    fn set_status(&self, erreurs: Option<String>) {
+        if let Ok(mut status) = self.status.lock() {
+            status.version += 1;
+            status.erreurs = erreurs;
+        }
+        self.changed.notify_all();
+    }
+}
+
+/// Builds the site once and publishes it, or its errors. Prints a line either way.
+pub fn rebuild(root: &std::path::Path, state: &State) {
+    let started = Instant::now();
+    let generated = crate::generate(root);
+    let report = &generated.report;
+    let text = render_terminal(&report.diagnostics, &report.sources, false);
+    match generated.files {
+        Some(files) => {
+            if !text.is_empty() {
+                eprint!(
+                    "{}",
+                    render_terminal(&report.diagnostics, &report.sources, color())
+                );
+            }
+            let changed = state.publish(files);
+            eprintln!(
+                "Site reconstruit en {} ms ({changed} fichier(s) modifié(s)).",
+                started.elapsed().as_millis()
+            );
+        }
+        None => {
+            eprint!(
+                "{}",
+                render_terminal(&report.diagnostics, &report.sources, color())
+            );
+            eprintln!("Erreurs : la dernière version correcte reste servie.");
+            state.fail(text);
+        }
+    }
+}
+
+fn color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Runs until the process is stopped (Ctrl-C).
+pub fn run(options: Options) -> Result<(), String> {
+    let state = Arc::new(State::new());
+    rebuild(&options.root, &state);
+
+    let address = SocketAddr::new(options.bind, options.port);
+    let server = tiny_http::Server::http(address)
+        .map_err(|e| format!("impossible d'écouter sur {address} : {e}"))?;
+    let url = format!("http://{}/", server.server_addr());
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "Attention : l'aperçu est accessible depuis le réseau ({}). Il n'est pas fait pour publier le site.",
+            options.bind
+        );
+    }
+    eprintln!("Aperçu sur {url} — Ctrl-C pour arrêter.");
+    if options.open {
+        open_browser(&url);
+    }
+
+    let _watcher = watch::start(&options.root, Arc::clone(&state))?;
+    http::serve(server, state);
+    Ok(())
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(command)
+        .arg(url)
+        .spawn()
+        .is_err()
+    {
+        eprintln!("Impossible d'ouvrir le navigateur : ouvrez {url}");
+    }
+}
+
+pub(crate) fn stream_opened(state: &State, limit: usize) -> bool {
+    let before = state.streams.fetch_add(1, Ordering::SeqCst);
+    if before >= limit {
+        state.streams.fetch_sub(1, Ordering::SeqCst);
+        return false;
+    }
+    true
+}
+
+pub(crate) fn stream_closed(state: &State) {
+    state.streams.fetch_sub(1, Ordering::SeqCst);
+}
