@@ -239,17 +239,27 @@ pub fn summary_line(diagnostic: &Diagnostic) -> String {
 }
 
 /// The closest candidate to `wrong`, when it is close enough to be a likely typo.
+/// Case and accents do not count; among equals, the first in alphabetical order wins, so
+/// that the hint is the same at every run.
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wrong_lower = wrong.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|candidate| {
-            let score = strsim::jaro_winkler(&wrong_lower, &candidate.to_lowercase());
-            (candidate, score)
-        })
-        .filter(|(_, score)| *score >= 0.8)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(candidate, _)| candidate)
+    let wrong = slug::slugify(wrong);
+    let mut best: Option<(&str, f64)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(&wrong, &slug::slugify(candidate));
+        if score < 0.8 {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((current, current_score)) => {
+                score > current_score || (score == current_score && candidate < current)
+            }
+        };
+        if better {
+            best = Some((candidate, score));
+        }
+    }
+    best.map(|(candidate, _)| candidate)
 }
 
 /// The hint that goes with a suggestion.

@@ -74,6 +74,8 @@ pub struct Level {
     pub id: String,
     pub labels: Labels,
     pub kinds: Vec<Kind>,
+    /// Its file in `schema-data/`.
+    pub file: String,
 }
 
 #[derive(Debug)]

@@ -117,6 +117,14 @@ impl Resolver<'_> {
             }
             parsed_date
         });
+        if raw.couleur.is_none() && parsed.keys.0.iter().any(|(k, _)| k.value == "couleur") {
+            self.error(
+                "couleur-invalide",
+                "couleur vide : sans guillemets, « # » commence un commentaire YAML".into(),
+                self.value_location(parsed, "couleur"),
+                Some("écrivez la couleur en hexadécimal entre guillemets : \"#1d4f91\"".into()),
+            );
+        }
         if let Some(couleur) = &raw.couleur
             && !is_hex_colour(&couleur.value)
         {
@@ -204,6 +212,7 @@ impl Resolver<'_> {
                 id: level.id.value.clone(),
                 labels: labels(&level.libelle, &level.pluriel),
                 kinds,
+                file: level.fichier.value.clone(),
             });
         }
         if levels.is_empty() {
@@ -291,6 +300,7 @@ impl Resolver<'_> {
                             &parent.value,
                             entry.location(&parent.referenced),
                             index.acteurs.keys(),
+                            crate::load::ACTEURS_FILE,
                         );
                     }
                     found
@@ -418,7 +428,7 @@ impl Resolver<'_> {
                     if value.is_none() {
                         self.error(
                             "champ-manquant",
-                            format!("champ obligatoire « {key} » manquant : à quel {key} appartient « {} » ?", raw.id.value),
+                            format!("champ obligatoire « {key} » manquant : de quel élément « {} » dépend-il ?", raw.id.value),
                             entry.location(&raw.id.referenced),
                             Some(format!("ajoutez une ligne « {key}: <identifiant> »")),
                         );
@@ -443,6 +453,10 @@ impl Resolver<'_> {
                         location: entry.location(&raw.id.referenced),
                     },
                     parent,
+                    parent_location: parent_key.map_or_else(
+                        || entry.location(&raw.id.referenced),
+                        |key| self.value_location(entry, key),
+                    ),
                 });
             }
             by_level.push(groups);
@@ -459,19 +473,38 @@ impl Resolver<'_> {
         for root in roots {
             self.place(0, root, None, &mut pending, &mut placed, &mut ordered);
         }
-        // Whatever remains names a parent that does not exist.
+        // Whatever remains names a parent that does not exist. Such groups still take a
+        // place (as roots) so that fiches and references naming them raise no second error.
         for (level_index, groups) in pending.into_iter().enumerate() {
             let parent_level = &hierarchy.levels[level_index.saturating_sub(1)];
-            for Unplaced { group, parent } in groups.into_iter().flatten() {
-                if let Some(parent) = parent {
-                    let known: Vec<String> = placed[level_index - 1].keys().cloned().collect();
+            for mut unplaced in groups.into_iter().flatten() {
+                let known_parent = unplaced
+                    .parent
+                    .as_ref()
+                    .and_then(|p| placed[level_index.saturating_sub(1)].get(p).copied());
+                if let Some(parent) = known_parent {
+                    // The child of an orphan: its own parent exists.
+                    unplaced.group.parent = Some(parent);
+                    let id = ordered.len();
+                    ordered[parent].children.push(id);
+                } else if let Some(parent) = &unplaced.parent {
+                    let known: Vec<String> = ordered
+                        .iter()
+                        .filter(|g| g.level + 1 == level_index)
+                        .map(|g| g.id.clone())
+                        .collect();
                     self.unknown(
-                        &parent_level.id,
-                        &parent,
-                        group.location.clone(),
+                        &parent_level.labels.libelle.to_lowercase(),
+                        parent,
+                        unplaced.parent_location.clone(),
                         known.iter(),
+                        &format!("schema-data/{}", parent_level.file),
                     );
                 }
+                placed[level_index]
+                    .entry(unplaced.group.id.clone())
+                    .or_insert(ordered.len());
+                ordered.push(unplaced.group);
             }
         }
         for (level_index, map) in placed.into_iter().enumerate() {
@@ -609,17 +642,18 @@ impl Resolver<'_> {
                         .get(&(lowest.id.clone(), parent.clone()))
                         .copied();
                     if found.is_none() {
-                        let known: Vec<&String> = index
-                            .groups
-                            .keys()
-                            .filter(|(l, _)| *l == lowest.id)
-                            .map(|(_, id)| id)
+                        let known: Vec<&String> = groups
+                            .iter()
+                            .filter(|g| hierarchy.levels[g.level].id == lowest.id)
+                            .map(|g| &g.id)
                             .collect();
+                        let at = self.value_location(front, &lowest.id);
                         self.unknown(
-                            &lowest.id,
+                            &lowest.labels.libelle.to_lowercase(),
                             parent,
-                            front.key_location(&lowest.id),
+                            at,
                             known.into_iter(),
+                            &format!("schema-data/{}", lowest.file),
                         );
                     }
                     found
@@ -642,9 +676,8 @@ impl Resolver<'_> {
                         format!("champ obligatoire « {} » manquant", lowest.id),
                         Location::file(&front.file),
                         Some(format!(
-                            "indiquez à quel {} appartient la fiche : « {}: <identifiant> »",
-                            lowest.libelle_lower(),
-                            lowest.id
+                            "indiquez le parent de la fiche (niveau « {} ») : « {}: <identifiant> »",
+                            lowest.labels.libelle, lowest.id
                         )),
                     );
                     None
@@ -666,7 +699,8 @@ impl Resolver<'_> {
             let pilotes = self.actor_refs(front, &raw.pilotes, index);
             let contributeurs = self.actor_refs(front, &raw.contributeurs, index);
             let calendrier = self.fiche_calendar(front, raw.calendrier.as_ref(), periode);
-            let sous_actions = self.sous_actions(front, &raw.sous_actions, periode);
+            let sous_actions =
+                self.sous_actions(front, &raw.sous_actions, periode, &hierarchy.sous_action);
             let fields = self.extra_fields(front, hierarchy);
 
             let (Some(numero), Some(group)) = (numero, group) else {
@@ -720,6 +754,7 @@ impl Resolver<'_> {
                             id,
                             front.location(&entry.referenced),
                             index.acteurs.keys(),
+                            crate::load::ACTEURS_FILE,
                         );
                         None
                     }
@@ -784,6 +819,7 @@ impl Resolver<'_> {
         front: &Parsed<raw::FicheFrontMatter>,
         entries: &[raw::SousActionEntry],
         periode: Period,
+        labels: &Labels,
     ) -> Vec<SousAction> {
         let mut seen = HashSet::new();
         entries
@@ -792,9 +828,12 @@ impl Resolver<'_> {
                 if !seen.insert(entry.numero.value) {
                     self.error(
                         "numero-en-double",
-                        format!("deux sous-actions portent le numéro {}", entry.numero.value),
+                        format!(
+                            "le numéro {} est donné à deux éléments « {} » de la même fiche",
+                            entry.numero.value, labels.libelle
+                        ),
                         front.location(&entry.numero.referenced),
-                        None,
+                        Some("chaque élément a son propre numéro dans la fiche".into()),
                     );
                 }
                 for year in &entry.annees {
@@ -846,7 +885,7 @@ impl Resolver<'_> {
                     self.error(
                         "valeur-inconnue",
                         format!("valeur « {value} » non prévue pour « {} »", rule.id),
-                        front.key_location(&rule.id),
+                        self.value_location(front, &rule.id),
                         did_you_mean(suggest(value, rule.allowed.iter().map(String::as_str)))
                             .or_else(|| {
                                 Some(format!("valeurs possibles : {}", rule.allowed.join(", ")))
@@ -934,24 +973,49 @@ impl Resolver<'_> {
         }
     }
 
+    /// An id that names nothing: the nearest existing id as a hint, or where ids are defined.
     fn unknown<'k>(
         &mut self,
         what: &str,
         id: &str,
         at: Location,
         known: impl Iterator<Item = &'k String>,
+        defined_in: &str,
     ) {
         let known: Vec<&str> = known.map(String::as_str).collect();
         self.error(
             "reference-inconnue",
-            format!("{what} « {id} » inconnu"),
+            format!("{what} « {id} » introuvable"),
             at,
-            did_you_mean(suggest(id, known.iter().copied())).or_else(|| {
-                Some(format!(
-                    "vérifiez l'identifiant dans le fichier qui définit les « {what} »"
-                ))
-            }),
+            did_you_mean(suggest(id, known.iter().copied()))
+                .or_else(|| Some(format!("vérifiez l'identifiant dans {defined_in}"))),
         );
+    }
+
+    /// Where the value of `key` starts, on the line of the key: flattened values carry no
+    /// position of their own.
+    fn value_location<T>(&self, parsed: &Parsed<T>, key: &str) -> Location {
+        let at = parsed.key_location(key);
+        let Some(line) = self
+            .sources
+            .get(&parsed.file)
+            .and_then(|text| text.lines().nth(at.line as usize - 1))
+        else {
+            return at;
+        };
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = at.column as usize - 1 + key.chars().count();
+        if chars.get(i) != Some(&':') {
+            return at;
+        }
+        i += 1;
+        while chars.get(i).is_some_and(|c| c.is_whitespace()) {
+            i += 1;
+        }
+        if i >= chars.len() {
+            return at;
+        }
+        Location::new(&parsed.file, at.line, i as u32 + 1)
     }
 
     /// A Markdown text written in a YAML value: where its lines are in the file.
@@ -989,12 +1053,8 @@ struct Unplaced {
     group: Group,
     /// Id of the parent, named in the entry by the key of the level above.
     parent: Option<String>,
-}
-
-impl Level {
-    fn libelle_lower(&self) -> String {
-        self.labels.libelle.to_lowercase()
-    }
+    /// Where that id is written.
+    parent_location: Location,
 }
 
 fn labels(libelle: &str, pluriel: &str) -> Labels {

@@ -84,10 +84,10 @@ fn every_broken_input_gets_its_diagnostic() {
         overlay(case, work.path());
         let report = std::panic::catch_unwind(|| jalon::check(work.path()))
             .unwrap_or_else(|_| panic!("{name}: jalon check panicked"));
-        assert!(
-            !report.diagnostics.is_empty(),
-            "{name}: no diagnostic at all"
-        );
+        if report.diagnostics.is_empty() {
+            failures.push(format!("── {name}: no diagnostic at all"));
+            continue;
+        }
         for diagnostic in &report.diagnostics {
             if let Some(location) = &diagnostic.location {
                 let text = std::fs::read(work.path().join(&location.file)).unwrap_or_default();

@@ -101,6 +101,23 @@ pub fn load(root: &Path, sources: &mut Sources) -> (Option<LoadedSite>, Diagnost
         .iter()
         .map(|level| {
             let file = format!("schema-data/{}", level.fichier.value);
+            if !root.join(&file).is_file() {
+                reader.diagnostics.push(
+                    Diagnostic::error(
+                        "fichier-illisible",
+                        format!(
+                            "le fichier « {file} » du niveau « {} » est introuvable",
+                            level.id.value
+                        ),
+                    )
+                    .at(schema.location(&level.fichier.referenced))
+                    .hint(format!(
+                        "créez schema-data/{} ou corrigez « fichier: » ici",
+                        level.fichier.value
+                    )),
+                );
+                return None;
+            }
             reader.yaml_list::<GroupEntry>(&file)
         })
         .collect();
@@ -136,7 +153,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn yaml_file<T: DeserializeOwned>(&mut self, file: &str) -> Option<Parsed<T>> {
         let text = self.read(Path::new(file))?;
-        self.report(parse_yaml(&text, Path::new(file), 1))
+        self.report(parse_yaml(&text, Path::new(file), 1, Location::file(file)))
     }
 
     /// A file holding a list: each item is parsed on its own, so one bad entry does not
@@ -148,7 +165,8 @@ impl Reader<'_> {
         let mut parsed = Vec::new();
         let mut ok = true;
         for (first_line, item) in list_items(&text) {
-            match parse_yaml::<T>(&item, path, first_line) {
+            let start = Location::new(path, first_line, 3);
+            match parse_yaml::<T>(&item, path, first_line, start) {
                 Ok(value) => parsed.push(value),
                 Err(diagnostic) => {
                     ok = false;
@@ -162,7 +180,10 @@ impl Reader<'_> {
     fn sigles(&mut self) -> Option<Vec<(Location, String, String)>> {
         let path = Path::new(SIGLES_FILE);
         let text = self.read(path)?;
-        let entries = self.report(yaml::parse::<Entries<String>>(&text, path, 1))?;
+        // Duplicates reach `resolve`, which names them as duplicated sigles.
+        let entries = self.report(yaml::parse_allowing_duplicates::<Entries<String>>(
+            &text, path, 1,
+        ))?;
         Some(
             entries
                 .0
@@ -253,13 +274,21 @@ fn list_items(text: &str) -> Vec<(u32, String)> {
     items
 }
 
+/// Parses one mapping. A missing field is reported where the mapping starts (`start`):
+/// the parser would name the last key it read, an unrelated line.
 fn parse_yaml<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: u32,
+    start: Location,
 ) -> Result<Parsed<T>, Diagnostic> {
     let keys: Keys = yaml::parse(text, file, first_line).unwrap_or(Entries(Vec::new()));
-    let value = yaml::parse::<T>(text, file, first_line)?;
+    let value = yaml::parse::<T>(text, file, first_line).map_err(|mut diagnostic| {
+        if diagnostic.code == "champ-manquant" {
+            diagnostic.location = Some(start);
+        }
+        diagnostic
+    })?;
     Ok(Parsed {
         file: file.to_path_buf(),
         first_line,
@@ -270,29 +299,33 @@ fn parse_yaml<T: DeserializeOwned>(
 
 /// Splits the front matter (between two `---` lines) from the body.
 fn parse_document<T: DeserializeOwned>(text: &str, file: &Path) -> Result<Document<T>, Diagnostic> {
-    let missing = || {
+    let rest = text.strip_prefix("---\n").ok_or_else(|| {
         Diagnostic::error(
             "entete-manquant",
             "le fichier ne commence pas par un en-tête YAML entre deux lignes « --- »",
         )
         .at(Location::file(file))
         .hint("la première ligne du fichier doit être « --- », suivie des champs, puis une autre ligne « --- »")
-    };
-    let rest = text.strip_prefix("---\n").ok_or_else(missing)?;
+    })?;
     let mut offset = 0;
     for (line, current) in (2..).zip(rest.split_inclusive('\n')) {
         if current.trim_end() == "---" {
             let front = &rest[..offset];
             let body = rest[offset + current.len()..].to_string();
             return Ok(Document {
-                front: parse_yaml(front, file, 2)?,
+                front: parse_yaml(front, file, 2, Location::file(file))?,
                 body,
                 body_line: line + 1,
             });
         }
         offset += current.len();
     }
-    Err(missing().hint("l'en-tête YAML n'est pas fermé par une ligne « --- »"))
+    Err(Diagnostic::error(
+        "entete-manquant",
+        "l'en-tête YAML n'est pas fermé par une ligne « --- »",
+    )
+    .at(Location::file(file))
+    .hint("ajoutez une ligne « --- » après le dernier champ de l'en-tête"))
 }
 
 /// Reads a text file as editors save it: UTF-8, with or without BOM, LF or CRLF.

@@ -17,7 +17,39 @@ pub fn parse<T: DeserializeOwned>(
     file: &Path,
     first_line: u32,
 ) -> Result<T, Diagnostic> {
-    let options = serde_saphyr::options! { with_snippet: false };
+    parse_with(
+        text,
+        file,
+        first_line,
+        serde_saphyr::DuplicateKeyPolicy::Error,
+    )
+}
+
+/// The same, but a key written twice reaches the deserializer instead of being an error:
+/// for mappings whose keys are ids, where `resolve` names the duplicate itself.
+pub fn parse_allowing_duplicates<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+) -> Result<T, Diagnostic> {
+    parse_with(
+        text,
+        file,
+        first_line,
+        serde_saphyr::DuplicateKeyPolicy::PassThrough,
+    )
+}
+
+fn parse_with<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+    duplicate_keys: serde_saphyr::DuplicateKeyPolicy,
+) -> Result<T, Diagnostic> {
+    if let Some(tab) = find_tab_indent(text, file, first_line) {
+        return Err(tab);
+    }
+    let options = serde_saphyr::options! { with_snippet: false, duplicate_keys: duplicate_keys };
     serde_saphyr::from_str_with_options(text, options)
         .map_err(|error| to_diagnostic(&error, file, first_line))
 }
@@ -117,9 +149,9 @@ fn describe(error: &Error) -> (&'static str, String, Option<String>) {
         } => (
             "type-incorrect",
             format!(
-                "type incorrect : {} trouvé, {} attendu",
-                translate_kind(unexpected),
-                translate_kind(expected)
+                "type incorrect : il faut {} ici, pas {}",
+                translate_kind(expected),
+                translate_kind(unexpected)
             ),
             None,
         ),
@@ -130,20 +162,20 @@ fn describe(error: &Error) -> (&'static str, String, Option<String>) {
         } => (
             "valeur-incorrecte",
             format!(
-                "valeur incorrecte : {}, {} attendu",
-                translate_kind(unexpected),
-                translate_kind(expected)
+                "valeur incorrecte : il faut {} ici, pas {}",
+                translate_kind(expected),
+                translate_kind(unexpected)
             ),
             None,
         ),
         Error::InvalidScalar { ty, .. } => (
             "type-incorrect",
-            format!("valeur incorrecte : {} attendu", translate_kind(ty)),
+            format!("valeur incorrecte : il faut {} ici", translate_kind(ty)),
             Some("une année s'écrit avec quatre chiffres, par exemple 2021".to_string()),
         ),
         Error::Unexpected { expected, .. } => (
             "type-incorrect",
-            format!("type incorrect : {} attendu", translate_kind(expected)),
+            format!("type incorrect : il faut {} ici", translate_kind(expected)),
             None,
         ),
         Error::DuplicateMappingKey { key, .. } => (
@@ -196,6 +228,9 @@ fn describe(error: &Error) -> (&'static str, String, Option<String>) {
 fn translate_kind(text: &str) -> String {
     const KINDS: &[(&str, &str)] = &[
         ("a sequence", "une liste"),
+        ("sequence start", "une liste"),
+        ("mapping start", "un bloc de champs"),
+        ("a string or a sequence", "un texte ou une liste"),
         ("sequence", "une liste"),
         ("a map", "un bloc de champs"),
         ("map", "un bloc de champs"),
@@ -239,23 +274,65 @@ fn syntax_message(error: &Error) -> String {
             "« : » inattendu (indentation incorrecte, ou texte à mettre entre guillemets)",
         ),
         (
-            "found character that cannot start any token",
-            "caractère inattendu",
+            "illegal placement of ':' indicator",
+            "« : » mal placé : un crochet « [ » ou une accolade « { » n'est peut-être pas fermé",
         ),
+        (
+            "found a tab",
+            "tabulation interdite : indentez avec des espaces",
+        ),
+        (
+            "tab cannot be used",
+            "tabulation interdite : indentez avec des espaces",
+        ),
+        ("unclosed quote", "guillemet non fermé"),
         (
             "did not find expected key",
             "un champ était attendu ici (indentation ?)",
         ),
-        ("did not find expected", "élément attendu manquant"),
         (
-            "found a tab character",
-            "tabulation interdite : indentez avec des espaces",
+            "did not find expected",
+            "élément attendu manquant (crochet ou guillemet non fermé ?)",
+        ),
+        (
+            "found character that cannot start any token",
+            "caractère inattendu",
+        ),
+        (
+            "block sequence entries are not allowed",
+            "tiret « - » de liste mal placé (indentation ?)",
+        ),
+        (
+            "mapping keys are not allowed",
+            "champ inattendu à cet endroit (indentation ?)",
+        ),
+        (
+            "invalid indentation in flow construct",
+            "indentation incorrecte dans une liste entre crochets",
+        ),
+        (
+            "wrongly indented line in block scalar",
+            "ligne mal indentée dans un texte sur plusieurs lignes (|)",
+        ),
+        ("':' must be followed", "« : » doit être suivi d'une espace"),
+        ("'-' must be followed", "« - » doit être suivi d'une espace"),
+        (
+            "unknown escape character",
+            "barre oblique inverse « \\ » inconnue entre guillemets doubles : utilisez des guillemets simples",
+        ),
+        (
+            "invalid trailing content after",
+            "texte en trop après le guillemet fermant",
+        ),
+        ("unexpected end of plain scalar", "fin de texte inattendue"),
+        (
+            "unexpected eof",
+            "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
         ),
         (
             "unexpected end",
             "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
         ),
-        ("while scanning a quoted scalar", "guillemet non fermé"),
         ("invalid indentation", "indentation incorrecte"),
     ];
     let text = error.to_string();
@@ -263,15 +340,35 @@ fn syntax_message(error: &Error) -> String {
         .iter()
         .find(|(english, _)| text.contains(english))
         .map(|(_, french)| (*french).to_string())
-        .unwrap_or_else(|| strip_position(&text))
+        .unwrap_or_else(|| format!("erreur de syntaxe ({})", strip_position(&text)))
 }
 
+/// The parser's own "at line N, column M" counts from the start of the YAML, not of the
+/// file: it would contradict the position we report.
 fn strip_position(text: &str) -> String {
     let text = text.strip_prefix("error: ").unwrap_or(text);
-    match text.split_once(": ") {
-        Some((head, rest)) if head.starts_with("line ") => rest.to_string(),
-        _ => text.to_string(),
+    let text = match text.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") => rest,
+        _ => text,
+    };
+    match text.find(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text.to_string(),
     }
+}
+
+/// Tabs in indentation are the commonest YAML mistake; the parser notices them late and
+/// elsewhere, so they are found first, at their exact place.
+fn find_tab_indent(text: &str, file: &Path, first_line: u32) -> Option<Diagnostic> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let column = indent.find('\t')?;
+        Some(
+            Diagnostic::error("yaml-syntaxe", "syntaxe YAML invalide : tabulation interdite dans l'indentation")
+                .at(Location::new(file, first_line + index as u32, column as u32 + 1))
+                .hint("remplacez la tabulation par des espaces (votre éditeur peut le faire automatiquement)"),
+        )
+    })
 }
 
 #[cfg(test)]

@@ -266,9 +266,8 @@ fn fiche_target(site: &Site, id: &str) -> Result<Target, Problem> {
         Ok(n) if existing.contains(&n.to_string()) => Ok(Target::SousAction(fiche, n)),
         _ => Err(Problem {
             message: format!(
-                "la {} {numero} n'a pas de {} « {sous_action} »",
-                label.to_lowercase(),
-                site.hierarchy.sous_action.libelle.to_lowercase()
+                "{label} {numero} : « {} {sous_action} » n'existe pas",
+                site.hierarchy.sous_action.libelle
             ),
             hint: Some(format!("numéros existants : {}", existing.join(", "))),
         }),

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use scraper::{Html, Selector};
 
+pub mod server;
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -65,6 +67,28 @@ pub fn build(root: &Path) -> Built {
         errors.join("\n")
     );
     Built { dir, report }
+}
+
+/// A copy of a site in a temporary folder, to edit freely.
+pub fn copy_site(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let skipped = |rel: &Path| {
+        rel.starts_with("target") || rel.starts_with("public") || rel.starts_with(".git")
+    };
+    let entries = walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|e| !skipped(e.path().strip_prefix(from).unwrap()));
+    for entry in entries {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    dir
 }
 
 pub fn html_files(dir: &Path) -> Vec<PathBuf> {

@@ -1,0 +1,108 @@
+//! A `jalon serve` process for tests, stopped when dropped, and a headless Chromium.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Preview {
+    child: Child,
+    pub url: String,
+    /// What the server printed after its start line.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Preview {
+    pub fn start(root: &Path) -> Preview {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jalon"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .env("NO_COLOR", "1")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("jalon serve starts");
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("jalon serve prints its address")
+                .unwrap();
+            if let Some(rest) = line.strip_prefix("Aperçu sur ") {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = std::sync::Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Preview { child, url, log }
+    }
+
+    pub fn address(&self) -> String {
+        self.url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Debian's Chromium, headless, with the flags this sandboxed machine needs.
+pub fn browser() -> headless_chrome::Browser {
+    use std::ffi::OsStr;
+    let path = std::env::var_os("CHROMIUM")
+        .map_or_else(|| "/usr/bin/chromium".into(), std::path::PathBuf::from);
+    assert!(
+        path.exists(),
+        "Chromium is missing at {}: run scripts/test, which installs it",
+        path.display()
+    );
+    let options = headless_chrome::LaunchOptions::default_builder()
+        .path(Some(path))
+        .sandbox(false)
+        .headless(true)
+        .idle_browser_timeout(Duration::from_secs(120))
+        .args(
+            [
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ]
+            .iter()
+            .map(OsStr::new)
+            .collect(),
+        )
+        .build()
+        .unwrap();
+    headless_chrome::Browser::new(options).expect("Chromium starts")
+}
+
+/// Waits until `condition` holds, for at most `limit`.
+pub fn eventually(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    condition()
+}

@@ -1,0 +1,261 @@
+//! `jalon serve` in a real headless Chromium: edits show up without any action, errors
+//! are shown over the page and go away when fixed; and the little web server is correct.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use common::server::{Preview, browser, eventually};
+use common::{copy_site, fixture};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn text_of(tab: &headless_chrome::Tab, script: &str) -> String {
+    tab.evaluate(script, false)
+        .ok()
+        .and_then(|r| r.value)
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+#[test]
+fn edits_reload_the_tab_and_errors_show_in_the_page() {
+    let site = copy_site(&fixture("orientations"));
+    let preview = Preview::start(site.path());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("{}action/1-2-1.html", preview.url))
+        .unwrap();
+    // The event stream never ends, so the page never goes network-idle: wait for content.
+    let h1 = || {
+        text_of(
+            &tab,
+            "(document.querySelector('h1') || {textContent: ''}).textContent",
+        )
+    };
+    assert!(
+        eventually(WAIT, || h1()
+            .contains("Former les professionnels au repérage")),
+        "{}",
+        h1()
+    );
+    // Scroll a little: the position survives the reload.
+    tab.evaluate(
+        "document.body.style.minHeight = '4000px'; window.scrollTo(0, 300)",
+        false,
+    )
+    .unwrap();
+
+    let fiche = site.path().join("content/actions/1-2-1.md");
+    let original = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(
+        &fiche,
+        original.replace(
+            "Former les professionnels",
+            "Former tous les professionnels",
+        ),
+    )
+    .unwrap();
+    assert!(
+        eventually(WAIT, || h1().contains("Former tous les professionnels")),
+        "the tab did not reload: {}",
+        h1()
+    );
+
+    // Break the front matter: the overlay names the file and the line.
+    std::fs::write(
+        &fiche,
+        original.replace("pilotes: [departement]", "pilotes: [departement\n"),
+    )
+    .unwrap();
+    let overlay = || {
+        text_of(
+            &tab,
+            "(document.getElementById('jalon-erreurs') || {textContent: ''}).textContent",
+        )
+    };
+    assert!(
+        eventually(WAIT, || overlay().contains("content/actions/1-2-1.md:")),
+        "no overlay: {}",
+        overlay()
+    );
+    assert!(overlay().contains("yaml-syntaxe"), "{}", overlay());
+    // The last good page is still under the overlay.
+    assert!(h1().contains("Former tous les professionnels"));
+
+    // Fix it: the overlay goes away by itself and the page shows the new content.
+    std::fs::write(
+        &fiche,
+        original.replace(
+            "Former les professionnels",
+            "Former enfin les professionnels",
+        ),
+    )
+    .unwrap();
+    assert!(
+        eventually(WAIT, || h1().contains("Former enfin les professionnels")),
+        "{}",
+        h1()
+    );
+    assert!(
+        eventually(WAIT, || overlay().is_empty()),
+        "the overlay stayed: {}",
+        overlay()
+    );
+}
+
+#[test]
+fn the_reload_script_is_only_in_the_preview() {
+    let site = copy_site(&fixture("orientations"));
+    let preview = Preview::start(site.path());
+    let served = http_get(&preview.address(), "/index.html");
+    assert!(served.contains("/__jalon/recharge.js"));
+    let built = common::build(site.path());
+    let html = std::fs::read_to_string(built.out().join("index.html")).unwrap();
+    assert!(!html.contains("__jalon"));
+}
+
+fn raw_request(address: &str, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream.write_all(request).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+fn http_get(address: &str, path: &str) -> String {
+    raw_request(
+        address,
+        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+fn status_of(response: &str) -> &str {
+    response.split_whitespace().nth(1).unwrap_or("")
+}
+
+#[test]
+fn the_preview_server_answers_correctly() {
+    let site = copy_site(&fixture("orientations"));
+    // A secret next to the site: no request may read it.
+    std::fs::write(site.path().join("secret.txt"), "MOT-DE-PASSE").unwrap();
+    let mut preview = Preview::start(site.path());
+    let address = preview.address();
+
+    let home = http_get(&address, "/");
+    assert_eq!(status_of(&home), "200");
+    assert!(home.contains("Content-Type: text/html; charset=utf-8"));
+    assert!(home.contains("Cache-Control: no-cache"));
+    let css = http_get(&address, "/static/jalon.css");
+    assert!(css.contains("Content-Type: text/css"));
+
+    let missing = http_get(&address, "/nulle-part.html");
+    assert_eq!(status_of(&missing), "404");
+    assert!(
+        missing.contains("Page introuvable"),
+        "the site's 404 page is served"
+    );
+
+    for attempt in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/..%5csecret.txt",
+        "//etc/passwd",
+        "/action/../../secret.txt",
+    ] {
+        let response = http_get(&address, attempt);
+        assert_eq!(status_of(&response), "404", "{attempt}");
+        assert!(
+            !response.contains("MOT-DE-PASSE"),
+            "{attempt} leaked the file"
+        );
+    }
+
+    let head = raw_request(
+        &address,
+        b"HEAD /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status_of(&head), "200");
+    assert!(!head.contains("<html"), "HEAD has no body");
+
+    let post = raw_request(
+        &address,
+        b"POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status_of(&post), "405");
+
+    let bad_escape = http_get(&address, "/%zz.html");
+    assert_eq!(status_of(&bad_escape), "400");
+    let garbage = raw_request(&address, b"NIMPORTE QUOI\r\n\r\n");
+    assert!(
+        garbage.is_empty() || status_of(&garbage) == "400",
+        "{garbage}"
+    );
+
+    assert!(preview.alive());
+    assert_eq!(status_of(&http_get(&address, "/")), "200");
+}
+
+#[test]
+fn no_failed_request_while_rebuilding() {
+    let site = copy_site(&fixture("orientations"));
+    let mut preview = Preview::start(site.path());
+    let address = preview.address();
+    let page = site.path().join("content/pages/gouvernance.md");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let editor = {
+        let stop = std::sync::Arc::clone(&stop);
+        let page = page.clone();
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                n += 1;
+                std::fs::write(
+                    &page,
+                    format!("---\ntitre: Gouvernance {n}\nmenu: 1\n---\n\nTexte {n}.\n"),
+                )
+                .unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+    };
+    let workers: Vec<_> = (0..16)
+        .map(|_| {
+            let address = address.clone();
+            std::thread::spawn(move || {
+                let mut failures = 0;
+                for i in 0..125 {
+                    let path = if i % 2 == 0 {
+                        "/gouvernance.html"
+                    } else {
+                        "/action/1-1-1.html"
+                    };
+                    let response = http_get(&address, path);
+                    if status_of(&response) != "200" {
+                        failures += 1;
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    let failures: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    editor.join().unwrap();
+    assert_eq!(failures, 0, "{failures} of 2000 requests failed");
+    assert!(preview.alive());
+    let rebuilds = preview
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("Site reconstruit"))
+        .count();
+    assert!(rebuilds >= 2, "the edits caused {rebuilds} rebuilds");
+}
