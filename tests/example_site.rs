@@ -177,3 +177,53 @@ fn fiches_share_related_fiches() {
     // Fiche 14 and fiche 9 cite fiche 12: they come first.
     assert_eq!(&related[..2], ["../fiche/14.html", "../fiche/9.html"]);
 }
+
+#[test]
+fn references_of_every_form_resolve() {
+    let page = site().page("pilotage.html");
+    let refs: Vec<(String, String)> = page
+        .select("a.ref")
+        .iter()
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap_or("").to_string(),
+                a.text().collect(),
+            )
+        })
+        .collect();
+    let has = |href: &str, text: &str| refs.iter().any(|(h, t)| h == href && t == text);
+    assert!(
+        has(
+            "acteur/odpe.html",
+            "Observatoire départemental de la protection de l'enfance (ODPE)"
+        ),
+        "{refs:?}"
+    );
+    assert!(has("principes.html", "Principes fondateurs"), "{refs:?}");
+    assert!(has("glossaire.html#sigle-odpe", "ODPE"), "{refs:?}");
+    assert!(
+        has("fiche/19.html", "impliquer les jeunes et les familles"),
+        "{refs:?}"
+    );
+    // Axe and sous-action forms, from fiche pages.
+    let fiche_5 = site().page("fiche/5.html");
+    assert!(
+        fiche_5
+            .attrs("a.ref", "href")
+            .contains(&"../axe/at1.html".to_string())
+    );
+    let fiche_19 = site().page("fiche/19.html");
+    assert!(
+        fiche_19
+            .attrs("a.ref", "href")
+            .contains(&"../fiche/17.html#sous-action-1".to_string())
+    );
+    // Backlinks on both sides: the actor and the page cited from "pilotage".
+    for target in ["acteur/odpe.html", "principes.html"] {
+        let cited_by = site().page(target).attrs(".cite-par a", "href");
+        assert!(
+            cited_by.iter().any(|h| h.contains("pilotage.html")),
+            "{target}: {cited_by:?}"
+        );
+    }
+}

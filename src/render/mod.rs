@@ -629,7 +629,7 @@ fn page_data(
             )
         }
         PageKind::Fiche(f) => fiche_data(viewer, f, prepared, cited_by),
-        PageKind::Acteur(a) => acteur_data(viewer, a),
+        PageKind::Acteur(a) => acteur_data(viewer, a, cited_by),
         PageKind::Acteurs => {
             let mut kinds: BTreeMap<_, Vec<serde_json::Value>> = BTreeMap::new();
             for (i, acteur) in site.acteurs.iter().enumerate() {
@@ -790,7 +790,11 @@ fn fiche_data(
     (meta(format!("{label} : {}", fiche.titre), fil, toc), data)
 }
 
-fn acteur_data(viewer: &Viewer, a: ActeurId) -> (PageMeta, serde_json::Value) {
+fn acteur_data(
+    viewer: &Viewer,
+    a: ActeurId,
+    cited_by: Vec<CitedBy>,
+) -> (PageMeta, serde_json::Value) {
     let site = viewer.site;
     let acteur = &site.acteurs[a];
     // Fiches grouped by their top-level group, in reading order.
@@ -829,6 +833,7 @@ fn acteur_data(viewer: &Viewer, a: ActeurId) -> (PageMeta, serde_json::Value) {
         "contribue": by_root(&acteur.contribue),
         "nombre_pilote": acteur.pilote.len(),
         "nombre_contribue": acteur.contribue.len(),
+        "cite_par": cited_by,
     });
     let fil = vec![
         home_link(viewer),
