@@ -11,7 +11,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{fixture, repo};
+use common::{copy_dir, fixture, repo};
 
 const EXPECTED: &str = "attendu.txt";
 const DELETE: &str = "supprimer.txt";
@@ -33,19 +33,6 @@ fn overlay(case: &Path, site: &Path) {
     if let Ok(list) = std::fs::read_to_string(case.join(DELETE)) {
         for line in list.lines().filter(|l| !l.trim().is_empty()) {
             std::fs::remove_file(site.join(line.trim())).unwrap();
-        }
-    }
-}
-
-fn copy_fixture(to: &Path) {
-    let from = fixture("orientations");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
         }
     }
 }
@@ -80,7 +67,7 @@ fn every_broken_input_gets_its_diagnostic() {
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let work = tempfile::tempdir().unwrap();
-        copy_fixture(work.path());
+        copy_dir(&fixture("orientations"), work.path());
         overlay(case, work.path());
         let report = std::panic::catch_unwind(|| jalon::check(work.path()))
             .unwrap_or_else(|_| panic!("{name}: jalon check panicked"));

@@ -153,16 +153,7 @@ fn the_site_loads_nothing_from_outside() {
 fn plain_mentions_become_links() {
     // "(en lien avec la fiche action 1)" in a sous-action of fiche 5.
     let page = site().page("fiche/5.html");
-    let mentions: Vec<(String, String)> = page
-        .select("a.ref")
-        .iter()
-        .map(|a| {
-            (
-                a.value().attr("href").unwrap_or("").to_string(),
-                a.text().collect(),
-            )
-        })
-        .collect();
+    let mentions = page.links("a.ref");
     assert!(
         mentions.contains(&("../fiche/1.html".into(), "fiche action 1".into())),
         "{mentions:?}"
@@ -181,16 +172,7 @@ fn fiches_share_related_fiches() {
 #[test]
 fn references_of_every_form_resolve() {
     let page = site().page("pilotage.html");
-    let refs: Vec<(String, String)> = page
-        .select("a.ref")
-        .iter()
-        .map(|a| {
-            (
-                a.value().attr("href").unwrap_or("").to_string(),
-                a.text().collect(),
-            )
-        })
-        .collect();
+    let refs = page.links("a.ref");
     let has = |href: &str, text: &str| refs.iter().any(|(h, t)| h == href && t == text);
     assert!(
         has(

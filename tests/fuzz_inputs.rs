@@ -7,7 +7,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use common::fixture;
+use common::{copy_site, fixture};
 
 /// Files of the fixture that the mutations target: front matter + Markdown, and YAML.
 const TARGETS: &[&str] = &[
@@ -19,17 +19,7 @@ const TARGETS: &[&str] = &[
 ];
 
 fn site_with(file: &str, contents: &[u8]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = fixture("orientations");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    let dir = copy_site(&fixture("orientations"));
     std::fs::write(dir.path().join(file), contents).unwrap();
     dir
 }

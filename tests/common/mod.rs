@@ -72,6 +72,12 @@ pub fn build(root: &Path) -> Built {
 /// A copy of a site in a temporary folder, to edit freely.
 pub fn copy_site(from: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    copy_dir(from, dir.path());
+    dir
+}
+
+/// Copies the sources of a site (not its build output, `target/` or `.git`).
+pub fn copy_dir(from: &Path, to: &Path) {
     let skipped = |rel: &Path| {
         rel.starts_with("target") || rel.starts_with("public") || rel.starts_with(".git")
     };
@@ -80,15 +86,13 @@ pub fn copy_site(from: &Path) -> tempfile::TempDir {
         .filter_entry(|e| !skipped(e.path().strip_prefix(from).unwrap()));
     for entry in entries {
         let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let target = dir.path().join(rel);
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
-    dir
 }
 
 pub fn html_files(dir: &Path) -> Vec<PathBuf> {
@@ -139,6 +143,19 @@ impl Page {
         self.select(selector)
             .iter()
             .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    /// Every link matching `selector`, as (href, text).
+    pub fn links(&self, selector: &str) -> Vec<(String, String)> {
+        self.select(selector)
+            .iter()
+            .map(|a| {
+                (
+                    a.value().attr("href").unwrap_or("").to_string(),
+                    a.text().collect(),
+                )
+            })
             .collect()
     }
 
