@@ -54,3 +54,19 @@ fn the_fixture_builds_with_its_own_labels_and_numbering() {
         ]
     );
 }
+
+#[test]
+fn code_blocks_are_highlighted_and_raw_html_stays_text() {
+    let built = build(&fixture("orientations"));
+    let page = built.page("aide.html");
+    assert!(
+        !page.select("pre code span[class^='hl-']").is_empty(),
+        "no highlighted code"
+    );
+    assert!(page.select("main script").is_empty());
+    assert!(
+        page.texts("main p")
+            .iter()
+            .any(|p| p.contains("<script>alert(1)</script>"))
+    );
+}
