@@ -84,10 +84,12 @@ impl<'a> PageState<'a> {
         id
     }
 
-    pub fn render(&mut self, markdown: &Markdown) -> Rendered {
+    /// Renders one text; its headings go `heading_offset` levels down (at most `h6`).
+    pub fn render(&mut self, markdown: &Markdown, heading_offset: u8) -> Rendered {
         Renderer {
             state: self,
             markdown,
+            heading_offset,
             headings: Vec::new(),
             current_section: None,
         }
@@ -98,6 +100,7 @@ impl<'a> PageState<'a> {
 struct Renderer<'s, 'a> {
     state: &'s mut PageState<'a>,
     markdown: &'s Markdown,
+    heading_offset: u8,
     headings: Vec<Heading>,
     current_section: Option<String>,
 }
@@ -228,7 +231,7 @@ impl Renderer<'_, '_> {
             Some(id) if self.state.ids.insert(id.clone()) => id,
             _ => self.state.unique_id(&text),
         };
-        let level_number = level as u8;
+        let level_number = (level as u8 + self.heading_offset).min(6);
         // A subsection is content of the sections above it.
         for earlier in self.headings.iter_mut().rev() {
             if earlier.level < level_number {

@@ -99,25 +99,39 @@ impl PageKind {
             "fiches",
             "pilotes",
             "contributeurs",
+            "chiffres-cles",
+            "sommaire-titre",
+            "fiches-liees",
+            "groupe-1",
+            "groupe-2",
+            "groupe-3",
+            "groupe-4",
+            "groupe-5",
+            "groupe-6",
+            "groupe-7",
+            "groupe-8",
+            "groupe-9",
         ]
     }
 
-    /// The Markdown texts shown on this page, in page order.
-    fn markdown(self, site: &Site) -> Vec<&crate::model::Markdown> {
+    /// The Markdown texts shown on this page, in page order, each with how many levels its
+    /// headings go down: a sous-action's description sits under an `h3`.
+    fn markdown(self, site: &Site) -> Vec<(&crate::model::Markdown, u8)> {
         match self {
-            PageKind::Group(g) => site.groups[g].introduction.iter().collect(),
+            PageKind::Group(g) => site.groups[g].introduction.iter().map(|m| (m, 0)).collect(),
             PageKind::Fiche(f) => {
                 let fiche = &site.fiches[f];
-                std::iter::once(&fiche.body)
+                std::iter::once((&fiche.body, 0))
                     .chain(
                         fiche
                             .sous_actions
                             .iter()
-                            .filter_map(|s| s.description.as_ref()),
+                            .filter_map(|s| s.description.as_ref())
+                            .map(|m| (m, 2)),
                     )
                     .collect()
             }
-            PageKind::Page(p) => vec![&site.pages[p].body],
+            PageKind::Page(p) => vec![(&site.pages[p].body, 0)],
             _ => Vec::new(),
         }
     }
@@ -165,7 +179,7 @@ fn prepare_page(site: &Site, kind: PageKind) -> (Prepared, Vec<Diagnostic>) {
     let fragments: Vec<Rendered> = kind
         .markdown(site)
         .into_iter()
-        .map(|m| state.render(m))
+        .map(|(m, heading_offset)| state.render(m, heading_offset))
         .collect();
     let mut diagnostics = std::mem::take(&mut state.diagnostics);
     if let PageKind::Fiche(f) = kind {
