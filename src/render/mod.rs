@@ -157,6 +157,16 @@ pub struct Prepared {
     pub citations: Vec<Citation>,
 }
 
+impl Prepared {
+    /// Headings of the page's main text (its first fragment), for the table of contents.
+    pub fn main_headings(&self) -> &[Heading] {
+        self.fragments
+            .first()
+            .map(|f| f.headings.as_slice())
+            .unwrap_or_default()
+    }
+}
+
 /// Renders every Markdown text of the site. `check` stops here; `build` goes on.
 pub fn prepare(site: &Site) -> (Vec<Prepared>, Diagnostics) {
     let results: Vec<(Prepared, Vec<Diagnostic>)> = PageKind::all(site)
@@ -618,11 +628,7 @@ fn page_data(
                     .filter(|&a| a != g)
                     .map(|a| viewer.group_link(a)),
             );
-            let headings = prepared
-                .fragments
-                .first()
-                .map(|f| f.headings.as_slice())
-                .unwrap_or_default();
+            let headings = prepared.main_headings();
             let label = site.group_label(group);
             let data = serde_json::json!({
                 "label": label,
@@ -698,11 +704,7 @@ fn page_data(
         }
         PageKind::Page(p) => {
             let page = &site.pages[p];
-            let headings = prepared
-                .fragments
-                .first()
-                .map(|f| f.headings.as_slice())
-                .unwrap_or_default();
+            let headings = prepared.main_headings();
             let data = serde_json::json!({
                 "titre": page.titre, "resume": page.resume, "corps": html(0), "cite_par": cited_by,
             });
@@ -759,11 +761,7 @@ fn fiche_data(
             .into_iter()
             .map(|g| viewer.group_link(g)),
     );
-    let body_headings = prepared
-        .fragments
-        .first()
-        .map(|r| r.headings.as_slice())
-        .unwrap_or_default();
+    let body_headings = prepared.main_headings();
     let mut toc = TocEntry::from_headings(body_headings, 2);
     toc.push(TocEntry {
         id: "sous-actions".into(),
