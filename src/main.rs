@@ -54,6 +54,16 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Écrit un schéma synthétique de N fiches, pour les bancs d'essai (scripts/bench).
+    #[command(hide = true)]
+    Corpus {
+        /// Dossier à créer.
+        dossier: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        fiches: usize,
+        #[arg(long, default_value_t = 42)]
+        graine: u64,
+    },
     /// Vérifie tout le contenu sans rien écrire, et liste chaque problème.
     ///
     /// Exemple : jalon check --root mon-schema
@@ -130,6 +140,17 @@ fn main() -> ExitCode {
             }
             exit_code(&report, strict)
         }
+        Command::Corpus {
+            dossier,
+            fiches,
+            graine,
+        } => match jalon::corpus::generate(&dossier, fiches, graine) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("erreur : {error}");
+                ExitCode::from(2)
+            }
+        },
         Command::Serve {
             root,
             port,

@@ -1096,7 +1096,7 @@ fn mention_pattern(words: &[String], sous_action: &str) -> Option<regex::Regex> 
         .collect();
     let number = r"(?:n\s?°\s*)?(\d+(?:\.\d+)*)";
     let pattern = format!(
-        r"\b(?:{})\s*{number}(?:\s*[,–—-]\s*(?i:sous[\s-]+actions?|{})\s*(?:n\s?°\s*)?(\d+))?\b",
+        r"(?-u:\b)(?:{})\s*{number}(?:\s*[,–—-]\s*(?i:sous[\s-]+actions?|{})\s*(?:n\s?°\s*)?(\d+))?(?-u:\b)",
         alternatives.join("|"),
         flexible(sous_action, "s?")
     );

@@ -361,13 +361,13 @@ impl Renderer<'_, '_> {
 
     fn sigles<'e>(&mut self, text: &str, offset: usize, out: &mut Vec<Event<'e>>) {
         let mut last = 0;
-        for word in sigle_pattern().find_iter(text) {
-            let sigle = word.as_str();
+        for word in capital_words(text) {
+            let sigle = &text[word.clone()];
             let Some(&position) = self.state.site.index.sigles.get(sigle) else {
                 if !is_common_capitals(sigle) && self.state.unknown_sigles.insert(sigle.to_string())
                 {
                     let at = self
-                        .location(offset + word.start())
+                        .location(offset + word.start)
                         .with_length(sigle.chars().count());
                     self.state.diagnostics.push(
                         Diagnostic::warning(
@@ -385,7 +385,7 @@ impl Renderer<'_, '_> {
             if !self.state.abbreviated.insert(sigle.to_string()) {
                 continue;
             }
-            out.push(Event::Text(text[last..word.start()].to_string().into()));
+            out.push(Event::Text(text[last..word.start].to_string().into()));
             let definition = &self.state.site.sigles[position].definition;
             out.push(Event::InlineHtml(
                 format!(
@@ -395,7 +395,7 @@ impl Renderer<'_, '_> {
                 )
                 .into(),
             ));
-            last = word.end();
+            last = word.end;
         }
         if last < text.len() {
             out.push(Event::Text(text[last..].to_string().into()));
@@ -454,10 +454,38 @@ fn reference_pattern() -> &'static Regex {
         .get_or_init(|| Regex::new(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]").expect("valid pattern"))
 }
 
-/// Words written in capitals (with digits), the shape of a sigle.
-fn sigle_pattern() -> &'static Regex {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
-    PATTERN.get_or_init(|| Regex::new(r"\b\p{Lu}[\p{Lu}\p{N}]+\b").expect("valid pattern"))
+/// Byte ranges of the words written in capitals (and digits), at least two characters
+/// long and starting with a letter: the shape of a sigle. A plain scan, because a
+/// Unicode-aware regex with word boundaries dominated the build time of large sites.
+fn capital_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        loop {
+            // Skip to the start of the next word.
+            let (start, first) = loop {
+                let (i, c) = chars.next()?;
+                if is_word(c) {
+                    break (i, c);
+                }
+            };
+            let mut end = start + first.len_utf8();
+            let mut count = 1;
+            let mut capitals = first.is_uppercase();
+            while let Some(&(i, c)) = chars.peek() {
+                if !is_word(c) {
+                    break;
+                }
+                capitals &= c.is_uppercase() || c.is_numeric();
+                count += 1;
+                end = i + c.len_utf8();
+                chars.next();
+            }
+            if capitals && count >= 2 {
+                return Some(start..end);
+            }
+        }
+    })
 }
 
 /// Words written in capitals that are not sigles: Latin abbreviations and roman numerals.
@@ -521,4 +549,16 @@ pub fn escape_attr(text: &str) -> String {
 /// Suggestion helper shared with the reference parser.
 pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     did_you_mean(suggest(wrong, candidates))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::capital_words;
+
+    #[test]
+    fn capital_words_are_sigle_shaped() {
+        let text = "L'ASE et la PMI, CD93, A, Éducation, ÉTAT_CIVIL, PJJ.";
+        let words: Vec<&str> = capital_words(text).map(|r| &text[r]).collect();
+        assert_eq!(words, vec!["ASE", "PMI", "CD93", "PJJ"]);
+    }
 }

@@ -475,9 +475,24 @@ pub fn related_fiches(site: &Site, prepared: &[Prepared]) -> Vec<Vec<Related>> {
                 .collect()
         })
         .collect();
+    // Only fiches that share something can be related: gather those candidates instead
+    // of comparing every pair of fiches.
+    let mut linked: Vec<Vec<FicheId>> = vec![Vec::new(); site.fiches.len()];
+    for &(from, to) in &cites {
+        linked[from].push(to);
+        linked[to].push(from);
+    }
     (0..site.fiches.len())
+        .into_par_iter()
         .map(|f| {
-            let mut related: Vec<Related> = (0..site.fiches.len())
+            let mut candidates: Vec<FicheId> = linked[f].clone();
+            for &acteur in &pilotes[f] {
+                candidates.extend(site.acteurs[acteur].pilote.iter().copied());
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            let mut related: Vec<Related> = candidates
+                .into_iter()
                 .filter(|&other| other != f)
                 .map(|other| {
                     let shared_pilotes: Vec<ActeurId> = pilotes[f]
@@ -498,7 +513,6 @@ pub fn related_fiches(site: &Site, prepared: &[Prepared]) -> Vec<Vec<Related>> {
                         shared_pilotes,
                     }
                 })
-                .filter(|r| r.score > 0)
                 .collect();
             related.sort_by(|a, b| b.score.cmp(&a.score).then(a.fiche.cmp(&b.fiche)));
             related.truncate(5);
