@@ -184,7 +184,11 @@ pub fn prepare(site: &Site) -> (Vec<Prepared>, Diagnostics) {
 
 fn prepare_page(site: &Site, kind: PageKind) -> (Prepared, Vec<Diagnostic>) {
     let path = kind.path(site);
-    let root = links::root_prefix(&path);
+    // The 404 page is served at any depth: its links start from the site's base.
+    let root = match kind {
+        PageKind::NotFound => site.base_url.clone(),
+        _ => links::root_prefix(&path),
+    };
     let mut state = PageState::new(site, &root, kind.reserved_ids());
     let fragments: Vec<Rendered> = kind
         .markdown(site)
@@ -733,7 +737,7 @@ fn page_data(
         }
         PageKind::NotFound => (
             meta("Page introuvable", Vec::new(), Vec::new()),
-            serde_json::json!({ "base": site.base_url }),
+            serde_json::json!({}),
         ),
     }
 }
