@@ -36,17 +36,28 @@ impl Report {
 #[derive(Debug, Clone)]
 pub struct Stats {
     pub pages: usize,
+    /// Pages that went through their template; the others were unchanged and cached.
+    pub rendered: usize,
     pub fiches: usize,
     pub files: usize,
     pub duration: Duration,
+}
+
+/// What the preview keeps from one build to the next, so that a save costs only what it
+/// changes. A build without it (an empty one) does all the work.
+#[derive(Default)]
+pub struct Cache {
+    load: load::Cache,
+    render: render::cache::Cache,
 }
 
 /// Load, resolve and render the Markdown: everything a build relies on, without writing.
 fn validate(
     root: &Path,
     sources: &mut Sources,
+    cache: &mut Cache,
 ) -> (Option<(Site, Vec<render::Prepared>)>, Diagnostics) {
-    let (loaded, mut diagnostics) = load::load(root, sources);
+    let (loaded, mut diagnostics) = load::load(root, sources, &mut cache.load);
     let Some(loaded) = loaded else {
         return (None, diagnostics);
     };
@@ -55,7 +66,7 @@ fn validate(
     let Some(site) = site else {
         return (None, diagnostics);
     };
-    let (prepared, render_diagnostics) = render::prepare(&site);
+    let (prepared, render_diagnostics) = render::prepare(&site, &mut cache.render);
     diagnostics.extend(render_diagnostics);
     (Some((site, prepared)), diagnostics)
 }
@@ -63,7 +74,7 @@ fn validate(
 /// `jalon check`: every problem, nothing written.
 pub fn check(root: &Path) -> Report {
     let mut sources = Sources::default();
-    let (_, mut diagnostics) = validate(root, &mut sources);
+    let (_, mut diagnostics) = validate(root, &mut sources, &mut Cache::default());
     if let Err(theme_errors) = Theme::load(root) {
         diagnostics.extend(theme_errors);
     }
@@ -83,9 +94,15 @@ pub struct Generated {
 
 /// Validate and render the whole site in memory: what `build` writes and `serve` serves.
 pub fn generate(root: &Path) -> Generated {
+    generate_with(root, &mut Cache::default())
+}
+
+/// The same, reusing and updating what `cache` kept from the previous build: the output
+/// is byte for byte what [`generate`] gives.
+pub fn generate_with(root: &Path, cache: &mut Cache) -> Generated {
     let started = Instant::now();
     let mut sources = Sources::default();
-    let (validated, mut diagnostics) = validate(root, &mut sources);
+    let (validated, mut diagnostics) = validate(root, &mut sources, cache);
     let theme = match Theme::load(root) {
         Ok(theme) => Some(theme),
         Err(errors) => {
@@ -95,7 +112,7 @@ pub fn generate(root: &Path) -> Generated {
     };
     let rendered = match (validated, theme) {
         (Some((site, prepared)), Some(theme)) if !diagnostics.has_errors() => {
-            match render::render_pages(&site, &theme, prepared) {
+            match render::render_pages(&site, &theme, prepared, &mut cache.render) {
                 Ok(pages) => Some((site, theme, pages)),
                 Err(errors) => {
                     diagnostics.extend(errors);
@@ -105,7 +122,15 @@ pub fn generate(root: &Path) -> Generated {
         }
         _ => None,
     };
-    let Some((site, theme, mut files)) = rendered else {
+    let Some((
+        site,
+        theme,
+        render::Pages {
+            mut files,
+            rendered,
+        },
+    )) = rendered
+    else {
         return Generated {
             files: None,
             report: Report {
@@ -122,11 +147,12 @@ pub fn generate(root: &Path) -> Generated {
             .iter()
             .map(|(path, bytes)| render::OutputFile {
                 path: path.clone(),
-                contents: bytes.clone(),
+                contents: std::sync::Arc::from(bytes.as_slice()),
             }),
     );
     let stats = Stats {
         pages,
+        rendered,
         fiches: site.fiches.len(),
         files: files.len(),
         duration: started.elapsed(),

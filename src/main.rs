@@ -44,6 +44,9 @@ enum Command {
         /// Dossier du site (celui qui contient schema-data/ et content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Dossier où l'aperçu écrit aussi le site ; par défaut, public/ dans le dossier du site.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Port d'écoute (0 : un port libre au hasard).
         #[arg(long, default_value_t = 1111)]
         port: u16,
@@ -153,10 +156,12 @@ fn main() -> ExitCode {
         },
         Command::Serve {
             root,
+            out,
             port,
             bind,
             open,
         } => match jalon::serve::run(jalon::serve::Options {
+            out: out.unwrap_or_else(|| root.join("public")),
             root,
             bind,
             port,

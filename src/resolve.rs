@@ -579,7 +579,7 @@ impl Resolver<'_> {
         &mut self,
         hierarchy: &Hierarchy,
         periode: Period,
-        documents: &[Document<raw::FicheFrontMatter>],
+        documents: &[std::sync::Arc<Document<raw::FicheFrontMatter>>],
         groups: &[Group],
         index: &Index,
     ) -> Vec<Fiche> {
@@ -900,7 +900,7 @@ impl Resolver<'_> {
 
     fn pages(
         &mut self,
-        documents: &[Document<raw::PageFrontMatter>],
+        documents: &[std::sync::Arc<Document<raw::PageFrontMatter>>],
         hierarchy: &Hierarchy,
         index: &mut Index,
     ) -> Vec<Page> {

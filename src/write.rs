@@ -2,7 +2,10 @@
 //! replaces the previous output only once every file is written. A failed build leaves
 //! the previous site as it was.
 
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -29,6 +32,44 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         .try_for_each(|file| write_file(staging.path(), file))?;
 
     swap_in(staging, out)
+}
+
+/// Brings an output folder that holds `previous` to `files`: writes the files that
+/// changed (each through a temporary file and a rename, so a reader never sees half a
+/// file) and removes those that are gone. Returns how many files it touched.
+pub fn update_site(
+    out: &Path,
+    previous: &HashMap<String, Arc<[u8]>>,
+    files: &[OutputFile],
+) -> Result<usize, Diagnostic> {
+    let mut touched = 0;
+    for file in files {
+        if previous.get(&file.path) == Some(&file.contents) {
+            continue;
+        }
+        let path = out.join(&file.path);
+        let dir = path.parent().unwrap_or(out);
+        std::fs::create_dir_all(dir).map_err(|e| io_error("créer le dossier", dir, &e))?;
+        let mut temporary = tempfile::NamedTempFile::new_in(dir)
+            .map_err(|e| io_error("créer un fichier temporaire dans", dir, &e))?;
+        temporary
+            .write_all(&file.contents)
+            .map_err(|e| io_error("écrire", temporary.path(), &e))?;
+        temporary
+            .persist(&path)
+            .map_err(|e| io_error("remplacer", &path, &e.error))?;
+        touched += 1;
+    }
+    let current: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for gone in previous.keys().filter(|p| !current.contains(p.as_str())) {
+        let path = out.join(gone);
+        match std::fs::remove_file(&path) {
+            Ok(()) => touched += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error("supprimer", &path, &e)),
+        }
+    }
+    Ok(touched)
 }
 
 fn write_file(root: &Path, file: &OutputFile) -> Result<(), Diagnostic> {

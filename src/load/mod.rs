@@ -7,7 +7,9 @@
 pub mod raw;
 pub mod yaml;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -67,15 +69,29 @@ pub struct LoadedSite {
     pub schema: Parsed<SchemaFile>,
     /// For each configured level, the entries of its file (one `Parsed` per list item).
     pub groups: Vec<Vec<Parsed<GroupEntry>>>,
-    pub fiches: Vec<Document<FicheFrontMatter>>,
+    pub fiches: Vec<Arc<Document<FicheFrontMatter>>>,
     pub acteurs: Vec<Parsed<ActeurEntry>>,
     pub sigles: Vec<(Location, String, String)>,
-    pub pages: Vec<Document<PageFrontMatter>>,
+    pub pages: Vec<Arc<Document<PageFrontMatter>>>,
 }
+
+/// Markdown files parsed by the previous load, by path with their text: the preview
+/// parses again only the files whose text changed.
+#[derive(Default)]
+pub struct Cache {
+    fiches: ParsedFiles<FicheFrontMatter>,
+    pages: ParsedFiles<PageFrontMatter>,
+}
+
+type ParsedFiles<T> = HashMap<PathBuf, (String, Arc<Document<T>>)>;
 
 /// Reads every input file. Returns the site when nothing blocks resolving it; the
 /// diagnostics (warnings, or errors in independent files) either way.
-pub fn load(root: &Path, sources: &mut Sources) -> (Option<LoadedSite>, Diagnostics) {
+pub fn load(
+    root: &Path,
+    sources: &mut Sources,
+    cache: &mut Cache,
+) -> (Option<LoadedSite>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut reader = Reader {
         root,
@@ -90,7 +106,7 @@ pub fn load(root: &Path, sources: &mut Sources) -> (Option<LoadedSite>, Diagnost
     let schema = reader.yaml_file::<SchemaFile>(SCHEMA_FILE);
     let acteurs = reader.yaml_list::<ActeurEntry>(ACTEURS_FILE);
     let sigles = reader.sigles();
-    let pages = reader.documents::<PageFrontMatter>(PAGES_DIR);
+    let pages = reader.documents(PAGES_DIR, &mut cache.pages);
 
     let Some(schema) = schema else {
         return (None, diagnostics);
@@ -122,7 +138,7 @@ pub fn load(root: &Path, sources: &mut Sources) -> (Option<LoadedSite>, Diagnost
         })
         .collect();
     let fiche_dir = format!("content/{}", schema.value.fiche.dossier.value);
-    let fiches = reader.documents::<FicheFrontMatter>(&fiche_dir);
+    let fiches = reader.documents(&fiche_dir, &mut cache.fiches);
 
     let site = match (config, acteurs, sigles, pages, fiches) {
         (Some(config), Some(acteurs), Some(sigles), Some(pages), Some(fiches))
@@ -193,8 +209,13 @@ impl Reader<'_> {
         )
     }
 
-    /// Every Markdown file of a folder, read in parallel, sorted by path.
-    fn documents<T: DeserializeOwned + Send>(&mut self, dir: &str) -> Option<Vec<Document<T>>> {
+    /// Every Markdown file of a folder, read in parallel, sorted by path. A file whose text
+    /// is the one in `cache` keeps its parsed form; the cache then holds this load's files.
+    fn documents<T: DeserializeOwned + Send + Sync>(
+        &mut self,
+        dir: &str,
+        cache: &mut ParsedFiles<T>,
+    ) -> Option<Vec<Arc<Document<T>>>> {
         let mut files: Vec<PathBuf> = walkdir::WalkDir::new(self.root.join(dir))
             .into_iter()
             .filter_map(Result::ok)
@@ -210,27 +231,35 @@ impl Reader<'_> {
             .collect();
         files.sort();
         let root = self.root;
+        let previous: &ParsedFiles<T> = cache;
         let results: Vec<_> = files
             .par_iter()
             .map(|file| {
                 let text = read_text(root, file)?;
-                let document = parse_document::<T>(&text, file);
+                let document = match previous.get(file) {
+                    Some((cached, document)) if *cached == text => Ok(Arc::clone(document)),
+                    _ => parse_document::<T>(&text, file).map(Arc::new),
+                };
                 Ok((file.clone(), text, document))
             })
             .collect();
         let mut documents = Vec::new();
+        let mut parsed = ParsedFiles::new();
         let mut ok = true;
         for result in results {
             match result {
                 Ok((file, text, document)) => {
-                    self.sources.insert(file, text);
                     match document {
-                        Ok(document) => documents.push(document),
+                        Ok(document) => {
+                            parsed.insert(file.clone(), (text.clone(), Arc::clone(&document)));
+                            documents.push(document);
+                        }
                         Err(diagnostic) => {
                             ok = false;
                             self.diagnostics.push(diagnostic);
                         }
                     }
+                    self.sources.insert(file, text);
                 }
                 Err(diagnostic) => {
                     ok = false;
@@ -238,6 +267,7 @@ impl Reader<'_> {
                 }
             }
         }
+        *cache = parsed;
         ok.then_some(documents)
     }
 

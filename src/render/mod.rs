@@ -4,27 +4,30 @@
 //! references inside it; then the citations are gathered into backlinks; then every
 //! page goes through its template (in parallel).
 
+pub mod cache;
 pub mod links;
 pub mod markdown;
 pub mod theme;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{ActeurId, FicheId, GroupId, Site};
+use cache::{Cache, PageMarkdown};
 use links::Target;
-use markdown::{Citation, Heading, PageState, Rendered};
+use markdown::{Heading, PageState, Rendered};
 use theme::Theme;
 use views::*;
 
 /// One file of the output, path relative to the output folder.
 pub struct OutputFile {
     pub path: String,
-    pub contents: Vec<u8>,
+    pub contents: Arc<[u8]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,43 +156,87 @@ pub struct Prepared {
     pub kind: PageKind,
     pub path: String,
     pub root: String,
-    pub fragments: Vec<Rendered>,
-    pub citations: Vec<Citation>,
+    pub markdown: Arc<PageMarkdown>,
 }
 
 impl Prepared {
     /// Headings of the page's main text (its first fragment), for the table of contents.
     pub fn main_headings(&self) -> &[Heading] {
-        self.fragments
+        self.markdown
+            .fragments
             .first()
             .map(|f| f.headings.as_slice())
             .unwrap_or_default()
     }
 }
 
-/// Renders every Markdown text of the site. `check` stops here; `build` goes on.
-pub fn prepare(site: &Site) -> (Vec<Prepared>, Diagnostics) {
-    let results: Vec<(Prepared, Vec<Diagnostic>)> = PageKind::all(site)
+/// Renders every Markdown text of the site, reusing from `cache` the pages whose texts
+/// and link targets did not change. `check` stops here; `build` goes on.
+pub fn prepare(site: &Site, cache: &mut Cache) -> (Vec<Prepared>, Diagnostics) {
+    let fingerprint = cache::link_fingerprint(site);
+    let previous = &cache.markdown;
+    let pages: Vec<(Prepared, u64)> = PageKind::all(site)
         .into_par_iter()
-        .map(|kind| prepare_page(site, kind))
+        .map(|kind| {
+            let path = kind.path(site);
+            // The 404 page is served at any depth: its links start from the site's base.
+            let root = match kind {
+                PageKind::NotFound => site.base_url.clone(),
+                _ => links::root_prefix(&path),
+            };
+            let key = markdown_key(site, kind, &root, fingerprint);
+            let markdown = match previous.get(&key) {
+                Some(markdown) => Arc::clone(markdown),
+                None => Arc::new(render_markdown(site, kind, &root)),
+            };
+            (
+                Prepared {
+                    kind,
+                    path,
+                    root,
+                    markdown,
+                },
+                key,
+            )
+        })
         .collect();
     let mut diagnostics = Diagnostics::default();
-    let mut prepared = Vec::with_capacity(results.len());
-    for (page, page_diagnostics) in results {
-        diagnostics.extend(page_diagnostics);
-        prepared.push(page);
-    }
-    (prepared, diagnostics)
+    cache.markdown = pages
+        .iter()
+        .map(|(page, key)| {
+            diagnostics.extend(page.markdown.diagnostics.iter().cloned());
+            (*key, Arc::clone(&page.markdown))
+        })
+        .collect();
+    (
+        pages.into_iter().map(|(page, _)| page).collect(),
+        diagnostics,
+    )
 }
 
-fn prepare_page(site: &Site, kind: PageKind) -> (Prepared, Vec<Diagnostic>) {
-    let path = kind.path(site);
-    // The 404 page is served at any depth: its links start from the site's base.
-    let root = match kind {
-        PageKind::NotFound => site.base_url.clone(),
-        _ => links::root_prefix(&path),
-    };
-    let mut state = PageState::new(site, &root, kind.reserved_ids());
+/// Everything the Markdown of a page depends on: its texts with their places in their
+/// files, its kind and depth, and the site's link targets.
+fn markdown_key(site: &Site, kind: PageKind, root: &str, fingerprint: u64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = cache::hasher();
+    fingerprint.hash(&mut h);
+    root.hash(&mut h);
+    std::mem::discriminant(&kind).hash(&mut h);
+    for (markdown, heading_offset) in kind.markdown(site) {
+        (
+            &markdown.text,
+            &markdown.file,
+            markdown.first_line,
+            markdown.indent,
+            heading_offset,
+        )
+            .hash(&mut h);
+    }
+    h.finish()
+}
+
+fn render_markdown(site: &Site, kind: PageKind, root: &str) -> PageMarkdown {
+    let mut state = PageState::new(site, root, kind.reserved_ids());
     let fragments: Vec<Rendered> = kind
         .markdown(site)
         .into_iter()
@@ -199,17 +246,11 @@ fn prepare_page(site: &Site, kind: PageKind) -> (Prepared, Vec<Diagnostic>) {
     if let PageKind::Fiche(f) = kind {
         diagnostics.extend(check_sections(site, f, &fragments[0].headings));
     }
-    let citations = std::mem::take(&mut state.citations);
-    (
-        Prepared {
-            kind,
-            path,
-            root,
-            fragments,
-            citations,
-        },
+    PageMarkdown {
+        fragments,
+        citations: std::mem::take(&mut state.citations),
         diagnostics,
-    )
+    }
 }
 
 /// The sections a fiche must have, present and not empty.
@@ -277,7 +318,7 @@ pub fn backlinks(prepared: &[Prepared]) -> Backlinks {
             PageKind::Page(p) => CitingPage::Page(p),
             _ => continue,
         };
-        for citation in &page.citations {
+        for citation in &page.markdown.citations {
             // A page citing itself (a fiche pointing at its own sous-action) is no backlink.
             if page.kind.target() == Some(citation.target)
                 || matches!((page.kind, citation.target), (PageKind::Fiche(a), Target::SousAction(b, _)) if a == b)
@@ -304,43 +345,71 @@ pub fn backlinks(prepared: &[Prepared]) -> Backlinks {
     map
 }
 
-/// Every page of the site, rendered through the theme.
+/// Every page of the site, rendered through the theme. A page whose template data is
+/// the same as in `cache` keeps its HTML without going through the template again.
 pub fn render_pages(
     site: &Site,
     theme: &Theme,
     prepared: Vec<Prepared>,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    cache: &mut Cache,
+) -> Result<Pages, Vec<Diagnostic>> {
     let backlinks = backlinks(&prepared);
     let related = related_fiches(site, &prepared);
     let site_view = site_view(site);
-    let results: Vec<Result<OutputFile, Diagnostic>> = prepared
+    let previous = &cache.pages;
+    let results: Vec<Result<(OutputFile, u64, bool), Diagnostic>> = prepared
         .into_par_iter()
         .map(|page| {
-            let context = Shared {
+            let shared = Shared {
                 site_view: &site_view,
                 backlinks: &backlinks,
                 related: &related,
             };
-            let html = render_page(site, theme, &context, &page)?;
-            Ok(OutputFile {
-                path: page.path,
-                contents: html.into_bytes(),
-            })
+            let context = page_context(site, &shared, &page);
+            let key = theme.key(page.kind.template(), &context);
+            let (contents, rendered) = match previous.get(&page.path) {
+                Some((cached, html)) if *cached == key => (Arc::clone(html), false),
+                _ => {
+                    let html = theme.render(page.kind.template(), &context, &page.path)?;
+                    (Arc::from(html.into_bytes()), true)
+                }
+            };
+            Ok((
+                OutputFile {
+                    path: page.path,
+                    contents,
+                },
+                key,
+                rendered,
+            ))
         })
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
+    let mut pages = HashMap::with_capacity(results.len());
+    let mut rendered = 0;
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok((file, key, through_template)) => {
+                rendered += usize::from(through_template);
+                pages.insert(file.path.clone(), (key, Arc::clone(&file.contents)));
+                files.push(file);
+            }
             Err(error) => errors.push(error),
         }
     }
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(errors)
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    cache.pages = pages;
+    Ok(Pages { files, rendered })
+}
+
+/// The rendered pages, and how many of them went through their template (the others
+/// came from the cache).
+pub struct Pages {
+    pub files: Vec<OutputFile>,
+    pub rendered: usize,
 }
 
 fn site_view(site: &Site) -> SiteView {
@@ -409,12 +478,8 @@ struct Shared<'a> {
     related: &'a [Vec<Related>],
 }
 
-fn render_page(
-    site: &Site,
-    theme: &Theme,
-    shared: &Shared,
-    prepared: &Prepared,
-) -> Result<String, Diagnostic> {
+/// Everything the template of a page receives.
+fn page_context<'a>(site: &Site, shared: &Shared<'a>, prepared: &'a Prepared) -> PageContext<'a> {
     let kind = prepared.kind;
     let viewer = Viewer {
         site,
@@ -429,15 +494,15 @@ fn render_page(
     if let PageKind::Fiche(f) = kind {
         data["liees"] = serde_json::json!(related_view(&viewer, &shared.related[f]));
     }
-    let common = Common {
+    PageContext {
         site: shared.site_view,
         racine: &prepared.root,
         page: PageMeta {
             chemin: prepared.path.clone(),
             ..meta
         },
-    };
-    theme.render(kind.template(), &common, &data, &prepared.path)
+        donnees: data,
+    }
 }
 
 /// A fiche close to another one, and why.
@@ -458,7 +523,7 @@ pub fn related_fiches(site: &Site, prepared: &[Prepared]) -> Vec<Vec<Related>> {
         let PageKind::Fiche(from) = page.kind else {
             continue;
         };
-        for citation in &page.citations {
+        for citation in &page.markdown.citations {
             if let Target::Fiche(to) | Target::SousAction(to, _) = citation.target
                 && to != from
             {
@@ -620,7 +685,7 @@ fn page_data(
     cited_by: Vec<CitedBy>,
 ) -> (PageMeta, serde_json::Value) {
     let site = viewer.site;
-    let html = |i: usize| prepared.fragments.get(i).map(|f| f.html.clone());
+    let html = |i: usize| prepared.markdown.fragments.get(i).map(|f| f.html.clone());
     match kind {
         PageKind::Home => {
             let roots: Vec<GroupId> = site.roots().collect();
@@ -751,7 +816,7 @@ fn fiche_data(
     let site = viewer.site;
     let fiche = &site.fiches[f];
     let years: Vec<u16> = site.schema.periode.years().collect();
-    let mut descriptions = prepared.fragments.iter().skip(1);
+    let mut descriptions = prepared.markdown.fragments.iter().skip(1);
     let sous_actions: Vec<_> = fiche
         .sous_actions
         .iter()
@@ -809,7 +874,7 @@ fn fiche_data(
         "contributeurs": fiche.contributeurs.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
         "calendrier": calendar_label(site, f),
         "champs": fields,
-        "corps": prepared.fragments.first().map(|r| r.html.clone()),
+        "corps": prepared.markdown.fragments.first().map(|r| r.html.clone()),
         "sous_actions": sous_actions,
         "annees": years,
         "indicateurs": {"suivi": fiche.indicateurs.suivi, "resultats": fiche.indicateurs.resultats},

@@ -4,10 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use crate::diagnostics::{Diagnostic, Location};
-use crate::render::views::Common;
+use crate::render::cache::{HashWriter, hasher};
+use crate::render::views::PageContext;
 
 /// The default theme, embedded at compile time.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -74,6 +73,8 @@ pub const THEME_DIR: &str = "themes/default";
 
 pub struct Theme {
     tera: tera::Tera,
+    /// A hash of every template's text: a page is rendered again when its theme changed.
+    fingerprint: u64,
     pub static_files: Vec<(String, Vec<u8>)>,
 }
 
@@ -93,6 +94,12 @@ impl Theme {
         }
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html"]);
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = hasher();
+            templates.hash(&mut h);
+            h.finish()
+        };
         // Added together: a template may include one that comes later in the list.
         let sources = templates
             .iter()
@@ -110,40 +117,52 @@ impl Theme {
             static_files.push((name.to_string(), bytes));
         }
         if diagnostics.is_empty() {
-            Ok(Theme { tera, static_files })
+            Ok(Theme {
+                tera,
+                fingerprint,
+                static_files,
+            })
         } else {
             Err(diagnostics)
         }
     }
 
+    /// The key of a page's output: the theme, the template and every value it receives.
+    pub fn key(&self, template: &str, context: &PageContext) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = hasher();
+        (self.fingerprint, template).hash(&mut h);
+        // Serializing a plain data structure to JSON cannot fail.
+        let _ = serde_json::to_writer(HashWriter(&mut h), context);
+        h.finish()
+    }
+
     pub fn render(
         &self,
         template: &str,
-        common: &Common,
-        data: &impl Serialize,
+        context: &PageContext,
         page: &str,
     ) -> Result<String, Diagnostic> {
-        let mut context = tera::Context::new();
-        context.insert("site", common.site);
-        context.insert("racine", common.racine);
-        context.insert("page", &common.page);
-        context.insert("donnees", data);
-        self.tera.render(template, &context).map_err(|error| {
-            Diagnostic::error(
-                "gabarit",
-                format!(
-                    "le gabarit « {template} » a échoué sur la page {page} : {}",
-                    error_chain(&error)
-                ),
-            )
-            .at(Location::file(
-                PathBuf::from(THEME_DIR).join("templates").join(template),
-            ))
-            .hint(
-                "vérifiez les noms de variables du gabarit (voir la section « Thèmes » du README)",
-            )
-        })
+        let context = tera::Context::from_serialize(context)
+            .map_err(|error| template_failure(template, page, &error))?;
+        self.tera
+            .render(template, &context)
+            .map_err(|error| template_failure(template, page, &error))
     }
+}
+
+fn template_failure(template: &str, page: &str, error: &tera::Error) -> Diagnostic {
+    Diagnostic::error(
+        "gabarit",
+        format!(
+            "le gabarit « {template} » a échoué sur la page {page} : {}",
+            error_chain(error)
+        ),
+    )
+    .at(Location::file(
+        PathBuf::from(THEME_DIR).join("templates").join(template),
+    ))
+    .hint("vérifiez les noms de variables du gabarit (voir la section « Thèmes » du README)")
 }
 
 fn read_override(site_root: &Path, file: &Path) -> Result<Option<String>, Diagnostic> {

@@ -10,11 +10,13 @@ use crate::render::markdown::Heading;
 
 /// Given to every template.
 #[derive(Serialize)]
-pub struct Common<'a> {
+pub struct PageContext<'a> {
     pub site: &'a SiteView,
     /// "../" on a page one folder deep: prefix for links to static files.
     pub racine: &'a str,
     pub page: PageMeta,
+    /// The page's own data, described by the functions that build it in `render/mod.rs`.
+    pub donnees: serde_json::Value,
 }
 
 #[derive(Serialize)]

@@ -13,10 +13,11 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Instant;
 
 use crate::diagnostics::render_terminal;
-use crate::render::OutputFile;
 
 pub struct Options {
     pub root: PathBuf,
+    /// Where the preview also writes the site, file by file as it changes.
+    pub out: PathBuf,
     pub bind: IpAddr,
     pub port: u16,
     pub open: bool,
@@ -63,23 +64,12 @@ impl State {
         self.status.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Publishes a successful build: tabs reload. Returns how many files changed.
-    fn publish(&self, output: Vec<OutputFile>) -> usize {
-        let previous = self.files();
-        let files: Files = output
-            .into_iter()
-            .map(|file| (file.path, Arc::from(file.contents)))
-            .collect();
-        let changed = files
-            .iter()
-            .filter(|(path, bytes)| previous.get(*path) != Some(*bytes))
-            .count()
-            + previous.keys().filter(|p| !files.contains_key(*p)).count();
+    /// Publishes a successful build: tabs reload.
+    fn publish(&self, files: Files) {
         if let Ok(mut current) = self.files.write() {
             *current = Arc::new(files);
         }
         self.set_status(None);
-        changed
     }
 
     /// A failed build: tabs show the errors, the last good site stays served.
@@ -96,33 +86,99 @@ impl State {
     }
 }
 
-/// Builds the site once and publishes it, or its errors. Prints a line either way.
-pub fn rebuild(root: &std::path::Path, state: &State) {
-    let started = Instant::now();
-    let generated = crate::generate(root);
-    let report = &generated.report;
-    let text = render_terminal(&report.diagnostics, &report.sources, false);
-    match generated.files {
-        Some(files) => {
-            if !text.is_empty() {
-                eprint!(
-                    "{}",
-                    render_terminal(&report.diagnostics, &report.sources, color())
-                );
-            }
-            let changed = state.publish(files);
-            eprintln!(
-                "Site reconstruit en {} ms ({changed} fichier(s) modifié(s)).",
-                started.elapsed().as_millis()
-            );
+/// The preview's builds: the pipeline of `jalon build`, with what the previous build
+/// left in memory, so that a save re-reads, re-renders and rewrites only what it changed.
+pub struct Builder {
+    root: PathBuf,
+    out: PathBuf,
+    cache: crate::Cache,
+    /// What the output folder holds since the last successful build.
+    written: Option<Files>,
+}
+
+/// What one rebuild did.
+pub enum Outcome {
+    Published {
+        files: Files,
+        /// Files written to (or removed from) the output folder.
+        changed: usize,
+        /// Pages that went through their template.
+        rendered: usize,
+    },
+    Failed {
+        /// The diagnostics as printed in the terminal, without colours.
+        errors: String,
+    },
+}
+
+impl Builder {
+    pub fn new(root: PathBuf, out: PathBuf) -> Builder {
+        Builder {
+            root,
+            out,
+            cache: crate::Cache::default(),
+            written: None,
         }
-        None => {
+    }
+
+    /// Builds, then writes what changed to the output folder (the whole folder, swapped in
+    /// place, the first time).
+    pub fn rebuild(&mut self) -> Outcome {
+        let generated = crate::generate_with(&self.root, &mut self.cache);
+        let report = &generated.report;
+        if !report.diagnostics.is_empty() {
             eprint!(
                 "{}",
                 render_terminal(&report.diagnostics, &report.sources, color())
             );
+        }
+        let errors = || render_terminal(&report.diagnostics, &report.sources, false);
+        let Some(output) = generated.files else {
+            return Outcome::Failed { errors: errors() };
+        };
+        let written = match &self.written {
+            None => crate::write::write_site(&self.out, &output).map(|()| output.len()),
+            Some(previous) => crate::write::update_site(&self.out, previous, &output),
+        };
+        let changed = match written {
+            Ok(changed) => changed,
+            Err(error) => {
+                let text = render_terminal(std::slice::from_ref(&error), &report.sources, false);
+                eprint!("{text}");
+                return Outcome::Failed { errors: text };
+            }
+        };
+        let files: Files = output
+            .into_iter()
+            .map(|file| (file.path, file.contents))
+            .collect();
+        self.written = Some(files.clone());
+        Outcome::Published {
+            files,
+            changed,
+            rendered: report.stats.as_ref().map_or(0, |s| s.rendered),
+        }
+    }
+}
+
+/// Rebuilds and tells the open tabs. Prints a line either way.
+pub fn rebuild(builder: &mut Builder, state: &State) {
+    let started = Instant::now();
+    match builder.rebuild() {
+        Outcome::Published {
+            files,
+            changed,
+            rendered,
+        } => {
+            state.publish(files);
+            eprintln!(
+                "Site reconstruit en {} ms ({rendered} page(s) rendue(s), {changed} fichier(s) écrit(s)).",
+                started.elapsed().as_millis()
+            );
+        }
+        Outcome::Failed { errors } => {
             eprintln!("Erreurs : la dernière version correcte reste servie.");
-            state.fail(text);
+            state.fail(errors);
         }
     }
 }
@@ -135,7 +191,8 @@ fn color() -> bool {
 /// Runs until the process is stopped (Ctrl-C).
 pub fn run(options: Options) -> Result<(), String> {
     let state = Arc::new(State::new());
-    rebuild(&options.root, &state);
+    let mut builder = Builder::new(options.root.clone(), options.out.clone());
+    rebuild(&mut builder, &state);
 
     let address = SocketAddr::new(options.bind, options.port);
     let server = tiny_http::Server::http(address)
@@ -152,7 +209,7 @@ pub fn run(options: Options) -> Result<(), String> {
         open_browser(&url);
     }
 
-    let _watcher = watch::start(&options.root, Arc::clone(&state))?;
+    let _watcher = watch::start(&options.root, builder, Arc::clone(&state))?;
     http::serve(server, state);
     Ok(())
 }

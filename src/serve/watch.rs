@@ -8,7 +8,7 @@ use std::time::Duration;
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{DebouncedEvent, Debouncer, new_debouncer};
 
-use super::{State, rebuild};
+use super::{Builder, State, rebuild};
 
 const QUIET_TIME: Duration = Duration::from_millis(120);
 /// What the site is made of: everything else in the root (the output folder, target/)
@@ -17,6 +17,7 @@ const WATCHED: &[&str] = &["content", "schema-data", "themes", "jalon.yaml"];
 
 pub fn start(
     root: &Path,
+    mut builder: Builder,
     state: Arc<State>,
 ) -> Result<Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>, String> {
     let root_for_events = root.to_path_buf();
@@ -26,7 +27,7 @@ pub fn start(
             .iter()
             .any(|event| is_source(&root_for_events, &event.path))
         {
-            rebuild(&root_for_events, &state);
+            rebuild(&mut builder, &state);
         }
     })
     .map_err(|e| format!("surveillance des fichiers impossible : {e}"))?;

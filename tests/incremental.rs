@@ -1,0 +1,140 @@
+//! The preview's incremental rebuilds give byte for byte the site of a full build, after
+//! every kind of edit, while re-rendering only the pages that changed.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{copy_site, fixture, repo};
+use jalon::serve::{Builder, Outcome};
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Rebuilds incrementally, builds from scratch, and compares the two output folders.
+fn rebuild_and_compare(
+    builder: &mut Builder,
+    site: &Path,
+    incremental_out: &Path,
+    step: &str,
+) -> usize {
+    let rendered = match builder.rebuild() {
+        Outcome::Published { rendered, .. } => rendered,
+        Outcome::Failed { errors } => panic!("{step}: {errors}"),
+    };
+    let full = tempfile::tempdir().unwrap();
+    let report = jalon::build(site, &full.path().join("public"));
+    assert!(!report.has_errors(), "{step}");
+    let (a, b) = (
+        snapshot(incremental_out),
+        snapshot(&full.path().join("public")),
+    );
+    let differing: Vec<&String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{step}: incremental and full builds differ on {differing:?}"
+    );
+    rendered
+}
+
+#[test]
+fn incremental_builds_equal_full_builds() {
+    let site = copy_site(&fixture("orientations"));
+    let root = site.path();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("public");
+    let mut builder = Builder::new(root.to_path_buf(), out.clone());
+    let first = rebuild_and_compare(&mut builder, root, &out, "first build");
+    assert!(first > 10);
+
+    // Nothing changed: nothing goes through a template.
+    assert_eq!(
+        rebuild_and_compare(&mut builder, root, &out, "no change"),
+        0
+    );
+
+    // Edit a fiche's body: only that page is rendered again.
+    let fiche = root.join("content/actions/1-2-1.md");
+    let text = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(
+        &fiche,
+        text.replace(
+            "Sessions de formation annuelles.",
+            "Sessions de formation deux fois par an.",
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        rebuild_and_compare(&mut builder, root, &out, "body edit"),
+        1
+    );
+
+    // Edit a title: the pages that show it follow.
+    let text = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(
+        &fiche,
+        text.replace(
+            "Former les professionnels",
+            "Former tous les professionnels",
+        ),
+    )
+    .unwrap();
+    let rendered = rebuild_and_compare(&mut builder, root, &out, "title edit");
+    assert!(rendered > 1 && rendered < first, "{rendered}");
+
+    // Create a fiche, rename it, delete it.
+    let created = root.join("content/actions/2-1-2.md");
+    std::fs::write(
+        &created,
+        "---\nnumero: \"2.1.2\"\ntitre: Nouvelle action\norientation: \"2.1\"\nposition_departement: pilote\n---\n\n## Modalités de mise en œuvre\n\nVoir [[action 2.1.1]].\n",
+    )
+    .unwrap();
+    rebuild_and_compare(&mut builder, root, &out, "create");
+    let renamed = root.join("content/actions/nouvelle.md");
+    std::fs::rename(&created, &renamed).unwrap();
+    rebuild_and_compare(&mut builder, root, &out, "rename");
+    std::fs::remove_file(&renamed).unwrap();
+    rebuild_and_compare(&mut builder, root, &out, "delete");
+    assert!(!out.join("action/2-1-2.html").exists());
+
+    // Edit a template of the theme: every page is rendered again.
+    let theme = root.join("themes/default/templates");
+    std::fs::create_dir_all(&theme).unwrap();
+    let page = std::fs::read_to_string(repo().join("themes/default/templates/page.html")).unwrap();
+    std::fs::write(
+        theme.join("page.html"),
+        page.replace(
+            "{% block contenu %}",
+            "{% block contenu %}<p>Modèle local.</p>",
+        ),
+    )
+    .unwrap();
+    rebuild_and_compare(&mut builder, root, &out, "template edit");
+    assert!(
+        std::fs::read_to_string(out.join("gouvernance.html"))
+            .unwrap()
+            .contains("Modèle local.")
+    );
+
+    // A broken file: nothing is published, the output stays the last good site.
+    let before = snapshot(&out);
+    std::fs::write(&fiche, "---\ntitre: [\n---\n").unwrap();
+    assert!(matches!(builder.rebuild(), Outcome::Failed { .. }));
+    assert_eq!(snapshot(&out), before);
+}
