@@ -67,6 +67,15 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         graine: u64,
     },
+    /// Mesure l'aperçu : temps entre l'enregistrement d'une fiche et le HTML à jour sur
+    /// disque, par le même chemin que `jalon serve` (scripts/bench).
+    #[command(hide = true)]
+    MesureApercu {
+        /// Dossier du site (un corpus généré).
+        root: PathBuf,
+        #[arg(long, default_value_t = 7)]
+        essais: usize,
+    },
     /// Vérifie tout le contenu sans rien écrire, et liste chaque problème.
     ///
     /// Exemple : jalon check --root mon-schema
@@ -149,6 +158,16 @@ fn main() -> ExitCode {
             graine,
         } => match jalon::corpus::generate(&dossier, fiches, graine) {
             Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("erreur : {error}");
+                ExitCode::from(2)
+            }
+        },
+        Command::MesureApercu { root, essais } => match jalon::serve::measure(&root, essais) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
             Err(error) => {
                 eprintln!("erreur : {error}");
                 ExitCode::from(2)

@@ -183,6 +183,61 @@ pub fn rebuild(builder: &mut Builder, state: &State) {
     }
 }
 
+/// Benchmark of the preview (not used by `serve` itself): edits the body of one fiche
+/// `edits` times and measures each rebuild up to the new HTML on disk, through the same
+/// [`Builder`] as the preview. Returns a summary line.
+pub fn measure(root: &std::path::Path, edits: usize) -> Result<String, String> {
+    let out = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut builder = Builder::new(root.to_path_buf(), out.path().join("public"));
+    let started = Instant::now();
+    if let Outcome::Failed { errors } = builder.rebuild() {
+        return Err(errors);
+    }
+    let first = started.elapsed();
+    let fiche = first_fiche(root).ok_or("aucune fiche à modifier")?;
+    let original = std::fs::read_to_string(&fiche).map_err(|e| e.to_string())?;
+    let mut times = Vec::new();
+    let mut rendered = 0;
+    for edit in 0..edits {
+        std::fs::write(
+            &fiche,
+            format!(
+                "{original}
+Modification numéro {edit}.
+"
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+        let started = Instant::now();
+        match builder.rebuild() {
+            Outcome::Published { rendered: r, .. } => rendered = r,
+            Outcome::Failed { errors } => return Err(errors),
+        }
+        times.push(started.elapsed());
+    }
+    std::fs::write(&fiche, original).map_err(|e| e.to_string())?;
+    times.sort();
+    let median = times.get(times.len() / 2).copied().unwrap_or_default();
+    Ok(format!(
+        "premier build {} ms ; après modification d'une fiche : {} ms jusqu'au HTML sur disque (médiane de {edits}), {rendered} page(s) rendue(s)",
+        first.as_millis(),
+        median.as_millis()
+    ))
+}
+
+fn first_fiche(root: &std::path::Path) -> Option<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "md") && !p.starts_with(root.join("content/pages"))
+        })
+        .collect();
+    files.sort();
+    files.get(files.len() / 2).cloned()
+}
+
 fn color() -> bool {
     use std::io::IsTerminal;
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
