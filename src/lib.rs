@@ -43,6 +43,24 @@ pub struct Stats {
     pub duration: Duration,
 }
 
+/// What a build is made for.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The day the site shows as today: calendars mark it and lateness is computed
+    /// against it. By default, the day of the build (UTC).
+    pub today: jiff::civil::Date,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            today: jiff::Timestamp::now()
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date(),
+        }
+    }
+}
+
 /// What the preview keeps from one build to the next, so that a save costs only what it
 /// changes. A build without it (an empty one) does all the work.
 #[derive(Default)]
@@ -56,12 +74,13 @@ fn validate(
     root: &Path,
     sources: &mut Sources,
     cache: &mut Cache,
+    options: &Options,
 ) -> (Option<(Site, Vec<render::Prepared>)>, Diagnostics) {
     let (loaded, mut diagnostics) = load::load(root, sources, &mut cache.load);
     let Some(loaded) = loaded else {
         return (None, diagnostics);
     };
-    let (site, resolve_diagnostics) = resolve::resolve(loaded, sources);
+    let (site, resolve_diagnostics) = resolve::resolve(loaded, sources, options.today);
     diagnostics.extend(resolve_diagnostics);
     let Some(site) = site else {
         return (None, diagnostics);
@@ -72,9 +91,9 @@ fn validate(
 }
 
 /// `jalon check`: every problem, nothing written.
-pub fn check(root: &Path) -> Report {
+pub fn check(root: &Path, options: &Options) -> Report {
     let mut sources = Sources::default();
-    let (_, mut diagnostics) = validate(root, &mut sources, &mut Cache::default());
+    let (_, mut diagnostics) = validate(root, &mut sources, &mut Cache::default(), options);
     if let Err(theme_errors) = Theme::load(root) {
         diagnostics.extend(theme_errors);
     }
@@ -93,16 +112,16 @@ pub struct Generated {
 }
 
 /// Validate and render the whole site in memory: what `build` writes and `serve` serves.
-pub fn generate(root: &Path) -> Generated {
-    generate_with(root, &mut Cache::default())
+pub fn generate(root: &Path, options: &Options) -> Generated {
+    generate_with(root, &mut Cache::default(), options)
 }
 
 /// The same, reusing and updating what `cache` kept from the previous build: the output
 /// is byte for byte what [`generate`] gives.
-pub fn generate_with(root: &Path, cache: &mut Cache) -> Generated {
+pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Generated {
     let started = Instant::now();
     let mut sources = Sources::default();
-    let (validated, mut diagnostics) = validate(root, &mut sources, cache);
+    let (validated, mut diagnostics) = validate(root, &mut sources, cache, options);
     let theme = match Theme::load(root) {
         Ok(theme) => Some(theme),
         Err(errors) => {
@@ -169,9 +188,9 @@ pub fn generate_with(root: &Path, cache: &mut Cache) -> Generated {
 
 /// `jalon build`: validate, render, then swap the new site into `out`.
 /// On any error nothing is written and the previous site stays in place.
-pub fn build(root: &Path, out: &Path) -> Report {
+pub fn build(root: &Path, out: &Path, options: &Options) -> Report {
     let started = Instant::now();
-    let Generated { files, mut report } = generate(root);
+    let Generated { files, mut report } = generate(root, options);
     let Some(files) = files else {
         return report;
     };

@@ -35,6 +35,8 @@ enum Command {
         out: Option<PathBuf>,
         #[command(flatten)]
         output: OutputOptions,
+        #[command(flatten)]
+        date: DateOptions,
     },
     /// Aperçu en direct : sert le site sur http://127.0.0.1:1111/ et le met à jour à chaque
     /// enregistrement ; les erreurs s'affichent dans la page.
@@ -56,6 +58,8 @@ enum Command {
         /// Ouvre l'aperçu dans le navigateur.
         #[arg(long)]
         open: bool,
+        #[command(flatten)]
+        date: DateOptions,
     },
     /// Écrit un schéma synthétique de N fiches, pour les bancs d'essai (scripts/bench).
     #[command(hide = true)]
@@ -88,7 +92,25 @@ enum Command {
         strict: bool,
         #[command(flatten)]
         output: OutputOptions,
+        #[command(flatten)]
+        date: DateOptions,
     },
+}
+
+#[derive(clap::Args)]
+struct DateOptions {
+    /// Date du jour pour les calendriers et les retards (AAAA-MM-JJ) ; par défaut, aujourd'hui.
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    aujourdhui: Option<jiff::civil::Date>,
+}
+
+impl DateOptions {
+    fn options(&self) -> jalon::Options {
+        match self.aujourdhui {
+            Some(today) => jalon::Options { today },
+            None => jalon::Options::default(),
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -118,9 +140,14 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, out, output } => {
+        Command::Build {
+            root,
+            out,
+            output,
+            date,
+        } => {
             let out = out.unwrap_or_else(|| root.join("public"));
-            let report = jalon::build(&root, &out);
+            let report = jalon::build(&root, &out, &date.options());
             print_report(&report, output.format);
             if report.has_errors() && output.format == Format::Texte {
                 eprintln!("Rien n'a été écrit : le site précédent est intact.");
@@ -143,8 +170,9 @@ fn main() -> ExitCode {
             root,
             strict,
             output,
+            date,
         } => {
-            let report = jalon::check(&root);
+            let report = jalon::check(&root, &date.options());
             print_report(&report, output.format);
             if output.format == Format::Texte && !report.has_errors() {
                 let warnings = report.diagnostics.len();
@@ -179,7 +207,9 @@ fn main() -> ExitCode {
             port,
             bind,
             open,
+            date,
         } => match jalon::serve::run(jalon::serve::Options {
+            build: date.options(),
             out: out.unwrap_or_else(|| root.join("public")),
             root,
             bind,

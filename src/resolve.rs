@@ -9,6 +9,7 @@ use serde_saphyr::Spanned;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Sources, did_you_mean, suggest};
 use crate::load::raw::{self, ActorEntry, GroupEntry, Numbering};
 use crate::load::{Document, LoadedSite, Parsed};
+use crate::model::time;
 use crate::model::*;
 
 /// Names that jalon gives to its own pages and reference keywords: a level, a free page
@@ -30,12 +31,16 @@ pub const RESERVED: &[&str] = &[
 /// The site, whenever it could be assembled, even with errors: later stages still find
 /// the problems of the parts that are sound (references in Markdown, sections), so that
 /// one run lists them all. Callers must not publish a site that came with errors.
-pub fn resolve(loaded: LoadedSite, sources: &Sources) -> (Option<Site>, Diagnostics) {
+pub fn resolve(
+    loaded: LoadedSite,
+    sources: &Sources,
+    today: jiff::civil::Date,
+) -> (Option<Site>, Diagnostics) {
     let mut resolver = Resolver {
         sources,
         diagnostics: Diagnostics::default(),
     };
-    let site = resolver.site(loaded);
+    let site = resolver.site(loaded, today);
     (site, resolver.diagnostics)
 }
 
@@ -51,7 +56,7 @@ impl Resolver<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn site(&mut self, loaded: LoadedSite) -> Option<Site> {
+    fn site(&mut self, loaded: LoadedSite, today: jiff::civil::Date) -> Option<Site> {
         let schema = self.schema(&loaded.schema)?;
         let hierarchy = self.hierarchy(&loaded.schema);
         let mut index = Index::default();
@@ -78,6 +83,7 @@ impl Resolver<'_> {
             }
         }
         Some(Site {
+            today,
             base_url: normalize_base(&loaded.config.url_de_base),
             references: loaded.config.references,
             schema,
@@ -792,6 +798,7 @@ impl Resolver<'_> {
             libelle: calendar.libelle.clone(),
             debut: calendar.debut.as_ref().map(|y| y.value),
             fin: calendar.fin.as_ref().map(|y| y.value),
+            jalons: self.jalons(front, &calendar.jalons, periode),
         }
     }
 
@@ -836,16 +843,20 @@ impl Resolver<'_> {
                         Some("chaque élément a son propre numéro dans la fiche".into()),
                     );
                 }
-                for year in &entry.annees {
-                    self.check_year(front, year, periode);
-                }
-                let mut annees: Vec<u16> = entry.annees.iter().map(|y| y.value).collect();
+                let periodes = self.sous_action_periods(front, entry, periode);
+                let mut annees: Vec<u16> = periodes
+                    .iter()
+                    .flat_map(|span| span.start.year()..=span.end.year())
+                    .collect();
                 annees.sort_unstable();
                 annees.dedup();
                 SousAction {
                     numero: entry.numero.value,
                     titre: entry.titre.clone(),
+                    periodes,
                     annees,
+                    statut: entry.statut,
+                    jalons: self.jalons(front, &entry.jalons, periode),
                     description: entry
                         .description
                         .as_ref()
@@ -853,6 +864,122 @@ impl Resolver<'_> {
                 }
             })
             .collect()
+    }
+
+    /// The years of the grid as runs of consecutive years, or the stretch from `debut` to
+    /// `fin` (to the end of the schéma without `fin`).
+    fn sous_action_periods(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        entry: &raw::SousActionEntry,
+        periode: Period,
+    ) -> Vec<Span> {
+        if let Some(debut) = entry.debut.as_ref().filter(|_| !entry.annees.is_empty()) {
+            self.error(
+                "calendrier-double",
+                "calendrier donné deux fois : « annees » et « debut »".into(),
+                front.location(&debut.referenced),
+                Some("gardez soit la liste des années, soit « debut » (et « fin »)".into()),
+            );
+            return Vec::new();
+        }
+        if !entry.annees.is_empty() {
+            for year in &entry.annees {
+                self.check_year(front, year, periode);
+            }
+            let mut years: Vec<u16> = entry.annees.iter().map(|y| y.value).collect();
+            years.sort_unstable();
+            years.dedup();
+            let mut spans: Vec<Span> = Vec::new();
+            for year in years {
+                match spans.last_mut() {
+                    Some(span) if span.end.year() + 1 == year => span.end = Month::new(year, 12),
+                    _ => spans.push(Span::years(year, year)),
+                }
+            }
+            return spans;
+        }
+        let start = entry.debut.as_ref().map(|d| self.moment(front, d, periode));
+        let end = entry.fin.as_ref().map(|f| self.moment(front, f, periode));
+        let (start, end) = match (start, end) {
+            (None, None) => return Vec::new(),
+            (Some(None), _) | (_, Some(None)) => return Vec::new(),
+            (Some(Some(start)), None) => (start, periode.span()),
+            (None, Some(Some(end))) => (periode.span(), end),
+            (Some(Some(start)), Some(Some(end))) => (start, end),
+        };
+        if start.start > end.end {
+            let at = entry
+                .fin
+                .as_ref()
+                .or(entry.debut.as_ref())
+                .map(|f| front.location(&f.referenced));
+            self.error(
+                "calendrier-inverse",
+                format!(
+                    "le calendrier finit ({}) avant de commencer ({})",
+                    end.label(),
+                    start.label()
+                ),
+                at.unwrap_or_else(|| Location::file(&front.file)),
+                Some("« debut » doit précéder « fin »".into()),
+            );
+            return Vec::new();
+        }
+        vec![start.to(end)]
+    }
+
+    /// A moment written by an editor, inside the schéma's period.
+    fn moment(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        text: &Spanned<String>,
+        periode: Period,
+    ) -> Option<Span> {
+        let at = front.location(&text.referenced);
+        let Some(span) = time::parse_moment(&text.value) else {
+            self.error(
+                "date-invalide",
+                format!("moment « {} » illisible", text.value),
+                at,
+                Some("écrivez une année (2021), un semestre (2021-S2), un trimestre (2021-T3), un mois (2021-03) ou un jour (2021-03-15)".into()),
+            );
+            return None;
+        };
+        let whole = periode.span();
+        if span.start < whole.start || span.end > whole.end {
+            self.error(
+                "hors-periode",
+                format!(
+                    "« {} » est hors de la période du schéma ({}-{})",
+                    text.value, periode.debut, periode.fin
+                ),
+                at,
+                Some("corrigez la date, ou la période dans schema-data/schema.yaml".into()),
+            );
+            return None;
+        }
+        Some(span)
+    }
+
+    fn jalons(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        entries: &[raw::JalonEntry],
+        periode: Period,
+    ) -> Vec<Jalon> {
+        let mut jalons: Vec<Jalon> = entries
+            .iter()
+            .filter_map(|entry| {
+                let moment = self.moment(front, &entry.date, periode)?;
+                Some(Jalon {
+                    moment,
+                    libelle: entry.libelle.clone(),
+                })
+            })
+            .collect();
+        jalons.sort_by_key(|j| j.moment.start);
+        jalons
     }
 
     fn extra_fields(

@@ -69,8 +69,9 @@ fn every_broken_input_gets_its_diagnostic() {
         let work = tempfile::tempdir().unwrap();
         copy_dir(&fixture("orientations"), work.path());
         overlay(case, work.path());
-        let report = std::panic::catch_unwind(|| jalon::check(work.path()))
-            .unwrap_or_else(|_| panic!("{name}: jalon check panicked"));
+        let report =
+            std::panic::catch_unwind(|| jalon::check(work.path(), &jalon::Options::default()))
+                .unwrap_or_else(|_| panic!("{name}: jalon check panicked"));
         if report.diagnostics.is_empty() {
             failures.push(format!("── {name}: no diagnostic at all"));
             continue;

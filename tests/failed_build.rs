@@ -30,7 +30,7 @@ fn a_failed_build_leaves_the_previous_site_intact() {
     copy_dir(&fixture("orientations"), &site);
     let out = work.path().join("public");
 
-    let first = jalon::build(&site, &out);
+    let first = jalon::build(&site, &out, &jalon::Options::default());
     assert!(!first.has_errors());
     let before = snapshot(&out);
     assert!(before.len() > 10);
@@ -46,7 +46,7 @@ fn a_failed_build_leaves_the_previous_site_intact() {
         ),
     )
     .unwrap();
-    let second = jalon::build(&site, &out);
+    let second = jalon::build(&site, &out, &jalon::Options::default());
     assert!(second.has_errors());
     let codes: Vec<&str> = second.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, vec!["reference-inconnue"]);
@@ -57,7 +57,7 @@ fn a_failed_build_leaves_the_previous_site_intact() {
         "- id: caf\n  nom: [\n",
     )
     .unwrap();
-    let third = jalon::build(&site, &out);
+    let third = jalon::build(&site, &out, &jalon::Options::default());
     assert!(third.has_errors());
     assert_eq!(snapshot(&out), before, "the previous site changed");
 
@@ -83,7 +83,7 @@ fn a_successful_build_replaces_the_previous_site() {
 
     let page = site.join("content/pages/gouvernance.md");
     std::fs::write(&page, "---\ntitre: Gouvernance renouvelée\n---\n\nTexte.\n").unwrap();
-    assert!(!jalon::build(&site, &out).has_errors());
+    assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
     assert!(!out.join("stale.html").exists());
     let html = std::fs::read_to_string(out.join("gouvernance.html")).unwrap();
     assert!(html.contains("Gouvernance renouvelée"));
@@ -94,7 +94,7 @@ fn the_output_folder_cannot_be_a_source_folder() {
     let work = tempfile::tempdir().unwrap();
     let site = work.path().join("site");
     copy_dir(&fixture("orientations"), &site);
-    let report = jalon::build(&site, &site);
+    let report = jalon::build(&site, &site, &jalon::Options::default());
     assert!(report.has_errors());
     assert_eq!(report.diagnostics[0].code, "sortie-interdite");
     assert!(site.join("schema-data/schema.yaml").exists());

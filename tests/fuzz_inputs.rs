@@ -25,7 +25,7 @@ fn site_with(file: &str, contents: &[u8]) -> tempfile::TempDir {
 }
 
 fn check_positions(root: &Path) -> Result<(), TestCaseError> {
-    let report = jalon::check(root);
+    let report = jalon::check(root, &jalon::Options::default());
     for diagnostic in &report.diagnostics {
         let Some(location) = &diagnostic.location else {
             continue;

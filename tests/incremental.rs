@@ -35,7 +35,11 @@ fn rebuild_and_compare(
         Outcome::Failed { errors } => panic!("{step}: {errors}"),
     };
     let full = tempfile::tempdir().unwrap();
-    let report = jalon::build(site, &full.path().join("public"));
+    let report = jalon::build(
+        site,
+        &full.path().join("public"),
+        &jalon::Options::default(),
+    );
     assert!(!report.has_errors(), "{step}");
     let (a, b) = (
         snapshot(incremental_out),
@@ -59,7 +63,7 @@ fn incremental_builds_equal_full_builds() {
     let root = site.path();
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("public");
-    let mut builder = Builder::new(root.to_path_buf(), out.clone());
+    let mut builder = Builder::new(root.to_path_buf(), out.clone(), jalon::Options::default());
     let first = rebuild_and_compare(&mut builder, root, &out, "first build");
     assert!(first > 10);
 

@@ -195,6 +195,16 @@ pub struct FicheCalendar {
     pub libelle: Option<String>,
     pub debut: Option<Spanned<u16>>,
     pub fin: Option<Spanned<u16>>,
+    #[serde(default)]
+    pub jalons: Vec<JalonEntry>,
+}
+
+/// A milestone: a moment (`2021`, `2021-S2`, `2021-T3`, `2021-03`, `2021-03-15`) and a label.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JalonEntry {
+    pub date: Spanned<String>,
+    pub libelle: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -202,8 +212,16 @@ pub struct FicheCalendar {
 pub struct SousActionEntry {
     pub numero: Spanned<u32>,
     pub titre: String,
+    /// The years marked in the document's grid.
     #[serde(default)]
     pub annees: Vec<Spanned<u16>>,
+    /// Or a stretch of time: from `debut` to `fin` (moments as in [`JalonEntry`]); without
+    /// `fin`, until the end of the schéma ("à partir de").
+    pub debut: Option<Spanned<String>>,
+    pub fin: Option<Spanned<String>>,
+    pub statut: Option<crate::model::time::Statut>,
+    #[serde(default)]
+    pub jalons: Vec<JalonEntry>,
     pub description: Option<Spanned<String>>,
 }
 

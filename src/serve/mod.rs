@@ -21,6 +21,7 @@ pub struct Options {
     pub bind: IpAddr,
     pub port: u16,
     pub open: bool,
+    pub build: crate::Options,
 }
 
 /// The last good site, by path from its root.
@@ -91,6 +92,7 @@ impl State {
 pub struct Builder {
     root: PathBuf,
     out: PathBuf,
+    options: crate::Options,
     cache: crate::Cache,
     /// What the output folder holds since the last successful build.
     written: Option<Files>,
@@ -112,10 +114,11 @@ pub enum Outcome {
 }
 
 impl Builder {
-    pub fn new(root: PathBuf, out: PathBuf) -> Builder {
+    pub fn new(root: PathBuf, out: PathBuf, options: crate::Options) -> Builder {
         Builder {
             root,
             out,
+            options,
             cache: crate::Cache::default(),
             written: None,
         }
@@ -124,7 +127,7 @@ impl Builder {
     /// Builds, then writes what changed to the output folder (the whole folder, swapped in
     /// place, the first time).
     pub fn rebuild(&mut self) -> Outcome {
-        let generated = crate::generate_with(&self.root, &mut self.cache);
+        let generated = crate::generate_with(&self.root, &mut self.cache, &self.options);
         let report = &generated.report;
         if !report.diagnostics.is_empty() {
             eprint!(
@@ -188,7 +191,11 @@ pub fn rebuild(builder: &mut Builder, state: &State) {
 /// [`Builder`] as the preview. Returns a summary line.
 pub fn measure(root: &std::path::Path, edits: usize) -> Result<String, String> {
     let out = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let mut builder = Builder::new(root.to_path_buf(), out.path().join("public"));
+    let mut builder = Builder::new(
+        root.to_path_buf(),
+        out.path().join("public"),
+        crate::Options::default(),
+    );
     let started = Instant::now();
     if let Outcome::Failed { errors } = builder.rebuild() {
         return Err(errors);
@@ -246,7 +253,7 @@ fn color() -> bool {
 /// Runs until the process is stopped (Ctrl-C).
 pub fn run(options: Options) -> Result<(), String> {
     let state = Arc::new(State::new());
-    let mut builder = Builder::new(options.root.clone(), options.out.clone());
+    let mut builder = Builder::new(options.root.clone(), options.out.clone(), options.build);
     rebuild(&mut builder, &state);
 
     let address = SocketAddr::new(options.bind, options.port);

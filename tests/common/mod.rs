@@ -54,7 +54,7 @@ impl Built {
 
 pub fn build(root: &Path) -> Built {
     let dir = tempfile::tempdir().unwrap();
-    let report = jalon::build(root, &dir.path().join("public"));
+    let report = jalon::build(root, &dir.path().join("public"), &jalon::Options::default());
     let errors: Vec<String> = report
         .diagnostics
         .iter()

@@ -1,14 +1,19 @@
 //! The resolved schéma: every id checked, every parent and actor linked by index.
 //! Readers (HTML pages, search, calendars, exports) take it as it is; it knows no HTML.
 
+pub mod time;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::diagnostics::Location;
 pub use crate::load::raw::{ActeurKind, KeyFigures, Numbering, ReferenceDisplay};
+pub use time::{Month, Precision, Span, Statut};
 
 #[derive(Debug)]
 pub struct Site {
+    /// The day the site is built for: lateness and the "today" marker of calendars.
+    pub today: jiff::civil::Date,
     pub base_url: String,
     pub references: ReferenceDisplay,
     pub schema: Schema,
@@ -44,6 +49,10 @@ pub struct Period {
 }
 
 impl Period {
+    pub fn span(self) -> Span {
+        Span::years(self.debut, self.fin)
+    }
+
     pub fn years(self) -> impl Iterator<Item = u16> {
         self.debut..=self.fin
     }
@@ -201,20 +210,45 @@ pub struct FicheCalendar {
     pub libelle: Option<String>,
     pub debut: Option<u16>,
     pub fin: Option<u16>,
+    pub jalons: Vec<Jalon>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Jalon {
+    pub moment: Span,
+    pub libelle: String,
 }
 
 #[derive(Debug)]
 pub struct SousAction {
     pub numero: u32,
     pub titre: String,
-    /// Years in which the sous-action runs, sorted, without duplicates.
+    /// When it runs: one stretch per run of consecutive years of the grid, or the one
+    /// stretch from `debut` to `fin`. Sorted, not overlapping.
+    pub periodes: Vec<Span>,
+    /// Years touched by the periods, sorted, without duplicates.
     pub annees: Vec<u16>,
+    pub statut: Option<Statut>,
+    pub jalons: Vec<Jalon>,
     pub description: Option<Markdown>,
 }
 
 impl SousAction {
     pub fn anchor(&self) -> String {
         format!("sous-action-{}", self.numero)
+    }
+
+    /// Late on `today`: planned to start and still not engaged (or postponed), or planned
+    /// to end and still running. Without a declared status, lateness is unknown.
+    pub fn is_late(&self, today: Month) -> bool {
+        let (Some(first), Some(last)) = (self.periodes.first(), self.periodes.last()) else {
+            return false;
+        };
+        match self.statut {
+            Some(Statut::NonEngagee | Statut::Reportee) => first.start < today,
+            Some(Statut::EnCours) => last.end < today,
+            Some(Statut::Realisee | Statut::Abandonnee) | None => false,
+        }
     }
 }
 
