@@ -3,6 +3,7 @@
 //! The pipeline reads top to bottom: [`load`] files into raw structures, [`resolve`] them
 //! into the [`model`], [`render`] pages, [`write`] them into place.
 
+pub mod calendar;
 pub mod corpus;
 pub mod diagnostics;
 pub mod load;

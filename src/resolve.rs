@@ -707,6 +707,7 @@ impl Resolver<'_> {
             let calendrier = self.fiche_calendar(front, raw.calendrier.as_ref(), periode);
             let sous_actions =
                 self.sous_actions(front, &raw.sous_actions, periode, &hierarchy.sous_action);
+            self.check_calendar_covers(front, &calendrier, &sous_actions);
             let fields = self.extra_fields(front, hierarchy);
 
             let (Some(numero), Some(group)) = (numero, group) else {
@@ -864,6 +865,37 @@ impl Resolver<'_> {
                 }
             })
             .collect()
+    }
+
+    /// The documents' fiche-level calendars and their grids sometimes disagree: the site
+    /// shows what the author wrote, and says so.
+    fn check_calendar_covers(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        calendrier: &FicheCalendar,
+        sous_actions: &[SousAction],
+    ) {
+        let years = sous_actions.iter().flat_map(|s| s.annees.iter().copied());
+        let (Some(first), Some(last)) = (years.clone().min(), years.max()) else {
+            return;
+        };
+        let starts_late = calendrier.debut.is_some_and(|debut| debut > first);
+        let ends_early = calendrier.fin.is_some_and(|fin| fin < last);
+        if starts_late || ends_early {
+            let declared = match (calendrier.debut, calendrier.fin) {
+                (Some(debut), Some(fin)) => format!("{debut}-{fin}"),
+                (Some(debut), None) => format!("à partir de {debut}"),
+                (None, Some(fin)) => format!("jusqu'en {fin}"),
+                (None, None) => String::new(),
+            };
+            let mut diagnostic = Diagnostic::warning(
+                "calendrier-incoherent",
+                format!("le calendrier de la fiche ({declared}) ne couvre pas celui de ses sous-actions ({first}-{last})"),
+            )
+            .hint("le site montre les deux tels qu'écrits ; vérifiez le document d'origine");
+            diagnostic.location = Some(front.key_location("calendrier"));
+            self.diagnostics.push(diagnostic);
+        }
     }
 
     /// The years of the grid as runs of consecutive years, or the stretch from `debut` to

@@ -21,8 +21,8 @@ fn the_fixture_builds_with_its_own_labels_and_numbering() {
     );
     assert!(summary.contains(&"Orientation".to_string()), "{summary:?}");
     assert_eq!(
-        action.texts(".sous-action h3"),
-        vec!["Étape 1 : Étudier les besoins"]
+        action.texts(".sous-action h3")[0],
+        "Étape 1 : Étudier les besoins"
     );
     // "CF [[action 1.2.1]]" became a link to the other action.
     assert!(

@@ -87,7 +87,7 @@ fn calendars_mark_the_years_of_the_seed_grid() {
     let marked: Vec<Vec<bool>> = rows
         .iter()
         .map(|row| {
-            let cells = scraper::Selector::parse("td").unwrap();
+            let cells = scraper::Selector::parse("td:not(.calendrier-etat)").unwrap();
             row.select(&cells)
                 .map(|td| td.value().classes().any(|c| c == "prevue"))
                 .collect()

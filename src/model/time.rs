@@ -35,12 +35,14 @@ pub enum Precision {
     Month,
 }
 
-/// A stretch of whole months, both ends included.
+/// A stretch of whole months, both ends included, each end with the precision it was
+/// written with ("2018-S2" to "2019-T1").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
     pub start: Month,
     pub end: Month,
     pub precision: Precision,
+    pub end_precision: Precision,
 }
 
 impl Span {
@@ -49,6 +51,7 @@ impl Span {
             start: Month::new(first, 1),
             end: Month::new(last, 12),
             precision: Precision::Year,
+            end_precision: Precision::Year,
         }
     }
 
@@ -56,19 +59,25 @@ impl Span {
         Span {
             start: self.start,
             end: other.end,
-            precision: self.precision.max(other.precision),
+            precision: self.precision,
+            end_precision: other.end_precision,
         }
+    }
+
+    /// The finer of the two ends' precisions.
+    pub fn finest(self) -> Precision {
+        self.precision.max(self.end_precision)
     }
 
     /// "2021", "2020-2023", "T2 2021 – S1 2022": as a reader says it.
     pub fn label(self) -> String {
         let (start, end) = (
             point_label(self.start, self.precision),
-            point_label(self.end, self.precision),
+            point_label(self.end, self.end_precision),
         );
         if start == end {
             start
-        } else if self.precision == Precision::Year {
+        } else if self.finest() == Precision::Year {
             format!("{start}-{end}")
         } else {
             format!("{start} – {end}")
@@ -143,6 +152,7 @@ pub fn parse_moment(text: &str) -> Option<Span> {
         start: Month::new(year, first),
         end: Month::new(year, last),
         precision,
+        end_precision: precision,
     })
 }
 
@@ -206,5 +216,9 @@ mod tests {
             .unwrap()
             .to(parse_moment("2022-T1").unwrap());
         assert_eq!(span.label(), "T2 2021 – T1 2022");
+        let mixed = parse_moment("2018-S2")
+            .unwrap()
+            .to(parse_moment("2019-T1").unwrap());
+        assert_eq!(mixed.label(), "S2 2018 – T1 2019");
     }
 }

@@ -22,6 +22,11 @@ pub const GLOSSARY: &str = "glossaire.html";
 pub const RECAP: &str = "recapitulatif.html";
 pub const ACTORS: &str = "acteurs.html";
 pub const NOT_FOUND: &str = "404.html";
+pub const CALENDAR: &str = "calendrier.html";
+
+pub fn year_path(year: u16) -> String {
+    format!("annee/{year}.html")
+}
 
 /// "../" repeated once per folder of `path`: from that page back to the site root.
 pub fn root_prefix(path: &str) -> String {

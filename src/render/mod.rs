@@ -39,6 +39,8 @@ pub enum PageKind {
     Acteurs,
     Recap,
     Glossary,
+    Calendar,
+    Year(u16),
     Page(usize),
     NotFound,
 }
@@ -50,8 +52,10 @@ impl PageKind {
             PageKind::Acteurs,
             PageKind::Recap,
             PageKind::Glossary,
+            PageKind::Calendar,
             PageKind::NotFound,
         ];
+        pages.extend(site.schema.periode.years().map(PageKind::Year));
         pages.extend((0..site.groups.len()).map(PageKind::Group));
         pages.extend((0..site.fiches.len()).map(PageKind::Fiche));
         pages.extend((0..site.acteurs.len()).map(PageKind::Acteur));
@@ -68,6 +72,8 @@ impl PageKind {
             PageKind::Acteurs => links::ACTORS.to_string(),
             PageKind::Recap => links::RECAP.to_string(),
             PageKind::Glossary => links::GLOSSARY.to_string(),
+            PageKind::Calendar => links::CALENDAR.to_string(),
+            PageKind::Year(year) => links::year_path(year),
             PageKind::Page(p) => links::page_path(site, p),
             PageKind::NotFound => links::NOT_FOUND.to_string(),
         }
@@ -82,6 +88,8 @@ impl PageKind {
             PageKind::Acteurs => "acteurs.html",
             PageKind::Recap => "recapitulatif.html",
             PageKind::Glossary => "glossaire.html",
+            PageKind::Calendar => "calendrier.html",
+            PageKind::Year(_) => "annee.html",
             PageKind::Page(_) => "page.html",
             PageKind::NotFound => "404.html",
         }
@@ -434,6 +442,10 @@ fn site_view(site: &Site) -> SiteView {
             url: links::RECAP.into(),
         },
         MenuEntry {
+            titre: "Calendrier".into(),
+            url: links::CALENDAR.into(),
+        },
+        MenuEntry {
             titre: "Acteurs".into(),
             url: links::ACTORS.into(),
         },
@@ -718,6 +730,8 @@ fn page_data(
                 "titre": group.titre,
                 "introduction": html(0),
                 "chiffres_cles": group.chiffres_cles,
+                "gantt": calendars(viewer).group(g),
+                "legende": crate::calendar::legend(),
                 "enfants": group.children.iter().map(|&c| viewer.group_summary(c)).collect::<Vec<_>>(),
                 "fiches": group.fiches.iter().map(|&f| viewer.fiche_summary(f)).collect::<Vec<_>>(),
                 "cite_par": cited_by,
@@ -764,6 +778,8 @@ fn page_data(
             )
         }
         PageKind::Recap => recap_data(viewer),
+        PageKind::Calendar => calendar_data(viewer),
+        PageKind::Year(year) => year_data(viewer, year),
         PageKind::Glossary => {
             let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
             for sigle in &site.sigles {
@@ -815,7 +831,6 @@ fn fiche_data(
 ) -> (PageMeta, serde_json::Value) {
     let site = viewer.site;
     let fiche = &site.fiches[f];
-    let years: Vec<u16> = site.schema.periode.years().collect();
     let mut descriptions = prepared.markdown.fragments.iter().skip(1);
     let sous_actions: Vec<_> = fiche
         .sous_actions
@@ -825,8 +840,9 @@ fn fiche_data(
                 "numero": s.numero,
                 "ancre": s.anchor(),
                 "titre": s.titre,
-                "annees": years_label(&s.annees),
-                "cellules": years.iter().map(|y| s.annees.contains(y)).collect::<Vec<_>>(),
+                "periode": periods_label(&s.periodes),
+                "statut": s.statut.map(|statut| statut.label()),
+                "retard": s.is_late(crate::model::Month::of_date(site.today)),
                 "description": s.description.as_ref().and_then(|_| descriptions.next()).map(|r| r.html.clone()),
             })
         })
@@ -876,7 +892,8 @@ fn fiche_data(
         "champs": fields,
         "corps": prepared.markdown.fragments.first().map(|r| r.html.clone()),
         "sous_actions": sous_actions,
-        "annees": years,
+        "gantt": calendars(viewer).fiche(f),
+        "legende": crate::calendar::legend(),
         "indicateurs": {"suivi": fiche.indicateurs.suivi, "resultats": fiche.indicateurs.resultats},
         "precedente": neighbour(f.checked_sub(1)),
         "suivante": neighbour(Some(f + 1).filter(|&n| n < site.fiches.len())),
@@ -939,6 +956,87 @@ fn acteur_data(
         },
     ];
     (meta(acteur.display_name(), fil, Vec::new()), data)
+}
+
+fn calendars<'a>(viewer: &Viewer<'a>) -> crate::calendar::Calendars<'a> {
+    crate::calendar::Calendars {
+        site: viewer.site,
+        root: viewer.root,
+    }
+}
+
+/// The whole schéma's calendar, one chart per top-level group, and the years.
+fn calendar_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let sections: Vec<_> = site
+        .roots()
+        .map(|g| serde_json::json!({"groupe": viewer.group_link(g), "ancre": format!("calendrier-{}", site.groups[g].id), "gantt": calendars(viewer).group(g)}))
+        .collect();
+    let toc = sections
+        .iter()
+        .map(|s| TocEntry {
+            id: s["ancre"].as_str().unwrap_or_default().to_string(),
+            titre: format!(
+                "{} : {}",
+                s["groupe"]["label"].as_str().unwrap_or_default(),
+                s["groupe"]["titre"].as_str().unwrap_or_default()
+            ),
+            niveau: 2,
+        })
+        .collect();
+    let data = serde_json::json!({
+        "sections": sections,
+        "annees": year_links(viewer),
+        "legende": crate::calendar::legend(),
+        "aujourdhui": french_date(site.today),
+    });
+    (
+        meta("Calendrier du schéma", vec![home_link(viewer)], toc),
+        data,
+    )
+}
+
+fn year_links(viewer: &Viewer) -> Vec<MenuEntry> {
+    viewer
+        .site
+        .schema
+        .periode
+        .years()
+        .map(|year| MenuEntry {
+            titre: year.to_string(),
+            url: format!("{}{}", viewer.root, links::year_path(year)),
+        })
+        .collect()
+}
+
+/// What is planned in one year of the schéma, grouped by top-level group.
+fn year_data(viewer: &Viewer, year: u16) -> (PageMeta, serde_json::Value) {
+    let period = viewer.site.schema.periode;
+    let neighbour = |y: u16| {
+        period.contains(y).then(|| MenuEntry {
+            titre: y.to_string(),
+            url: format!("{}{}", viewer.root, links::year_path(y)),
+        })
+    };
+    let groups = calendars(viewer).year(year);
+    let count: usize = groups.iter().map(|g| g.sous_actions.len()).sum();
+    let data = serde_json::json!({
+        "annee": year,
+        "groupes": groups,
+        "nombre": count,
+        "precedente": neighbour(year - 1),
+        "suivante": neighbour(year + 1),
+        "annees": year_links(viewer),
+    });
+    let fil = vec![
+        home_link(viewer),
+        Link {
+            label: "Calendrier".into(),
+            titre: "Calendrier".into(),
+            url: format!("{}{}", viewer.root, links::CALENDAR),
+        },
+    ];
+    (meta(format!("Année {year}"), fil, Vec::new()), data)
 }
 
 /// Groups → fiches → sous-actions with their start, as the seed's closing table.

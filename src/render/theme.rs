@@ -55,6 +55,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partiels/liste-fiches.html"),
     ),
     (
+        "calendrier.html",
+        include_str!("../../themes/default/templates/calendrier.html"),
+    ),
+    (
+        "annee.html",
+        include_str!("../../themes/default/templates/annee.html"),
+    ),
+    (
+        "partiels/gantt.html",
+        include_str!("../../themes/default/templates/partiels/gantt.html"),
+    ),
+    (
         "partiels/fiches-liees.html",
         include_str!("../../themes/default/templates/partiels/fiches-liees.html"),
     ),

@@ -287,6 +287,15 @@ pub fn years_label(years: &[u16]) -> String {
         .join(", ")
 }
 
+/// "2019-2020, 2022", "T3 2018 – T1 2019": the periods of a sous-action as a reader says them.
+pub fn periods_label(periods: &[crate::model::Span]) -> String {
+    periods
+        .iter()
+        .map(|p| p.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// French month names for dates such as "18 avril 2019".
 pub fn french_date(date: jiff::civil::Date) -> String {
     const MONTHS: [&str; 12] = [
