@@ -4,6 +4,7 @@
 //! into the [`model`], [`render`] pages, [`write`] them into place.
 
 pub mod calendar;
+pub mod catalogue;
 pub mod corpus;
 pub mod diagnostics;
 pub mod load;

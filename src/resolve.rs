@@ -66,6 +66,12 @@ impl Resolver<'_> {
         let mut groups = self.groups(&hierarchy, &loaded.groups, &mut index);
         let mut fiches = self.fiches(&hierarchy, schema.periode, &loaded.fiches, &groups, &index);
         let pages = self.pages(&loaded.pages, &hierarchy, &mut index);
+        let mut catalogue = loaded.catalogue.as_ref().map(|c| self.catalogue(c));
+        let pratiques = self.pratiques(&loaded.pratiques, catalogue.as_ref(), &mut index);
+        if let Some(catalogue) = catalogue.as_mut() {
+            catalogue.facets = crate::catalogue::FacetKind::ALL
+                .map(|kind| crate::catalogue::facets(catalogue, &pratiques, kind));
+        }
 
         fiches.sort_by(|a, b| a.numero.cmp(&b.numero));
         for (id, fiche) in fiches.iter().enumerate() {
@@ -93,6 +99,8 @@ impl Resolver<'_> {
             acteurs,
             sigles,
             pages,
+            catalogue,
+            pratiques,
             index,
         })
     }
@@ -770,6 +778,188 @@ impl Resolver<'_> {
             .collect()
     }
 
+    fn catalogue(&mut self, parsed: &Parsed<raw::CatalogueFile>) -> Catalogue {
+        let mut themes: Vec<Theme> = Vec::new();
+        for theme in &parsed.value.themes {
+            if !is_slug(&theme.id.value) {
+                self.error(
+                    "id-invalide",
+                    format!("identifiant de thème « {} » invalide", theme.id.value),
+                    parsed.location(&theme.id.referenced),
+                    Some("utilisez des minuscules sans accent, des chiffres et des tirets".into()),
+                );
+            }
+            if themes.iter().any(|t| t.id == theme.id.value) {
+                self.error(
+                    "id-en-double",
+                    format!("le thème « {} » est défini deux fois", theme.id.value),
+                    parsed.location(&theme.id.referenced),
+                    None,
+                );
+                continue;
+            }
+            themes.push(Theme {
+                id: theme.id.value.clone(),
+                titre: theme.titre.clone(),
+                description: theme.description.clone(),
+            });
+        }
+        Catalogue {
+            themes,
+            facets: Default::default(),
+            sections: parsed
+                .value
+                .sections
+                .iter()
+                .map(|s| SectionRule {
+                    titre: s.titre.clone(),
+                    required: s.requise,
+                })
+                .collect(),
+        }
+    }
+
+    fn pratiques(
+        &mut self,
+        documents: &[std::sync::Arc<Document<raw::PratiqueFrontMatter>>],
+        catalogue: Option<&Catalogue>,
+        index: &mut Index,
+    ) -> Vec<Pratique> {
+        let Some(catalogue) = catalogue else {
+            if let Some(first) = documents.first() {
+                self.error(
+                    "catalogue-manquant",
+                    "des fiches pratiques existent mais le catalogue n'est pas configuré".into(),
+                    Location::file(&first.front.file),
+                    Some(format!(
+                        "créez {} avec la liste des thèmes",
+                        crate::load::CATALOGUE_FILE
+                    )),
+                );
+            }
+            return Vec::new();
+        };
+        let theme_ids: Vec<String> = catalogue.themes.iter().map(|t| t.id.clone()).collect();
+        let mut pratiques: Vec<Pratique> = Vec::new();
+        for document in documents {
+            let front = &document.front;
+            let raw = &front.value;
+            let code = raw.code.value.to_lowercase();
+            if !is_slug(&code) {
+                self.error(
+                    "id-invalide",
+                    format!("code de fiche pratique « {} » invalide", raw.code.value),
+                    front.location(&raw.code.referenced),
+                    Some("un code s'écrit en chiffres et lettres sans espace : « 1a »".into()),
+                );
+                continue;
+            }
+            if let Some(other) = pratiques.iter().find(|p| p.code == code) {
+                self.error(
+                    "id-en-double",
+                    format!(
+                        "le code « {code} » est déjà pris par {}",
+                        other.source.display()
+                    ),
+                    front.location(&raw.code.referenced),
+                    None,
+                );
+                continue;
+            }
+            let themes = raw
+                .themes
+                .iter()
+                .filter_map(|theme| {
+                    let found = catalogue.themes.iter().position(|t| t.id == theme.value);
+                    if found.is_none() {
+                        self.unknown(
+                            "thème",
+                            &theme.value,
+                            front.location(&theme.referenced),
+                            theme_ids.iter(),
+                            crate::load::CATALOGUE_FILE,
+                        );
+                    }
+                    found
+                })
+                .collect();
+            if raw.themes.is_empty() {
+                self.error(
+                    "champ-manquant",
+                    "une fiche pratique a au moins un thème".into(),
+                    front.key_location("themes"),
+                    Some(format!("thèmes possibles : {}", theme_ids.join(", "))),
+                );
+            }
+            let initiateurs = raw
+                .initiateurs
+                .iter()
+                .filter_map(|entry| match &entry.value {
+                    raw::CardActor::Text(text) => Some(ActorRef::Free(text.clone())),
+                    raw::CardActor::Acteur { acteur } => match index.acteurs.get(acteur) {
+                        Some(&id) => Some(ActorRef::Known {
+                            acteur: id,
+                            precision: None,
+                        }),
+                        None => {
+                            self.unknown(
+                                "acteur",
+                                acteur,
+                                front.location(&entry.referenced),
+                                index.acteurs.keys(),
+                                crate::load::ACTEURS_FILE,
+                            );
+                            None
+                        }
+                    },
+                })
+                .collect();
+            let liens = raw
+                .liens
+                .iter()
+                .filter_map(|lien| {
+                    if is_web_url(&lien.url.value) {
+                        Some((lien.titre.clone(), lien.url.value.clone()))
+                    } else {
+                        self.error(
+                            "url-invalide",
+                            format!("adresse « {} » refusée", lien.url.value),
+                            front.location(&lien.url.referenced),
+                            Some("une adresse commence par https:// ou http://".into()),
+                        );
+                        None
+                    }
+                })
+                .collect();
+            pratiques.push(Pratique {
+                code,
+                titre: raw.titre.clone(),
+                themes,
+                territoire: raw.territoire.clone(),
+                annee: raw.annee.as_ref().map(|a| card_year(&a.value)),
+                initiateurs,
+                publics: raw.publics.clone(),
+                financements: raw.financements.clone(),
+                contact: raw.contact.clone(),
+                liens,
+                body: Markdown {
+                    text: document.body.clone(),
+                    file: front.file.clone(),
+                    first_line: document.body_line,
+                    indent: 0,
+                },
+                source: front.file.clone(),
+            });
+        }
+        pratiques.sort_by_key(|p| natural_key(&p.code));
+        index.pratiques = pratiques
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.code.clone(), i))
+            .collect();
+        pratiques
+    }
+
     fn fiche_calendar(
         &mut self,
         front: &Parsed<raw::FicheFrontMatter>,
@@ -1260,6 +1450,29 @@ fn mention_pattern(words: &[String], sous_action: &str) -> Option<regex::Regex> 
         flexible(sous_action, "s?")
     );
     regex::Regex::new(&pattern).ok()
+}
+
+/// The years written in a card's "Année": "2014", "2020-2021", "Depuis 2016".
+fn card_year(text: &str) -> CardYear {
+    let years: Vec<u16> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|part| part.len() == 4)
+        .filter_map(|part| part.parse().ok())
+        .collect();
+    CardYear {
+        libelle: text.to_string(),
+        debut: years.first().copied(),
+        fin: years.get(1).copied(),
+    }
+}
+
+/// "2b" before "10a": numbers compared as numbers.
+fn natural_key(code: &str) -> (u32, String) {
+    let digits: String = code.chars().take_while(char::is_ascii_digit).collect();
+    (
+        digits.parse().unwrap_or(u32::MAX),
+        code[digits.len()..].to_string(),
+    )
 }
 
 /// "2019-2023", "2019 - 2023" or a single year.

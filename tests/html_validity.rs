@@ -28,11 +28,19 @@ fn vnu_jar() -> PathBuf {
 }
 
 fn validate(dir: &Path) {
+    // The HTML pages and the stylesheets: given a folder, the checker would also read the
+    // scripts as HTML.
+    let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html" || x == "css"))
+        .collect();
     let output = Command::new("java")
         .arg("-jar")
         .arg(vnu_jar())
         .args(["--errors-only", "--also-check-css", "--format", "gnu"])
-        .arg(dir)
+        .args(&files)
         .output()
         .expect("java is needed to run the Nu HTML Checker");
     let report = String::from_utf8_lossy(&output.stderr);

@@ -23,6 +23,8 @@ pub const SCHEMA_FILE: &str = "schema-data/schema.yaml";
 pub const ACTEURS_FILE: &str = "schema-data/acteurs.yaml";
 pub const SIGLES_FILE: &str = "schema-data/sigles.yaml";
 pub const PAGES_DIR: &str = "content/pages";
+pub const CATALOGUE_FILE: &str = "schema-data/pratiques.yaml";
+pub const PRATIQUES_DIR: &str = "content/pratiques";
 
 /// A YAML or Markdown file that parsed, with what checks on it need.
 #[derive(Debug)]
@@ -73,6 +75,9 @@ pub struct LoadedSite {
     pub acteurs: Vec<Parsed<ActeurEntry>>,
     pub sigles: Vec<(Location, String, String)>,
     pub pages: Vec<Arc<Document<PageFrontMatter>>>,
+    /// The practice catalogue, when the site has `schema-data/pratiques.yaml`.
+    pub catalogue: Option<Parsed<CatalogueFile>>,
+    pub pratiques: Vec<Arc<Document<PratiqueFrontMatter>>>,
 }
 
 /// Markdown files parsed by the previous load, by path with their text: the preview
@@ -81,6 +86,7 @@ pub struct LoadedSite {
 pub struct Cache {
     fiches: ParsedFiles<FicheFrontMatter>,
     pages: ParsedFiles<PageFrontMatter>,
+    pratiques: ParsedFiles<PratiqueFrontMatter>,
 }
 
 type ParsedFiles<T> = HashMap<PathBuf, (String, Arc<Document<T>>)>;
@@ -107,6 +113,9 @@ pub fn load(
     let acteurs = reader.yaml_list::<ActeurEntry>(ACTEURS_FILE);
     let sigles = reader.sigles();
     let pages = reader.documents(PAGES_DIR, &mut cache.pages);
+    let has_catalogue = root.join(CATALOGUE_FILE).exists();
+    let catalogue = has_catalogue.then(|| reader.yaml_file::<CatalogueFile>(CATALOGUE_FILE));
+    let pratiques = reader.documents(PRATIQUES_DIR, &mut cache.pratiques);
 
     let Some(schema) = schema else {
         return (None, diagnostics);
@@ -140,9 +149,10 @@ pub fn load(
     let fiche_dir = format!("content/{}", schema.value.fiche.dossier.value);
     let fiches = reader.documents(&fiche_dir, &mut cache.fiches);
 
-    let site = match (config, acteurs, sigles, pages, fiches) {
-        (Some(config), Some(acteurs), Some(sigles), Some(pages), Some(fiches))
-            if groups.iter().all(Option::is_some) =>
+    let catalogue_ok = !matches!(catalogue, Some(None));
+    let site = match (config, acteurs, sigles, pages, fiches, pratiques) {
+        (Some(config), Some(acteurs), Some(sigles), Some(pages), Some(fiches), Some(pratiques))
+            if groups.iter().all(Option::is_some) && catalogue_ok =>
         {
             Some(LoadedSite {
                 root: root.to_path_buf(),
@@ -153,6 +163,8 @@ pub fn load(
                 acteurs,
                 sigles,
                 pages,
+                catalogue: catalogue.flatten(),
+                pratiques,
             })
         }
         _ => None,

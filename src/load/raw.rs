@@ -291,3 +291,75 @@ pub struct PageFrontMatter {
     pub menu: Option<u32>,
     pub resume: Option<String>,
 }
+
+/// `schema-data/pratiques.yaml`: the practice catalogue's themes and card sections.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueFile {
+    pub themes: Vec<ThemeEntry>,
+    #[serde(default)]
+    pub sections: Vec<SectionConfig>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeEntry {
+    pub id: Spanned<String>,
+    pub titre: String,
+    pub description: Option<String>,
+}
+
+/// Front matter of a practice card.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PratiqueFrontMatter {
+    pub code: Spanned<String>,
+    pub titre: String,
+    pub themes: Vec<Spanned<String>>,
+    pub territoire: Option<Territoire>,
+    /// As the card says it: "2014", "2020-2021", "Depuis 2016".
+    pub annee: Option<Spanned<String>>,
+    #[serde(default)]
+    pub initiateurs: Vec<Spanned<CardActor>>,
+    #[serde(default)]
+    pub publics: Vec<String>,
+    pub financements: Option<String>,
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub liens: Vec<LienEntry>,
+}
+
+#[derive(Debug, Deserialize, Clone, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Territoire {
+    pub nom: String,
+    pub code: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: TerritoireKind,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TerritoireKind {
+    Departement,
+    Commune,
+    Intercommunalite,
+    Region,
+    National,
+    Plusieurs,
+}
+
+/// An initiator: free text, or an actor of the directory (`acteur: id`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum CardActor {
+    Acteur { acteur: String },
+    Text(String),
+}
+
+#[derive(Debug, Deserialize, Clone, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LienEntry {
+    pub titre: String,
+    pub url: Spanned<String>,
+}

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::diagnostics::Location;
-pub use crate::load::raw::{ActeurKind, KeyFigures, Numbering, ReferenceDisplay};
+pub use crate::load::raw::{
+    ActeurKind, KeyFigures, Numbering, ReferenceDisplay, Territoire, TerritoireKind,
+};
 pub use time::{Month, Precision, Span, Statut};
 
 #[derive(Debug)]
@@ -26,7 +28,65 @@ pub struct Site {
     /// Sorted alphabetically.
     pub sigles: Vec<Sigle>,
     pub pages: Vec<Page>,
+    /// The practice catalogue: its themes and card sections, and the cards by code.
+    pub catalogue: Option<Catalogue>,
+    pub pratiques: Vec<Pratique>,
     pub index: Index,
+}
+
+#[derive(Debug)]
+pub struct Catalogue {
+    pub themes: Vec<Theme>,
+    pub sections: Vec<SectionRule>,
+    /// The cards grouped by theme, territory and public, in the order of
+    /// [`crate::catalogue::FacetKind::ALL`].
+    pub facets: [Vec<crate::catalogue::Facet>; 3],
+}
+
+impl Catalogue {
+    pub fn facets(&self, kind: crate::catalogue::FacetKind) -> &[crate::catalogue::Facet] {
+        let position = crate::catalogue::FacetKind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .unwrap_or(0);
+        &self.facets[position]
+    }
+}
+
+#[derive(Debug)]
+pub struct Theme {
+    pub id: String,
+    pub titre: String,
+    pub description: Option<String>,
+}
+
+pub type PratiqueId = usize;
+
+/// A practice card (fiche pratique).
+#[derive(Debug)]
+pub struct Pratique {
+    /// "1a": also the name of its page.
+    pub code: String,
+    pub titre: String,
+    /// Indexes into the catalogue's themes.
+    pub themes: Vec<usize>,
+    pub territoire: Option<Territoire>,
+    pub annee: Option<CardYear>,
+    pub initiateurs: Vec<ActorRef>,
+    pub publics: Vec<String>,
+    pub financements: Option<String>,
+    pub contact: Option<String>,
+    pub liens: Vec<(String, String)>,
+    pub body: Markdown,
+    pub source: PathBuf,
+}
+
+/// When a practice began, as the card says it, with the years found in it.
+#[derive(Debug, Clone)]
+pub struct CardYear {
+    pub libelle: String,
+    pub debut: Option<u16>,
+    pub fin: Option<u16>,
 }
 
 #[derive(Debug)]
@@ -321,6 +381,7 @@ pub struct Index {
     pub acteurs: HashMap<String, ActeurId>,
     pub sigles: BTreeMap<String, usize>,
     pub pages: HashMap<String, usize>,
+    pub pratiques: HashMap<String, PratiqueId>,
 }
 
 impl Site {

@@ -83,6 +83,14 @@ pub fn link_fingerprint(site: &Site) -> u64 {
     for page in &site.pages {
         (&page.slug, &page.titre).hash(&mut h);
     }
+    for pratique in &site.pratiques {
+        (&pratique.code, &pratique.titre).hash(&mut h);
+    }
+    if let Some(catalogue) = &site.catalogue {
+        for rule in &catalogue.sections {
+            (&rule.titre, rule.required).hash(&mut h);
+        }
+    }
     h.finish()
 }
 

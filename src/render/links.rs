@@ -4,7 +4,7 @@
 //! its address. Links are relative (`../fiche/12.html`) so that the site works from any
 //! folder of any web server, and from a USB key opened in a browser.
 
-use crate::model::{ActeurId, FicheId, GroupId, ReferenceDisplay, Site};
+use crate::model::{ActeurId, FicheId, GroupId, PratiqueId, ReferenceDisplay, Site};
 use crate::render::markdown::{escape_attr, escape_text, nearest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15,6 +15,7 @@ pub enum Target {
     Acteur(ActeurId),
     Sigle(usize),
     Page(usize),
+    Pratique(PratiqueId),
 }
 
 pub const HOME: &str = "index.html";
@@ -23,6 +24,16 @@ pub const RECAP: &str = "recapitulatif.html";
 pub const ACTORS: &str = "acteurs.html";
 pub const NOT_FOUND: &str = "404.html";
 pub const CALENDAR: &str = "calendrier.html";
+pub const CATALOGUE: &str = "pratiques.html";
+
+pub fn pratique_path(site: &Site, pratique: PratiqueId) -> String {
+    format!("pratique/{}.html", site.pratiques[pratique].code)
+}
+
+/// A page of the catalogue that lists the cards sharing a theme, a territory or a public.
+pub fn facet_path(kind: &str, id: &str) -> String {
+    format!("pratiques/{kind}/{id}.html")
+}
 
 pub fn year_path(year: u16) -> String {
     format!("annee/{year}.html")
@@ -69,6 +80,7 @@ pub fn url(site: &Site, target: &Target) -> String {
         Target::Acteur(acteur) => acteur_path(site, acteur),
         Target::Sigle(sigle) => format!("{GLOSSARY}#{}", sigle_anchor(&site.sigles[sigle].sigle)),
         Target::Page(page) => page_path(site, page),
+        Target::Pratique(pratique) => pratique_path(site, pratique),
     }
 }
 
@@ -96,6 +108,10 @@ pub fn title(site: &Site, target: &Target) -> String {
         Target::Acteur(acteur) => site.acteurs[acteur].display_name(),
         Target::Sigle(sigle) => site.sigles[sigle].sigle.clone(),
         Target::Page(page) => site.pages[page].titre.clone(),
+        Target::Pratique(pratique) => {
+            let p = &site.pratiques[pratique];
+            format!("Fiche pratique {} : {}", p.code, p.titre)
+        }
     }
 }
 
@@ -238,6 +254,18 @@ pub fn parse_reference(site: &Site, inner: &str) -> Result<Target, Problem> {
                     nearest(id, site.index.pages.keys().map(String::as_str)),
                 )
             }),
+        "pratique" => site
+            .index
+            .pratiques
+            .get(&id.to_lowercase())
+            .map(|&p| Target::Pratique(p))
+            .ok_or_else(|| {
+                unknown(
+                    "fiche pratique",
+                    id,
+                    nearest(id, site.index.pratiques.keys().map(String::as_str)),
+                )
+            }),
         _ => Err(Problem {
             message: format!("type de référence « {keyword} » inconnu"),
             hint: nearest(&keyword_lower, keywords.iter().map(String::as_str))
@@ -289,6 +317,6 @@ fn unknown(what: &str, id: &str, hint: Option<String>) -> Problem {
 fn keywords(site: &Site) -> Vec<String> {
     let mut keywords: Vec<String> = site.hierarchy.levels.iter().map(|l| l.id.clone()).collect();
     keywords.push(site.hierarchy.fiche.id.clone());
-    keywords.extend(["acteur", "sigle", "page"].map(String::from));
+    keywords.extend(["acteur", "sigle", "page", "pratique"].map(String::from));
     keywords
 }

@@ -16,8 +16,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::catalogue::FacetKind;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::model::{ActeurId, FicheId, GroupId, Site};
+use crate::model::{ActeurId, FicheId, GroupId, PratiqueId, Site};
 use cache::{Cache, PageMarkdown};
 use links::Target;
 use markdown::{Heading, PageState, Rendered};
@@ -42,6 +43,9 @@ pub enum PageKind {
     Calendar,
     Year(u16),
     Page(usize),
+    Pratique(PratiqueId),
+    Catalogue,
+    Facet(FacetKind, usize),
     NotFound,
 }
 
@@ -60,6 +64,13 @@ impl PageKind {
         pages.extend((0..site.fiches.len()).map(PageKind::Fiche));
         pages.extend((0..site.acteurs.len()).map(PageKind::Acteur));
         pages.extend((0..site.pages.len()).map(PageKind::Page));
+        if let Some(catalogue) = &site.catalogue {
+            pages.push(PageKind::Catalogue);
+            pages.extend((0..site.pratiques.len()).map(PageKind::Pratique));
+            for kind in FacetKind::ALL {
+                pages.extend((0..catalogue.facets(kind).len()).map(|i| PageKind::Facet(kind, i)));
+            }
+        }
         pages
     }
 
@@ -75,6 +86,16 @@ impl PageKind {
             PageKind::Calendar => links::CALENDAR.to_string(),
             PageKind::Year(year) => links::year_path(year),
             PageKind::Page(p) => links::page_path(site, p),
+            PageKind::Pratique(p) => links::pratique_path(site, p),
+            PageKind::Catalogue => links::CATALOGUE.to_string(),
+            PageKind::Facet(kind, i) => {
+                let facets = site
+                    .catalogue
+                    .as_ref()
+                    .map(|c| c.facets(kind))
+                    .unwrap_or_default();
+                links::facet_path(kind.key(), &facets[i].id)
+            }
             PageKind::NotFound => links::NOT_FOUND.to_string(),
         }
     }
@@ -91,6 +112,9 @@ impl PageKind {
             PageKind::Calendar => "calendrier.html",
             PageKind::Year(_) => "annee.html",
             PageKind::Page(_) => "page.html",
+            PageKind::Pratique(_) => "pratique.html",
+            PageKind::Catalogue => "pratiques.html",
+            PageKind::Facet(..) => "pratiques-liste.html",
             PageKind::NotFound => "404.html",
         }
     }
@@ -113,6 +137,8 @@ impl PageKind {
             "chiffres-cles",
             "sommaire-titre",
             "fiches-liees",
+            "pratiques-proches",
+            "filtres",
             "groupe-1",
             "groupe-2",
             "groupe-3",
@@ -143,6 +169,7 @@ impl PageKind {
                     .collect()
             }
             PageKind::Page(p) => vec![(&site.pages[p].body, 0)],
+            PageKind::Pratique(p) => vec![(&site.pratiques[p].body, 0)],
             _ => Vec::new(),
         }
     }
@@ -154,6 +181,7 @@ impl PageKind {
             PageKind::Fiche(f) => Some(Target::Fiche(f)),
             PageKind::Acteur(a) => Some(Target::Acteur(a)),
             PageKind::Page(p) => Some(Target::Page(p)),
+            PageKind::Pratique(p) => Some(Target::Pratique(p)),
             _ => None,
         }
     }
@@ -251,8 +279,25 @@ fn render_markdown(site: &Site, kind: PageKind, root: &str) -> PageMarkdown {
         .map(|(m, heading_offset)| state.render(m, heading_offset))
         .collect();
     let mut diagnostics = std::mem::take(&mut state.diagnostics);
-    if let PageKind::Fiche(f) = kind {
-        diagnostics.extend(check_sections(site, f, &fragments[0].headings));
+    match kind {
+        PageKind::Fiche(f) => diagnostics.extend(check_sections(
+            &site.hierarchy.fiche.sections,
+            &site.fiches[f].body,
+            &fragments[0].headings,
+        )),
+        PageKind::Pratique(p) => {
+            let rules = site
+                .catalogue
+                .as_ref()
+                .map(|c| c.sections.as_slice())
+                .unwrap_or_default();
+            diagnostics.extend(check_sections(
+                rules,
+                &site.pratiques[p].body,
+                &fragments[0].headings,
+            ));
+        }
+        _ => {}
     }
     PageMarkdown {
         fragments,
@@ -262,12 +307,13 @@ fn render_markdown(site: &Site, kind: PageKind, root: &str) -> PageMarkdown {
 }
 
 /// The sections a fiche must have, present and not empty.
-fn check_sections(site: &Site, fiche: FicheId, headings: &[Heading]) -> Vec<Diagnostic> {
-    let fiche = &site.fiches[fiche];
+fn check_sections(
+    rules: &[crate::model::SectionRule],
+    body: &crate::model::Markdown,
+    headings: &[Heading],
+) -> Vec<Diagnostic> {
     let same = |a: &str, b: &str| slug::slugify(a) == slug::slugify(b);
-    site.hierarchy
-        .fiche
-        .sections
+    rules
         .iter()
         .filter(|rule| rule.required)
         .filter_map(|rule| {
@@ -280,7 +326,7 @@ fn check_sections(site: &Site, fiche: FicheId, headings: &[Heading]) -> Vec<Diag
                         "section-manquante",
                         format!("section obligatoire « {} » absente", rule.titre),
                     )
-                    .at(Location::new(&fiche.body.file, fiche.body.first_line, 1))
+                    .at(Location::new(&body.file, body.first_line, 1))
                     .hint(format!(
                         "ajoutez un titre « ## {} » suivi de son texte",
                         rule.titre
@@ -291,7 +337,7 @@ fn check_sections(site: &Site, fiche: FicheId, headings: &[Heading]) -> Vec<Diag
                         "section-vide",
                         format!("section obligatoire « {} » vide", rule.titre),
                     )
-                    .at(Location::new(&fiche.body.file, heading.line, 1))
+                    .at(Location::new(&body.file, heading.line, 1))
                     .hint("écrivez son contenu sous le titre"),
                 ),
                 Some(_) => None,
@@ -315,6 +361,7 @@ pub enum CitingPage {
     Group(GroupId),
     Fiche(FicheId),
     Page(usize),
+    Pratique(PratiqueId),
 }
 
 pub fn backlinks(prepared: &[Prepared]) -> Backlinks {
@@ -324,6 +371,7 @@ pub fn backlinks(prepared: &[Prepared]) -> Backlinks {
             PageKind::Group(g) => CitingPage::Group(g),
             PageKind::Fiche(f) => CitingPage::Fiche(f),
             PageKind::Page(p) => CitingPage::Page(p),
+            PageKind::Pratique(p) => CitingPage::Pratique(p),
             _ => continue,
         };
         for citation in &page.markdown.citations {
@@ -445,6 +493,14 @@ fn site_view(site: &Site) -> SiteView {
             titre: "Calendrier".into(),
             url: links::CALENDAR.into(),
         },
+    ]);
+    if site.catalogue.is_some() {
+        menu.push(MenuEntry {
+            titre: "Pratiques".into(),
+            url: links::CATALOGUE.into(),
+        });
+    }
+    menu.extend([
         MenuEntry {
             titre: "Acteurs".into(),
             url: links::ACTORS.into(),
@@ -659,6 +715,7 @@ fn cited_by_view(viewer: &Viewer, list: &[Backlink]) -> Vec<CitedBy> {
                     },
                     backlink.section.clone(),
                 ),
+                CitingPage::Pratique(p) => (viewer.pratique_link(p), backlink.section.clone()),
             };
             CitedBy {
                 label: link.label,
@@ -779,6 +836,9 @@ fn page_data(
         }
         PageKind::Recap => recap_data(viewer),
         PageKind::Calendar => calendar_data(viewer),
+        PageKind::Pratique(p) => pratique_data(viewer, p, prepared, cited_by),
+        PageKind::Catalogue => catalogue_data(viewer),
+        PageKind::Facet(kind, i) => facet_data(viewer, kind, i),
         PageKind::Year(year) => year_data(viewer, year),
         PageKind::Glossary => {
             let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
@@ -956,6 +1016,205 @@ fn acteur_data(
         },
     ];
     (meta(acteur.display_name(), fil, Vec::new()), data)
+}
+
+fn catalogue_link(viewer: &Viewer) -> Link {
+    Link {
+        label: "Pratiques".into(),
+        titre: "Catalogue des pratiques".into(),
+        url: format!("{}{}", viewer.root, links::CATALOGUE),
+    }
+}
+
+fn facet_link(
+    viewer: &Viewer,
+    kind: FacetKind,
+    facet: &crate::catalogue::Facet,
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": facet.id,
+        "titre": facet.titre,
+        "url": format!("{}{}", viewer.root, links::facet_path(kind.key(), &facet.id)),
+        "nombre": facet.pratiques.len(),
+    })
+}
+
+/// A card's values for each facet, as the catalogue's filters name them.
+fn card_facets(site: &Site, p: PratiqueId) -> serde_json::Value {
+    let card = &site.pratiques[p];
+    let themes: Vec<&str> = site
+        .catalogue
+        .as_ref()
+        .map(|c| {
+            card.themes
+                .iter()
+                .map(|&t| c.themes[t].id.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::json!({
+        "theme": themes.join(" "),
+        "territoire": card.territoire.as_ref().map(|t| slug::slugify(&t.nom)).unwrap_or_default(),
+        "public": card.publics.iter().map(slug::slugify).collect::<Vec<_>>().join(" "),
+        "annee": crate::catalogue::years(site, p).iter().map(u16::to_string).collect::<Vec<_>>().join(" "),
+    })
+}
+
+fn card_summary(viewer: &Viewer, p: PratiqueId) -> serde_json::Value {
+    let site = viewer.site;
+    let card = &site.pratiques[p];
+    let themes: Vec<String> = site
+        .catalogue
+        .as_ref()
+        .map(|c| {
+            card.themes
+                .iter()
+                .map(|&t| c.themes[t].titre.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::json!({
+        "code": card.code,
+        "titre": card.titre,
+        "url": viewer.url(&Target::Pratique(p)),
+        "themes": themes,
+        "territoire": card.territoire.as_ref().map(|t| &t.nom),
+        "annee": card.annee.as_ref().map(|a| &a.libelle),
+        "facettes": card_facets(site, p),
+    })
+}
+
+fn pratique_data(
+    viewer: &Viewer,
+    p: PratiqueId,
+    prepared: &Prepared,
+    cited_by: Vec<CitedBy>,
+) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let card = &site.pratiques[p];
+    let Some(catalogue) = &site.catalogue else {
+        return (
+            meta(card.titre.clone(), Vec::new(), Vec::new()),
+            serde_json::json!({}),
+        );
+    };
+    let facet_of = |kind: FacetKind, value: &str| {
+        let slug = slug::slugify(value);
+        catalogue
+            .facets(kind)
+            .iter()
+            .find(|f| f.id == slug)
+            .map(|f| facet_link(viewer, kind, f))
+    };
+    let themes: Vec<_> = card
+        .themes
+        .iter()
+        .filter_map(|&t| facet_of(FacetKind::Theme, &catalogue.themes[t].id))
+        .collect();
+    let data = serde_json::json!({
+        "code": card.code,
+        "titre": card.titre,
+        "themes": themes,
+        "territoire": card.territoire.as_ref().map(|t| serde_json::json!({
+            "nom": t.nom, "code": t.code, "lien": facet_of(FacetKind::Territoire, &t.nom),
+        })),
+        "annee": card.annee.as_ref().map(|a| &a.libelle),
+        "initiateurs": card.initiateurs.iter().map(|a| viewer.actor(a)).collect::<Vec<_>>(),
+        "publics": card.publics.iter().map(|public| serde_json::json!({"titre": public, "lien": facet_of(FacetKind::Public, public)})).collect::<Vec<_>>(),
+        "financements": card.financements,
+        "contact": card.contact,
+        "liens": card.liens.iter().map(|(titre, url)| serde_json::json!({"titre": titre, "url": url})).collect::<Vec<_>>(),
+        "corps": prepared.markdown.fragments.first().map(|f| f.html.clone()),
+        "proches": crate::catalogue::close_cards(site, p).into_iter().map(|other| card_summary(viewer, other)).collect::<Vec<_>>(),
+        "cite_par": cited_by,
+    });
+    let fil = vec![home_link(viewer), catalogue_link(viewer)];
+    (
+        meta(
+            format!("Fiche pratique {} : {}", card.code, card.titre),
+            fil,
+            TocEntry::from_headings(prepared.main_headings(), 2),
+        ),
+        data,
+    )
+}
+
+/// Every card, grouped by theme, with the filters' options.
+fn catalogue_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let Some(catalogue) = &site.catalogue else {
+        return (
+            meta("Catalogue des pratiques", Vec::new(), Vec::new()),
+            serde_json::json!({}),
+        );
+    };
+    let groups: Vec<_> = catalogue
+        .facets(FacetKind::Theme)
+        .iter()
+        .map(|facet| {
+            serde_json::json!({
+                "theme": facet_link(viewer, FacetKind::Theme, facet),
+                "description": facet.description,
+                "pratiques": facet.pratiques.iter().map(|&p| card_summary(viewer, p)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut years: Vec<u16> = (0..site.pratiques.len())
+        .flat_map(|p| crate::catalogue::years(site, p))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let filters: Vec<_> = FacetKind::ALL
+        .iter()
+        .map(|&kind| {
+            serde_json::json!({
+                "cle": kind.key(),
+                "libelle": kind.label(),
+                "options": catalogue.facets(kind).iter().map(|f| facet_link(viewer, kind, f)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let data = serde_json::json!({
+        "groupes": groups,
+        "filtres": filters,
+        "annees": years,
+        "nombre": site.pratiques.len(),
+    });
+    (
+        meta(
+            "Catalogue des pratiques",
+            vec![home_link(viewer)],
+            Vec::new(),
+        ),
+        data,
+    )
+}
+
+/// The cards sharing a theme, a territory or a public.
+fn facet_data(viewer: &Viewer, kind: FacetKind, i: usize) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let facets = site
+        .catalogue
+        .as_ref()
+        .map(|c| c.facets(kind))
+        .unwrap_or_default();
+    let facet = &facets[i];
+    let data = serde_json::json!({
+        "type": kind.label(),
+        "titre": facet.titre,
+        "description": facet.description,
+        "pratiques": facet.pratiques.iter().map(|&p| card_summary(viewer, p)).collect::<Vec<_>>(),
+        "autres": facets.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, f)| facet_link(viewer, kind, f)).collect::<Vec<_>>(),
+    });
+    let fil = vec![home_link(viewer), catalogue_link(viewer)];
+    (
+        meta(
+            format!("{} : {}", kind.label(), facet.titre),
+            fil,
+            Vec::new(),
+        ),
+        data,
+    )
 }
 
 fn calendars<'a>(viewer: &Viewer<'a>) -> crate::calendar::Calendars<'a> {

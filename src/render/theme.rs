@@ -63,6 +63,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/annee.html"),
     ),
     (
+        "pratique.html",
+        include_str!("../../themes/default/templates/pratique.html"),
+    ),
+    (
+        "pratiques.html",
+        include_str!("../../themes/default/templates/pratiques.html"),
+    ),
+    (
+        "pratiques-liste.html",
+        include_str!("../../themes/default/templates/pratiques-liste.html"),
+    ),
+    (
+        "partiels/liste-pratiques.html",
+        include_str!("../../themes/default/templates/partiels/liste-pratiques.html"),
+    ),
+    (
         "partiels/gantt.html",
         include_str!("../../themes/default/templates/partiels/gantt.html"),
     ),
@@ -76,10 +92,16 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-const STATIC: &[(&str, &[u8])] = &[(
-    "static/jalon.css",
-    include_bytes!("../../themes/default/static/jalon.css"),
-)];
+const STATIC: &[(&str, &[u8])] = &[
+    (
+        "static/jalon.css",
+        include_bytes!("../../themes/default/static/jalon.css"),
+    ),
+    (
+        "static/catalogue.js",
+        include_bytes!("../../themes/default/static/catalogue.js"),
+    ),
+];
 
 pub const THEME_DIR: &str = "themes/default";
 

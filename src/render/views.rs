@@ -151,6 +151,15 @@ impl Viewer<'_> {
         }
     }
 
+    pub fn pratique_link(&self, pratique: crate::model::PratiqueId) -> Link {
+        let p = &self.site.pratiques[pratique];
+        Link {
+            label: format!("Fiche pratique {}", p.code),
+            titre: p.titre.clone(),
+            url: self.url(&Target::Pratique(pratique)),
+        }
+    }
+
     pub fn group_link(&self, group: GroupId) -> Link {
         let g = &self.site.groups[group];
         Link {

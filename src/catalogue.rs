@@ -1,0 +1,143 @@
+//! The practice catalogue's facets (theme, territory, public, year) and the cards close
+//! to a card, computed from the model for the catalogue's pages.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Catalogue, Pratique, PratiqueId, Site};
+
+/// Cards sharing a value: one facet page each.
+#[derive(Debug, Clone)]
+pub struct Facet {
+    /// Part of the page's address: the theme id, or the slug of the territory or public.
+    pub id: String,
+    pub titre: String,
+    pub description: Option<String>,
+    pub pratiques: Vec<PratiqueId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FacetKind {
+    Theme,
+    Territoire,
+    Public,
+}
+
+impl FacetKind {
+    pub const ALL: [FacetKind; 3] = [FacetKind::Theme, FacetKind::Territoire, FacetKind::Public];
+
+    /// The folder of its pages and the name of its filter in the catalogue's address.
+    pub fn key(self) -> &'static str {
+        match self {
+            FacetKind::Theme => "theme",
+            FacetKind::Territoire => "territoire",
+            FacetKind::Public => "public",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FacetKind::Theme => "Thème",
+            FacetKind::Territoire => "Territoire",
+            FacetKind::Public => "Public",
+        }
+    }
+}
+
+/// The facets of one kind, in display order: themes as configured, the others
+/// alphabetically. Computed once by `resolve`; read them from `Catalogue::facets`.
+pub fn facets(catalogue: &Catalogue, pratiques: &[Pratique], kind: FacetKind) -> Vec<Facet> {
+    match kind {
+        FacetKind::Theme => catalogue
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(i, theme)| Facet {
+                id: theme.id.clone(),
+                titre: theme.titre.clone(),
+                description: theme.description.clone(),
+                pratiques: pratiques
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.themes.contains(&i))
+                    .map(|(id, _)| id)
+                    .collect(),
+            })
+            .collect(),
+        FacetKind::Territoire => group_by(pratiques, |p| {
+            p.territoire
+                .as_ref()
+                .map(|t| t.nom.clone())
+                .into_iter()
+                .collect()
+        }),
+        FacetKind::Public => group_by(pratiques, |p| p.publics.clone()),
+    }
+}
+
+fn group_by(pratiques: &[Pratique], values: impl Fn(&Pratique) -> Vec<String>) -> Vec<Facet> {
+    let mut groups: BTreeMap<String, Facet> = BTreeMap::new();
+    for (id, pratique) in pratiques.iter().enumerate() {
+        for value in values(pratique) {
+            let slug = slug::slugify(&value);
+            if slug.is_empty() {
+                continue;
+            }
+            let facet = groups.entry(slug.clone()).or_insert_with(|| Facet {
+                id: slug,
+                titre: value.clone(),
+                description: None,
+                pratiques: Vec::new(),
+            });
+            if facet.pratiques.last() != Some(&id) {
+                facet.pratiques.push(id);
+            }
+        }
+    }
+    groups.into_values().collect()
+}
+
+/// The years a card covers, for the year filter: from its first year to its last (or
+/// to its first, when it gives one year only).
+pub fn years(site: &Site, pratique: PratiqueId) -> Vec<u16> {
+    match &site.pratiques[pratique].annee {
+        Some(annee) => match (annee.debut, annee.fin) {
+            (Some(debut), Some(fin)) if fin >= debut => (debut..=fin).collect(),
+            (Some(debut), _) => vec![debut],
+            _ => Vec::new(),
+        },
+        None => Vec::new(),
+    }
+}
+
+/// "Pratiques proches": cards sharing a theme (2 points each) or a public (1 point each),
+/// best first, five at most.
+pub fn close_cards(site: &Site, pratique: PratiqueId) -> Vec<PratiqueId> {
+    let card = &site.pratiques[pratique];
+    let mut scored: Vec<(u32, PratiqueId)> = site
+        .pratiques
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| *id != pratique)
+        .map(|(id, other)| {
+            let themes = card
+                .themes
+                .iter()
+                .filter(|t| other.themes.contains(t))
+                .count() as u32;
+            let publics = card
+                .publics
+                .iter()
+                .filter(|p| {
+                    other
+                        .publics
+                        .iter()
+                        .any(|o| slug::slugify(o) == slug::slugify(p))
+                })
+                .count() as u32;
+            (2 * themes + publics, id)
+        })
+        .filter(|(score, _)| *score > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().take(5).map(|(_, id)| id).collect()
+}

@@ -1,0 +1,167 @@
+//! The practice catalogue of the example: one page per card, the catalogue and its facet
+//! pages, cross-links with the schéma, and the filters in a real Chromium.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::server::{browser, eventually};
+use common::{Built, build, repo};
+
+fn site() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| build(&repo()))
+}
+
+/// The 21 cards of the seed report, by theme (the first digit of their code).
+const CARDS: [(&str, &[&str]); 5] = [
+    ("conferences-familiales", &["1a", "1b", "1c", "1d", "1e"]),
+    ("aller-vers", &["2a", "2b", "2c", "2d"]),
+    ("pair-aidance", &["3a", "3b", "3c"]),
+    ("reseaux-partenariat", &["4a", "4b", "4c"]),
+    ("pouvoir-d-agir", &["5a", "5b", "5c", "5d", "5e", "5f"]),
+];
+
+fn codes(hrefs: Vec<String>) -> Vec<String> {
+    hrefs
+        .iter()
+        .map(|h| {
+            h.rsplit('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".html")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn one_page_per_card_and_a_catalogue_listing_them_all() {
+    let pages = std::fs::read_dir(site().out().join("pratique"))
+        .unwrap()
+        .count();
+    assert_eq!(pages, 21);
+    let catalogue = site().page("pratiques.html");
+    let listed = codes(catalogue.attrs(".carte-pratique h3 a", "href"));
+    let all: Vec<String> = CARDS
+        .iter()
+        .flat_map(|(_, cards)| cards.iter().map(|c| c.to_string()))
+        .collect();
+    assert_eq!(listed, all);
+}
+
+#[test]
+fn each_theme_page_lists_exactly_its_cards() {
+    for (theme, cards) in CARDS {
+        let page = site().page(&format!("pratiques/theme/{theme}.html"));
+        assert_eq!(
+            codes(page.attrs(".carte-pratique a", "href")),
+            *cards,
+            "{theme}"
+        );
+    }
+    // Territory pages: Gironde has a card in two themes.
+    let gironde = site().page("pratiques/territoire/departement-de-la-gironde.html");
+    assert_eq!(
+        codes(gironde.attrs(".carte-pratique a", "href")),
+        ["1c", "5b"]
+    );
+}
+
+#[test]
+fn cards_and_fiches_cite_each_other() {
+    let card = site().page("pratique/1d.html");
+    let refs = card.attrs("a.ref", "href");
+    assert!(
+        refs.contains(&"../fiche/17.html#sous-action-1".to_string()),
+        "{refs:?}"
+    );
+    assert!(refs.contains(&"../fiche/18.html".to_string()), "{refs:?}");
+    let fiche = site().page("fiche/17.html");
+    assert!(
+        fiche
+            .attrs(".cite-par a", "href")
+            .iter()
+            .any(|h| h.starts_with("../pratique/1d.html"))
+    );
+    // Close practices: the other cards of its theme come first.
+    let close = codes(card.attrs("#pratiques-proches ~ ul a", "href"));
+    assert_eq!(close[..4], ["1a", "1b", "1c", "1e"], "{close:?}");
+}
+
+#[test]
+fn filters_combine_and_live_in_the_address() {
+    let built = site();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let url = format!("file://{}", built.out().join("pratiques.html").display());
+    tab.navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let visible = |tab: &headless_chrome::Tab| -> String {
+        tab.evaluate(
+            "Array.from(document.querySelectorAll('.carte-pratique:not([hidden]) h3 a')).map(a => a.getAttribute('href').split('/').pop().replace('.html', '')).join(' ')",
+            false,
+        )
+        .unwrap()
+        .value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+    };
+    assert_eq!(
+        visible(&tab).split(' ').count(),
+        21,
+        "without a filter every card shows"
+    );
+    // Choose a theme, then a territory, as a reader would.
+    tab.evaluate(
+        "for (const [name, value] of [['theme', 'conferences-familiales'], ['territoire', 'departement-de-la-gironde']]) { const s = document.getElementById('filtre-' + name); s.value = value; s.dispatchEvent(new Event('change')); }",
+        false,
+    )
+    .unwrap();
+    assert!(
+        eventually(std::time::Duration::from_secs(5), || visible(&tab) == "1c"),
+        "{}",
+        visible(&tab)
+    );
+    let search = tab
+        .evaluate("location.search", false)
+        .unwrap()
+        .value
+        .unwrap();
+    assert_eq!(
+        search.as_str().unwrap(),
+        "?theme=conferences-familiales&territoire=departement-de-la-gironde"
+    );
+    let count = tab
+        .evaluate(
+            "document.getElementById('filtres-compte').textContent",
+            false,
+        )
+        .unwrap()
+        .value
+        .unwrap();
+    assert_eq!(count.as_str().unwrap(), "1");
+    // Reloading the filtered address restores the filters.
+    let filtered =
+        format!("{url}?theme=conferences-familiales&territoire=departement-de-la-gironde");
+    let other = browser.new_tab().unwrap();
+    other
+        .navigate_to(&filtered)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    assert!(
+        eventually(std::time::Duration::from_secs(5), || visible(&other)
+            == "1c"),
+        "{}",
+        visible(&other)
+    );
+    let selected = other
+        .evaluate("document.getElementById('filtre-theme').value", false)
+        .unwrap()
+        .value
+        .unwrap();
+    assert_eq!(selected.as_str().unwrap(), "conferences-familiales");
+}
