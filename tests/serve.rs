@@ -225,37 +225,68 @@ fn no_failed_request_while_rebuilding() {
             }
         })
     };
+    // Requests go on until the edits have caused a few rebuilds: bounded in count and time.
+    let log = std::sync::Arc::clone(&preview.log);
+    let rebuilds = move || {
+        log.lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with("Site reconstruit"))
+            .count()
+    };
+    let started = std::time::Instant::now();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let workers: Vec<_> = (0..16)
         .map(|_| {
             let address = address.clone();
+            let done = std::sync::Arc::clone(&done);
             std::thread::spawn(move || {
-                let mut failures = 0;
-                for i in 0..125 {
-                    let path = if i % 2 == 0 {
+                let (mut sent, mut failures) = (0, 0);
+                while sent < 1250 && (sent < 125 || !done.load(std::sync::atomic::Ordering::SeqCst))
+                {
+                    let path = if sent % 2 == 0 {
                         "/gouvernance.html"
                     } else {
                         "/action/1-1-1.html"
                     };
-                    let response = http_get(&address, path);
-                    if status_of(&response) != "200" {
+                    if status_of(&http_get(&address, path)) != "200" {
                         failures += 1;
                     }
+                    sent += 1;
                 }
-                failures
+                (sent, failures)
             })
         })
         .collect();
-    let failures: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    while rebuilds() < 3 && started.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let results: Vec<(usize, usize)> = workers.into_iter().map(|w| w.join().unwrap()).collect();
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     editor.join().unwrap();
-    assert_eq!(failures, 0, "{failures} of 2000 requests failed");
+    let sent: usize = results.iter().map(|r| r.0).sum();
+    let failures: usize = results.iter().map(|r| r.1).sum();
+    assert!(sent >= 2000, "{sent}");
+    assert_eq!(failures, 0, "{failures} of {sent} requests failed");
     assert!(preview.alive());
-    let rebuilds = preview
-        .log
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|l| l.starts_with("Site reconstruit"))
-        .count();
-    assert!(rebuilds >= 2, "the edits caused {rebuilds} rebuilds");
+    let rebuilt = rebuilds();
+    assert!(
+        rebuilt >= 2,
+        "the edits caused {rebuilt} rebuilds while requests ran"
+    );
+}
+
+#[test]
+fn an_idle_preview_does_not_rebuild() {
+    // Building reads every source: reading must not count as a change, or the preview
+    // would rebuild and reload the tabs forever.
+    let site = copy_site(&fixture("orientations"));
+    let preview = Preview::start(site.path());
+    std::thread::sleep(Duration::from_millis(1500));
+    let log = preview.log.lock().unwrap();
+    assert!(
+        !log.iter().any(|l| l.starts_with("Site reconstruit")),
+        "{log:?}"
+    );
 }

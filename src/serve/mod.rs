@@ -65,12 +65,16 @@ impl State {
         self.status.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Publishes a successful build: tabs reload.
-    fn publish(&self, files: Files) {
+    /// Publishes a successful build: tabs reload, unless nothing changed and there was
+    /// no error to clear.
+    fn publish(&self, files: Files, changed: usize) {
         if let Ok(mut current) = self.files.write() {
             *current = Arc::new(files);
         }
-        self.set_status(None);
+        let had_errors = self.status().erreurs.is_some();
+        if changed > 0 || had_errors {
+            self.set_status(None);
+        }
     }
 
     /// A failed build: tabs show the errors, the last good site stays served.
@@ -173,7 +177,7 @@ pub fn rebuild(builder: &mut Builder, state: &State) {
             changed,
             rendered,
         } => {
-            state.publish(files);
+            state.publish(files, changed);
             eprintln!(
                 "Site reconstruit en {} ms ({rendered} page(s) rendue(s), {changed} fichier(s) écrit(s)).",
                 started.elapsed().as_millis()

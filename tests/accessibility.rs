@@ -1,0 +1,133 @@
+//! Accessibility audit: axe-core (WCAG 2.0 and 2.1, levels A and AA) in a real Chromium, on
+//! one page of every type, on a wide and a phone-sized screen. Zero violations is the bar.
+//! axe-core comes from the npm registry (scripts/test installs it).
+
+mod common;
+
+use headless_chrome::protocol::cdp::Emulation;
+
+use common::server::{Preview, browser, eventually};
+use common::{copy_site, repo};
+
+const PAGES: &[&str] = &[
+    "/index.html",
+    "/axe/as3.html",
+    "/fiche/9.html",
+    "/acteur/odpe.html",
+    "/acteurs.html",
+    "/calendrier.html",
+    "/annee/2021.html",
+    "/recapitulatif.html",
+    "/glossaire.html",
+    "/preambule.html",
+    "/pratique/1d.html",
+    "/pratiques.html",
+    "/pratiques/theme/aller-vers.html",
+    "/page-qui-n-existe-pas.html",
+];
+
+fn axe_source() -> String {
+    let path = std::env::var_os("AXE_CORE_JS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo().join("target/outils/node_modules/axe-core/axe.min.js"));
+    std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "axe-core is missing at {}: run scripts/test, which installs it",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe-core on the tab's page: each violation as "rule selector, selector…".
+fn run_axe(tab: &headless_chrome::Tab, axe: &str) -> Vec<String> {
+    tab.evaluate(axe, false).expect("axe-core loads");
+    let result = tab
+        .evaluate(
+            "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+             .then(r => JSON.stringify(r.violations.map(v => v.id + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))))",
+            true,
+        )
+        .expect("axe-core runs");
+    let text = result
+        .value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    serde_json::from_str(&text).unwrap_or_else(|_| vec![format!("axe-core did not run: {text}")])
+}
+
+#[test]
+fn the_audit_sees_a_violation() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("x.html");
+    std::fs::write(&page, "<!DOCTYPE html><html lang=fr><title>x</title><main><h1>x</h1><img src=x.png></main></html>").unwrap();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("file://{}", page.display()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let found = run_axe(&tab, &axe_source());
+    assert!(
+        found.iter().any(|v| v.starts_with("image-alt")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn every_page_type_passes_axe_core() {
+    let site = copy_site(&repo());
+    let preview = Preview::start(site.path());
+    let axe = axe_source();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let mut violations = Vec::new();
+    for (width, height, mobile) in [(1280, 900, false), (375, 740, true)] {
+        tab.call_method(Emulation::SetDeviceMetricsOverride {
+            width,
+            height,
+            device_scale_factor: 1.0,
+            mobile,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })
+        .unwrap();
+        for page in PAGES {
+            let url = format!("{}{}", preview.url.trim_end_matches('/'), page);
+            tab.navigate_to(&url).unwrap();
+            let ready = || {
+                tab.evaluate(
+                    "document.readyState === 'complete' && !!document.querySelector('h1')",
+                    false,
+                )
+                .ok()
+                .and_then(|r| r.value)
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false)
+            };
+            assert!(
+                eventually(std::time::Duration::from_secs(10), ready),
+                "{page} did not load"
+            );
+            let found = run_axe(&tab, &axe);
+            violations.extend(
+                found
+                    .into_iter()
+                    .map(|v| format!("{page} à {width} px : {v}")),
+            );
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "{} violations:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
+}
