@@ -26,6 +26,11 @@ pub const RESERVED: &[&str] = &[
     "recapitulatif",
     "static",
     "plan-du-site",
+    "accessibilite",
+    "mentions-legales",
+    "calendrier",
+    "pratiques",
+    "annee",
 ];
 
 /// The site, whenever it could be assembled, even with errors: later stages still find
@@ -92,6 +97,14 @@ impl Resolver<'_> {
             today,
             base_url: normalize_base(&loaded.config.url_de_base),
             references: loaded.config.references,
+            accessibilite: loaded.config.accessibilite.clone(),
+            mentions_legales: loaded.config.mentions_legales.clone(),
+            pied: loaded
+                .config
+                .pied
+                .iter()
+                .map(|l| (l.titre.clone(), l.url.value.clone()))
+                .collect(),
             schema,
             hierarchy,
             groups,
@@ -138,6 +151,24 @@ impl Resolver<'_> {
                 self.value_location(parsed, "couleur"),
                 Some("écrivez la couleur en hexadécimal entre guillemets : \"#1d4f91\"".into()),
             );
+        }
+        if let Some(couleur) = &raw.couleur
+            && is_hex_colour(&couleur.value)
+        {
+            // The colour carries links on white and white text on it: both need AA.
+            let ratio = contrast_ratio(&couleur.value, "#ffffff");
+            if ratio < 4.5 {
+                self.error(
+                    "couleur-contraste",
+                    format!(
+                        "la couleur « {} » n'atteint que {:.2}:1 de contraste avec le blanc ; le RGAA demande 4,5:1",
+                        couleur.value, ratio
+                    )
+                    .replace('.', ","),
+                    parsed.location(&couleur.referenced),
+                    Some("choisissez une teinte plus foncée de la même couleur".into()),
+                );
+            }
         }
         if let Some(couleur) = &raw.couleur
             && !is_hex_colour(&couleur.value)
@@ -1494,6 +1525,23 @@ fn parse_year(text: &str) -> Option<u16> {
         .filter(|year| (1900..=2200).contains(year))
 }
 
+/// WCAG contrast ratio between two `#rrggbb` colours.
+pub fn contrast_ratio(a: &str, b: &str) -> f64 {
+    fn luminance(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let value = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0)) / 255.0;
+            if value <= 0.03928 {
+                value / 12.92
+            } else {
+                ((value + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
 fn is_hex_colour(text: &str) -> bool {
     text.strip_prefix('#')
         .is_some_and(|hex| hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()))
@@ -1588,6 +1636,13 @@ mod tests {
         assert_eq!(find("fiches actions 3"), Some(("3".into(), None)));
         assert_eq!(find("une fa 3 minuscule"), None);
         assert_eq!(find("la fiche action du mois"), None);
+    }
+
+    #[test]
+    fn contrast() {
+        assert!((contrast_ratio("#000000", "#ffffff") - 21.0).abs() < 0.01);
+        assert!(contrast_ratio("#1d4f91", "#ffffff") > 4.5);
+        assert!(contrast_ratio("#77aaff", "#ffffff") < 4.5);
     }
 
     #[test]

@@ -23,6 +23,8 @@ const PAGES: &[&str] = &[
     "/pratique/1d.html",
     "/pratiques.html",
     "/pratiques/theme/aller-vers.html",
+    "/accessibilite.html",
+    "/plan-du-site.html",
     "/page-qui-n-existe-pas.html",
 ];
 
@@ -130,4 +132,71 @@ fn every_page_type_passes_axe_core() {
         violations.len(),
         violations.join("\n")
     );
+}
+
+#[test]
+fn the_keyboard_reaches_the_skip_link_first_then_the_menu() {
+    let built = common::build(&repo());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let url = format!("file://{}", built.out().join("fiche/9.html").display());
+    tab.navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let focused = |tab: &headless_chrome::Tab| -> String {
+        tab.evaluate("document.activeElement.textContent.trim() + ' → ' + (document.activeElement.getAttribute('href') || '')", false)
+            .unwrap()
+            .value
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    tab.press_key("Tab").unwrap();
+    assert_eq!(focused(&tab), "Aller au contenu → #contenu");
+    // Past the other skip links, the first link of the header, then the main menu.
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        tab.press_key("Tab").unwrap();
+        seen.push(focused(&tab));
+    }
+    assert!(
+        seen.iter().any(|f| f == "Accueil → ../index.html"),
+        "{seen:?}"
+    );
+    let menu = tab
+        .evaluate("!!document.activeElement.closest('#menu') || !!document.activeElement.closest('header')", false)
+        .unwrap()
+        .value
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    assert!(menu, "focus left the header too early: {seen:?}");
+    // Enter on the skip link moves the focus to the content.
+    tab.navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.press_key("Tab").unwrap();
+    tab.press_key("Enter").unwrap();
+    let target = tab.evaluate("location.hash", false).unwrap().value.unwrap();
+    assert_eq!(target.as_str().unwrap(), "#contenu");
+}
+
+#[test]
+fn every_page_links_to_the_declared_accessibility_statement() {
+    let built = common::build(&repo());
+    for (path, page) in built.pages() {
+        let links = page.texts("footer a[href$='accessibilite.html']");
+        assert_eq!(links, vec!["Accessibilité : non conforme"], "{path}");
+        assert!(
+            !page
+                .attrs("footer a[href$='plan-du-site.html']", "href")
+                .is_empty(),
+            "{path}"
+        );
+    }
+    let statement = built.page("accessibilite.html");
+    let text = statement.texts("main").join(" ");
+    assert!(text.contains("non conforme"));
+    assert!(text.contains("Défenseur des droits"));
+    assert!(text.contains("pas encore fait l'objet d'un audit"));
 }

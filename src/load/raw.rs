@@ -18,6 +18,62 @@ pub struct SiteConfig {
     /// How a reference shows its target: number and title, number only, or title only.
     #[serde(default)]
     pub references: ReferenceDisplay,
+    /// The accessibility statement, as the département declares it after its own audit.
+    #[serde(default)]
+    pub accessibilite: AccessibilityConfig,
+    pub mentions_legales: Option<LegalConfig>,
+    /// Extra links in the footer of every page.
+    #[serde(default)]
+    pub pied: Vec<LienEntry>,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessibilityConfig {
+    #[serde(default)]
+    pub etat: Conformity,
+    /// Date of the statement (AAAA-MM-JJ).
+    pub date: Option<String>,
+    /// How conformity was assessed: who audited, on which pages, with which tool.
+    pub audit: Option<String>,
+    /// The share of RGAA criteria met, as the audit reports it.
+    pub taux: Option<String>,
+    #[serde(default)]
+    pub non_conformites: Vec<String>,
+    #[serde(default)]
+    pub derogations: Vec<String>,
+    /// Whom to write to about an accessibility problem (address, e-mail, form).
+    pub contact: Option<String>,
+}
+
+/// The three states of the official model: never claimed without an audit.
+#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Conformity {
+    TotalementConforme,
+    PartiellementConforme,
+    #[default]
+    NonConforme,
+}
+
+impl Conformity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Conformity::TotalementConforme => "totalement conforme",
+            Conformity::PartiellementConforme => "partiellement conforme",
+            Conformity::NonConforme => "non conforme",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Clone, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegalConfig {
+    pub editeur: String,
+    pub directeur_publication: Option<String>,
+    pub hebergement: Option<String>,
+    pub contact: Option<String>,
+    pub credits: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]

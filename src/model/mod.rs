@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use crate::diagnostics::Location;
 pub use crate::load::raw::{
-    ActeurKind, KeyFigures, Numbering, ReferenceDisplay, Territoire, TerritoireKind,
+    AccessibilityConfig, ActeurKind, Conformity, KeyFigures, LegalConfig, Numbering,
+    ReferenceDisplay, Territoire, TerritoireKind,
 };
 pub use time::{Month, Precision, Span, Statut};
 
@@ -18,6 +19,10 @@ pub struct Site {
     pub today: jiff::civil::Date,
     pub base_url: String,
     pub references: ReferenceDisplay,
+    pub accessibilite: AccessibilityConfig,
+    pub mentions_legales: Option<LegalConfig>,
+    /// Extra footer links: (title, address).
+    pub pied: Vec<(String, String)>,
     pub schema: Schema,
     pub hierarchy: Hierarchy,
     /// Every group of every level, parents before children, in reading order.

@@ -25,6 +25,9 @@ pub const ACTORS: &str = "acteurs.html";
 pub const NOT_FOUND: &str = "404.html";
 pub const CALENDAR: &str = "calendrier.html";
 pub const CATALOGUE: &str = "pratiques.html";
+pub const ACCESSIBILITY: &str = "accessibilite.html";
+pub const LEGAL: &str = "mentions-legales.html";
+pub const SITEMAP: &str = "plan-du-site.html";
 
 pub fn pratique_path(site: &Site, pratique: PratiqueId) -> String {
     format!("pratique/{}.html", site.pratiques[pratique].code)

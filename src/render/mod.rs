@@ -46,6 +46,9 @@ pub enum PageKind {
     Pratique(PratiqueId),
     Catalogue,
     Facet(FacetKind, usize),
+    Accessibility,
+    Legal,
+    SiteMap,
     NotFound,
 }
 
@@ -57,6 +60,9 @@ impl PageKind {
             PageKind::Recap,
             PageKind::Glossary,
             PageKind::Calendar,
+            PageKind::Accessibility,
+            PageKind::Legal,
+            PageKind::SiteMap,
             PageKind::NotFound,
         ];
         pages.extend(site.schema.periode.years().map(PageKind::Year));
@@ -96,6 +102,9 @@ impl PageKind {
                     .unwrap_or_default();
                 links::facet_path(kind.key(), &facets[i].id)
             }
+            PageKind::Accessibility => links::ACCESSIBILITY.to_string(),
+            PageKind::Legal => links::LEGAL.to_string(),
+            PageKind::SiteMap => links::SITEMAP.to_string(),
             PageKind::NotFound => links::NOT_FOUND.to_string(),
         }
     }
@@ -115,6 +124,9 @@ impl PageKind {
             PageKind::Pratique(_) => "pratique.html",
             PageKind::Catalogue => "pratiques.html",
             PageKind::Facet(..) => "pratiques-liste.html",
+            PageKind::Accessibility => "accessibilite.html",
+            PageKind::Legal => "mentions-legales.html",
+            PageKind::SiteMap => "plan-du-site.html",
             PageKind::NotFound => "404.html",
         }
     }
@@ -512,6 +524,15 @@ fn site_view(site: &Site) -> SiteView {
     ]);
     let hierarchy = &site.hierarchy;
     SiteView {
+        accessibilite: site.accessibilite.etat.label().to_string(),
+        pied: site
+            .pied
+            .iter()
+            .map(|(titre, url)| MenuEntry {
+                titre: titre.clone(),
+                url: url.clone(),
+            })
+            .collect(),
         titre: schema.titre.clone(),
         sous_titre: schema.sous_titre.clone(),
         departement: schema.departement.clone(),
@@ -839,6 +860,12 @@ fn page_data(
         PageKind::Pratique(p) => pratique_data(viewer, p, prepared, cited_by),
         PageKind::Catalogue => catalogue_data(viewer),
         PageKind::Facet(kind, i) => facet_data(viewer, kind, i),
+        PageKind::Accessibility => accessibility_data(viewer),
+        PageKind::Legal => (
+            meta("Mentions légales", vec![home_link(viewer)], Vec::new()),
+            serde_json::json!({ "mentions": site.mentions_legales }),
+        ),
+        PageKind::SiteMap => sitemap_data(viewer),
         PageKind::Year(year) => year_data(viewer, year),
         PageKind::Glossary => {
             let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
@@ -1213,6 +1240,85 @@ fn facet_data(viewer: &Viewer, kind: FacetKind, i: usize) -> (PageMeta, serde_js
             fil,
             Vec::new(),
         ),
+        data,
+    )
+}
+
+/// The accessibility statement, after the official model: only what the département
+/// declares, never a conformity claimed by the tool.
+fn accessibility_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let declared = &site.accessibilite;
+    let data = serde_json::json!({
+        "departement": site.schema.departement,
+        "etat": declared.etat.label(),
+        "audite": declared.date.is_some() || declared.audit.is_some(),
+        "declaration": declared,
+    });
+    (
+        meta(
+            "Déclaration d'accessibilité",
+            vec![home_link(viewer)],
+            Vec::new(),
+        ),
+        data,
+    )
+}
+
+/// Every page of the site, by section: the second way to find a page (RGAA 12.1).
+fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let link = |titre: &str, path: &str| serde_json::json!({"titre": titre, "url": format!("{}{}", viewer.root, path)});
+    let mut general = vec![link("Accueil", links::HOME)];
+    general.extend(
+        site.pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| link(&p.titre, &links::page_path(site, i))),
+    );
+    general.extend([
+        link("Tableau récapitulatif", links::RECAP),
+        link("Calendrier", links::CALENDAR),
+        link("Acteurs", links::ACTORS),
+        link("Glossaire des sigles", links::GLOSSARY),
+    ]);
+    if site.catalogue.is_some() {
+        general.push(link("Catalogue des pratiques", links::CATALOGUE));
+    }
+    general.extend([
+        link("Déclaration d'accessibilité", links::ACCESSIBILITY),
+        link("Mentions légales", links::LEGAL),
+    ]);
+    let groups: Vec<_> = site
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            serde_json::json!({
+                "lien": viewer.group_link(g),
+                "niveau": site.level_of(group).id,
+                "fiches": group.fiches.iter().map(|&f| viewer.fiche_link(f)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let pratiques: Vec<_> = (0..site.pratiques.len())
+        .map(|p| viewer.pratique_link(p))
+        .collect();
+    let acteurs: Vec<_> = site
+        .acteurs
+        .iter()
+        .enumerate()
+        .map(|(a, acteur)| link(&acteur.display_name(), &links::acteur_path(site, a)))
+        .collect();
+    let data = serde_json::json!({
+        "general": general,
+        "groupes": groups,
+        "pratiques": pratiques,
+        "acteurs": acteurs,
+        "annees": year_links(viewer),
+    });
+    (
+        meta("Plan du site", vec![home_link(viewer)], Vec::new()),
         data,
     )
 }

@@ -79,6 +79,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partiels/liste-pratiques.html"),
     ),
     (
+        "accessibilite.html",
+        include_str!("../../themes/default/templates/accessibilite.html"),
+    ),
+    (
+        "mentions-legales.html",
+        include_str!("../../themes/default/templates/mentions-legales.html"),
+    ),
+    (
+        "plan-du-site.html",
+        include_str!("../../themes/default/templates/plan-du-site.html"),
+    ),
+    (
         "partiels/gantt.html",
         include_str!("../../themes/default/templates/partiels/gantt.html"),
     ),

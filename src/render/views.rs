@@ -44,6 +44,10 @@ pub struct SiteView {
     /// Main menu; `url` relative to the site root (templates prefix it with `racine`).
     pub menu: Vec<MenuEntry>,
     pub libelles: LabelsView,
+    /// The conformity the département declares: shown on every page.
+    pub accessibilite: String,
+    /// Extra footer links, absolute addresses.
+    pub pied: Vec<MenuEntry>,
 }
 
 #[derive(Serialize)]
