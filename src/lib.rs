@@ -162,6 +162,12 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
         };
     };
     let pages = files.len();
+    if let Some((path, bytes)) = &site.schema.logo {
+        files.push(render::OutputFile {
+            path: path.clone(),
+            contents: std::sync::Arc::from(bytes.as_slice()),
+        });
+    }
     files.extend(
         theme
             .static_files

@@ -62,7 +62,8 @@ impl Resolver<'_> {
     }
 
     fn site(&mut self, loaded: LoadedSite, today: jiff::civil::Date) -> Option<Site> {
-        let schema = self.schema(&loaded.schema)?;
+        let mut schema = self.schema(&loaded.schema)?;
+        schema.logo = loaded.logo.clone();
         let hierarchy = self.hierarchy(&loaded.schema);
         let mut index = Index::default();
 
@@ -204,7 +205,7 @@ impl Resolver<'_> {
             periode: periode?,
             adoption,
             couleur: raw.couleur.as_ref().map(|c| c.value.clone()),
-            logo: raw.logo.as_ref().map(|l| l.value.clone()),
+            logo: None,
             principes: raw.principes.clone(),
         })
     }

@@ -70,3 +70,14 @@ fn code_blocks_are_highlighted_and_raw_html_stays_text() {
             .any(|p| p.contains("<script>alert(1)</script>"))
     );
 }
+
+#[test]
+fn the_logo_is_copied_and_shown() {
+    let built = build(&fixture("orientations"));
+    assert!(built.out().join("static/logo.svg").is_file());
+    let page = built.page("action/1-1-1.html");
+    assert_eq!(
+        page.attrs("header img.entete-logo", "src"),
+        vec!["../static/logo.svg"]
+    );
+}

@@ -75,6 +75,8 @@ pub struct LoadedSite {
     pub acteurs: Vec<Parsed<ActeurEntry>>,
     pub sigles: Vec<(Location, String, String)>,
     pub pages: Vec<Arc<Document<PageFrontMatter>>>,
+    /// The logo named in schema.yaml: its path in the site, and its bytes.
+    pub logo: Option<(String, Vec<u8>)>,
     /// The practice catalogue, when the site has `schema-data/pratiques.yaml`.
     pub catalogue: Option<Parsed<CatalogueFile>>,
     pub pratiques: Vec<Arc<Document<PratiqueFrontMatter>>>,
@@ -146,6 +148,26 @@ pub fn load(
             reader.yaml_list::<GroupEntry>(&file)
         })
         .collect();
+    let logo = schema.value.logo.as_ref().and_then(|logo| {
+        // An unsafe path is refused by `resolve`; only read what stays inside the site.
+        if !crate::resolve::is_safe_relative_path(&logo.value) {
+            return None;
+        }
+        match std::fs::read(root.join(&logo.value)) {
+            Ok(bytes) => Some((logo.value.clone(), bytes)),
+            Err(_) => {
+                reader.diagnostics.push(
+                    Diagnostic::error(
+                        "fichier-illisible",
+                        format!("logo « {} » introuvable", logo.value),
+                    )
+                    .at(schema.location(&logo.referenced))
+                    .hint("le chemin part du dossier du site, par exemple « static/logo.svg »"),
+                );
+                None
+            }
+        }
+    });
     let fiche_dir = format!("content/{}", schema.value.fiche.dossier.value);
     let fiches = reader.documents(&fiche_dir, &mut cache.fiches);
 
@@ -163,6 +185,7 @@ pub fn load(
                 acteurs,
                 sigles,
                 pages,
+                logo,
                 catalogue: catalogue.flatten(),
                 pratiques,
             })

@@ -103,7 +103,8 @@ pub struct Schema {
     pub periode: Period,
     pub adoption: Option<jiff::civil::Date>,
     pub couleur: Option<String>,
-    pub logo: Option<String>,
+    /// Path of the logo in the site and in the output, with its bytes.
+    pub logo: Option<(String, Vec<u8>)>,
     pub principes: Vec<String>,
 }
 

@@ -539,7 +539,7 @@ fn site_view(site: &Site) -> SiteView {
         periode: format!("{}-{}", schema.periode.debut, schema.periode.fin),
         adoption: schema.adoption.map(french_date),
         couleur: schema.couleur.clone(),
-        logo: schema.logo.clone(),
+        logo: schema.logo.as_ref().map(|(path, _)| path.clone()),
         menu,
         libelles: LabelsView {
             fiche: hierarchy.fiche.labels.libelle.clone(),
