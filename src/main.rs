@@ -126,8 +126,28 @@ enum Format {
     Json,
 }
 
-/// Exit codes: 0 clean, 1 content errors, 2 usage or input/output problem.
+/// Ctrl-C and SIGTERM remove a half-written site and exit with 130; a file-size limit
+/// (SIGXFSZ) makes writes fail with a clear error instead of killing the process.
+fn handle_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM, SIGXFSZ};
+    let _ = signal_hook::flag::register(
+        SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                jalon::write::interrupted();
+                eprintln!("Interrompu : le site précédent est intact.");
+                std::process::exit(128 + signal);
+            }
+        });
+    }
+}
+
+/// Exit codes: 0 clean, 1 content errors, 2 usage or input/output problem, 130 interrupted.
 fn main() -> ExitCode {
+    handle_signals();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -266,7 +286,7 @@ fn exit_code(report: &Report, strict: bool) -> ExitCode {
     let io_problem = report
         .diagnostics
         .iter()
-        .any(|d| d.code == "ecriture" || d.code == "sortie-interdite");
+        .any(|d| matches!(d.code, "ecriture" | "sortie-interdite" | "sortie-occupee"));
     if io_problem {
         ExitCode::from(2)
     } else if report.has_errors() || (strict && !report.diagnostics.is_empty()) {

@@ -4,8 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
 
 use rayon::prelude::*;
 
@@ -15,6 +15,15 @@ use crate::render::OutputFile;
 /// Folders and files whose presence means a folder holds sources, not a built site.
 const SOURCE_MARKERS: &[&str] = &["jalon.yaml", "schema-data", "content", ".git", "Cargo.toml"];
 
+/// The output being written (and its parent folder), for [`interrupted`] to clean its
+/// temporary folders. Held locked while the new site is swapped in, so that an
+/// interruption waits for the swap to finish.
+static STAGING: Mutex<Option<(PathBuf, PathBuf)>> = Mutex::new(None);
+
+/// Set once the run is interrupted. Each file is written under a read guard, so the
+/// interruption waits for the files in flight and no file is written after it.
+static STOPPING: RwLock<bool> = RwLock::new(false);
+
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
     refuse_source_folder(out)?;
     let parent = out
@@ -22,16 +31,105 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| io_error("créer le dossier", parent, &e))?;
+    let _lock = OutputLock::take(out)?;
+    remove_leftovers(out, parent);
+    set_staging(Some((out.to_path_buf(), parent.to_path_buf())));
     let staging = tempfile::Builder::new()
-        .prefix(".jalon-construction-")
+        .prefix(&staging_prefix(out, "construction"))
         .tempdir_in(parent)
-        .map_err(|e| io_error("créer un dossier temporaire dans", parent, &e))?;
+        .map_err(|e| {
+            set_staging(None);
+            io_error("créer un dossier temporaire dans", parent, &e)
+        })?;
 
-    files
+    let written = files
         .par_iter()
-        .try_for_each(|file| write_file(staging.path(), file))?;
+        .try_for_each(|file| write_file(staging.path(), file));
+    match written {
+        Ok(()) => {
+            let mut in_progress = STAGING.lock().unwrap_or_else(|e| e.into_inner());
+            let swapped = swap_in(staging, out);
+            *in_progress = None;
+            swapped
+        }
+        Err(error) => {
+            set_staging(None);
+            Err(error)
+        }
+    }
+}
 
-    swap_in(staging, out)
+/// `.jalon-construction-public-…`: the temporary folders of one output folder.
+fn staging_prefix(out: &Path, what: &str) -> String {
+    let name = out
+        .file_name()
+        .map_or_else(|| "sortie".into(), |n| n.to_string_lossy().into_owned());
+    format!(".jalon-{what}-{name}-")
+}
+
+/// Temporary folders that a crashed run of this output left behind. Only called with the
+/// output's lock held: no other run can be writing them.
+fn remove_leftovers(out: &Path, parent: &Path) {
+    let prefixes = [
+        staging_prefix(out, "construction"),
+        staging_prefix(out, "ancien"),
+    ];
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn set_staging(output: Option<(PathBuf, PathBuf)>) {
+    *STAGING.lock().unwrap_or_else(|e| e.into_inner()) = output;
+}
+
+/// Called on Ctrl-C or SIGTERM: removes the half-written site, if any, once any swap in
+/// progress is over. The previous site is untouched.
+pub fn interrupted() {
+    *STOPPING.write().unwrap_or_else(|e| e.into_inner()) = true;
+    let mut in_progress = STAGING.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((out, parent)) = in_progress.take() {
+        remove_leftovers(&out, &parent);
+    }
+}
+
+/// An advisory lock on an output folder, so that two builds (or a build and a preview)
+/// cannot write it at once. The system releases it when its process ends, even by a
+/// crash: no lock is ever left stuck.
+struct OutputLock {
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    fn take(out: &Path) -> Result<OutputLock, Diagnostic> {
+        let name = out
+            .file_name()
+            .map_or_else(|| "sortie".into(), |n| n.to_string_lossy().into_owned());
+        let path = out.with_file_name(format!(".{name}.jalon-verrou"));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io_error("créer le verrou", &path, &e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(OutputLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Diagnostic::error(
+                "sortie-occupee",
+                format!("une autre construction écrit déjà dans {}", out.display()),
+            )
+            .hint(
+                "attendez qu'elle se termine (ou arrêtez l'aperçu qui l'utilise), puis relancez",
+            )),
+            Err(std::fs::TryLockError::Error(e)) => Err(io_error("verrouiller", &path, &e)),
+        }
+    }
 }
 
 /// Brings an output folder that holds `previous` to `files`: writes the files that
@@ -42,6 +140,7 @@ pub fn update_site(
     previous: &HashMap<String, Arc<[u8]>>,
     files: &[OutputFile],
 ) -> Result<usize, Diagnostic> {
+    let _lock = OutputLock::take(out)?;
     let mut touched = 0;
     for file in files {
         if previous.get(&file.path) == Some(&file.contents) {
@@ -73,6 +172,10 @@ pub fn update_site(
 }
 
 fn write_file(root: &Path, file: &OutputFile) -> Result<(), Diagnostic> {
+    let stopping = STOPPING.read().unwrap_or_else(|e| e.into_inner());
+    if *stopping {
+        return Err(Diagnostic::error("ecriture", "construction interrompue"));
+    }
     let path = root.join(&file.path);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| io_error("créer le dossier", dir, &e))?;
@@ -85,7 +188,7 @@ fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<(), Diagnostic> {
     let previous = if out.exists() {
         let parent = staging.path().parent().unwrap_or(Path::new("."));
         let old = tempfile::Builder::new()
-            .prefix(".jalon-ancien-")
+            .prefix(&staging_prefix(out, "ancien"))
             .tempdir_in(parent)
             .map_err(|e| io_error("créer un dossier temporaire dans", parent, &e))?
             .keep();

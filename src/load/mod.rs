@@ -393,8 +393,26 @@ fn parse_document<T: DeserializeOwned>(text: &str, file: &Path) -> Result<Docume
     .hint("ajoutez une ligne « --- » après le dernier champ de l'en-tête"))
 }
 
+/// No source file is larger than this: a bigger one is a mistake (a pasted export, a
+/// binary), and reading it would cost memory and time for nothing.
+pub const LARGEST_FILE: u64 = 8 * 1024 * 1024;
+
 /// Reads a text file as editors save it: UTF-8, with or without BOM, LF or CRLF.
 pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+    if let Ok(metadata) = std::fs::metadata(root.join(file))
+        && metadata.len() > LARGEST_FILE
+    {
+        return Err(Diagnostic::error(
+            "fichier-trop-gros",
+            format!(
+                "le fichier fait {} Mo ; la limite est de {} Mo par fichier",
+                metadata.len() / (1024 * 1024),
+                LARGEST_FILE / (1024 * 1024)
+            ),
+        )
+        .at(Location::file(file))
+        .hint("découpez le contenu en plusieurs fichiers, ou retirez ce qui n'est pas du texte"));
+    }
     let bytes = std::fs::read(root.join(file)).map_err(|error| {
         let message = match error.kind() {
             std::io::ErrorKind::NotFound => "fichier introuvable".to_string(),

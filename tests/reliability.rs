@@ -1,0 +1,419 @@
+//! Faults provoked for real: a signal in the middle of a build, a file-size limit, an
+//! output folder that is taken, a crashed run, hostile content, and oversized inputs.
+//! Each time the previous site must stay byte for byte, with a clear message.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{copy_site, fixture};
+
+fn jalon() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jalon"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn temporary_folders(parent: &Path) -> Vec<String> {
+    std::fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".jalon-"))
+        .collect()
+}
+
+/// A generated schéma big enough for a build to take a while, its built site, and a
+/// folder to work in.
+fn big_site() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let work = tempfile::tempdir().unwrap();
+    let site = work.path().join("site");
+    let out = work.path().join("public");
+    assert!(
+        jalon()
+            .arg("corpus")
+            .arg(&site)
+            .args(["--fiches", "2500"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(
+        jalon()
+            .arg("build")
+            .arg("--root")
+            .arg(&site)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    (work, site, out)
+}
+
+/// Waits until a build has started writing its temporary folder.
+fn wait_for_staging(parent: &Path) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(60) {
+        if temporary_folders(parent)
+            .iter()
+            .any(|n| n.starts_with(".jalon-construction-"))
+        {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    false
+}
+
+fn signal(pid: u32, name: &str) {
+    assert!(
+        Command::new("kill")
+            .args(["-s", name, &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+#[test]
+fn an_interrupted_build_leaves_the_previous_site() {
+    let (work, site, out) = big_site();
+    let before = snapshot(&out);
+    for (name, code) in [("INT", 130), ("TERM", 143)] {
+        // A change, so that the interrupted build would have written something new.
+        std::fs::write(
+            site.join("content/pages/presentation.md"),
+            format!("---\ntitre: Présentation {name}\n---\n\nTexte.\n"),
+        )
+        .unwrap();
+        let child = jalon()
+            .arg("build")
+            .arg("--root")
+            .arg(&site)
+            .arg("--out")
+            .arg(&out)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        assert!(
+            wait_for_staging(work.path()),
+            "the build never started writing"
+        );
+        signal(child.id(), name);
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(code), "SIG{name}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr)
+                .contains("Interrompu : le site précédent est intact.")
+        );
+        assert!(
+            snapshot(&out) == before,
+            "SIG{name} changed the previous site"
+        );
+        assert!(
+            temporary_folders(work.path())
+                .iter()
+                .all(|n| !n.starts_with(".jalon-construction-")),
+            "SIG{name} left a temporary folder"
+        );
+    }
+}
+
+#[test]
+fn a_crashed_build_neither_blocks_nor_litters() {
+    let (work, site, out) = big_site();
+    let child = jalon()
+        .arg("build")
+        .arg("--root")
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    assert!(wait_for_staging(work.path()));
+    signal(child.id(), "KILL");
+    let _ = child.wait_with_output();
+    // The lock died with the process; the next build cleans the crashed run's folder.
+    let next = jalon()
+        .arg("build")
+        .arg("--root")
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        next.status.success(),
+        "{}",
+        String::from_utf8_lossy(&next.stderr)
+    );
+    assert!(
+        temporary_folders(work.path()).is_empty(),
+        "{:?}",
+        temporary_folders(work.path())
+    );
+}
+
+#[test]
+fn a_second_build_on_the_same_output_refuses_clearly() {
+    let site = copy_site(&fixture("orientations"));
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("public");
+    assert!(
+        jalon()
+            .arg("build")
+            .arg("--root")
+            .arg(site.path())
+            .arg("--out")
+            .arg(&out)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let before = snapshot(&out);
+    // Another run holds the output.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(work.path().join(".public.jalon-verrou"))
+        .unwrap();
+    lock.lock().unwrap();
+    let second = jalon()
+        .arg("build")
+        .arg("--root")
+        .arg(site.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        message.contains("une autre construction écrit déjà dans"),
+        "{message}"
+    );
+    assert!(snapshot(&out) == before);
+    drop(lock);
+    assert!(
+        jalon()
+            .arg("build")
+            .arg("--root")
+            .arg(site.path())
+            .arg("--out")
+            .arg(&out)
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+#[test]
+fn a_file_size_limit_gives_a_clear_error_and_keeps_the_site() {
+    let (work, site, out) = big_site();
+    let before = snapshot(&out);
+    std::fs::write(
+        site.join("content/pages/presentation.md"),
+        "---\ntitre: Autre\n---\n\nTexte.\n",
+    )
+    .unwrap();
+    // 20 blocks of 1 KiB: the catalogue-sized pages of the site do not fit.
+    let script = format!(
+        "ulimit -f 20; exec '{}' build --root '{}' --out '{}'",
+        env!("CARGO_BIN_EXE_jalon"),
+        site.display(),
+        out.display()
+    );
+    let output = Command::new("bash")
+        .args(["-c", &script])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("fichier trop gros pour la limite du système")
+            || message.contains("impossible d'écrire"),
+        "{message}"
+    );
+    assert!(snapshot(&out) == before);
+    assert!(
+        temporary_folders(work.path()).is_empty(),
+        "{:?}",
+        temporary_folders(work.path())
+    );
+}
+
+#[test]
+fn an_output_that_cannot_be_created_gives_a_clear_error() {
+    let site = copy_site(&fixture("orientations"));
+    let work = tempfile::tempdir().unwrap();
+    // A file where the output's parent folder should be.
+    std::fs::write(work.path().join("occupe"), "").unwrap();
+    let out = work.path().join("occupe/public");
+    let output = jalon()
+        .arg("build")
+        .arg("--root")
+        .arg(site.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("impossible de créer le dossier"),
+        "{message}"
+    );
+    assert!(message.contains("occupe"), "{message}");
+}
+
+#[test]
+fn hostile_content_cannot_run_anything() {
+    let site = copy_site(&fixture("orientations"));
+    let root = site.path();
+    let attacks = [
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+        "<svg onload=alert(1)>",
+        "<iframe src=javascript:alert(1)></iframe>",
+        "{{ site.titre }}{% raw %}",
+        "</title><script>alert(1)</script>",
+    ];
+    let joined = attacks.join(" ");
+    let yaml_text = joined.replace('"', "'");
+    std::fs::write(
+        root.join("content/pages/piege.md"),
+        format!(
+            "---\ntitre: \"{yaml_text}\"\nresume: \"{yaml_text}\"\nmenu: 9\n---\n\n{joined}\n\n[lien](javascript:alert(1)) [autre](data:text/html,x) <a href=\"javascript:alert(1)\">a</a>\n\n## {joined}\n"
+        ),
+    )
+    .unwrap();
+    let report = jalon::build(root, &root.join("public"), &jalon::Options::default());
+    // Dangerous links are refused with an error: nothing is published.
+    let refused: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "lien-interdit")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    // Without them, the page builds, and nothing in it can run.
+    std::fs::write(
+        root.join("content/pages/piege.md"),
+        format!("---\ntitre: \"{yaml_text}\"\nresume: \"{yaml_text}\"\nmenu: 9\n---\n\n{joined}\n\n<a href=\"javascript:alert(1)\">a</a>\n\n## {joined}\n"),
+    )
+    .unwrap();
+    let built = common::build(root);
+    for (path, page) in built.pages() {
+        for script in page.select("script") {
+            let src = script.value().attr("src").unwrap_or("");
+            assert!(
+                src.ends_with("static/catalogue.js"),
+                "{path}: a script that is not ours: {}",
+                script.html()
+            );
+        }
+        for element in page.select("*") {
+            for (name, value) in element.value().attrs() {
+                assert!(!name.starts_with("on"), "{path}: event handler {name}");
+                let value = value.trim().to_ascii_lowercase();
+                assert!(
+                    !value.starts_with("javascript:") && !value.starts_with("data:"),
+                    "{path}: {name}={value}"
+                );
+            }
+            assert!(
+                !matches!(
+                    element.value().name(),
+                    "iframe" | "object" | "embed" | "svg"
+                ),
+                "{path}: {}",
+                element.value().name()
+            );
+        }
+    }
+    let page = built.page("piege.html");
+    assert!(
+        page.texts("main")
+            .join(" ")
+            .contains("<script>alert(1)</script>"),
+        "the attack shows as text"
+    );
+}
+
+#[test]
+fn oversized_inputs_are_refused_or_built_in_bounded_time() {
+    let site = copy_site(&fixture("orientations"));
+    let root = site.path();
+    // A 20 MB page: refused with the limit named.
+    let huge = format!("---\ntitre: Énorme\n---\n\n{}", "texte ".repeat(3_500_000));
+    std::fs::write(root.join("content/pages/enorme.md"), huge).unwrap();
+    let report = jalon::check(root, &jalon::Options::default());
+    let too_big: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "fichier-trop-gros")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        too_big,
+        vec!["le fichier fait 20 Mo ; la limite est de 8 Mo par fichier"]
+    );
+    std::fs::remove_file(root.join("content/pages/enorme.md")).unwrap();
+
+    // Thousands of sous-actions and lists nested thousands deep: built, in bounded time.
+    let mut fiche = String::from(
+        "---\nnumero: \"2.1.9\"\ntitre: Démesurée\norientation: \"2.1\"\nposition_departement: pilote\nsous_actions:\n",
+    );
+    for n in 1..=3000 {
+        fiche.push_str(&format!(
+            "  - numero: {n}\n    titre: Étape {n}\n    annees: [2018]\n"
+        ));
+    }
+    fiche.push_str("---\n\n## Modalités de mise en œuvre\n\n");
+    for depth in 0..2000 {
+        fiche.push_str(&"  ".repeat(depth));
+        fiche.push_str("- niveau\n");
+    }
+    std::fs::write(root.join("content/actions/demesuree.md"), fiche).unwrap();
+    let started = Instant::now();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let path = root.to_path_buf();
+    std::thread::spawn(move || {
+        let report = jalon::build(&path, &path.join("public"), &jalon::Options::default());
+        let _ = sender.send(report.has_errors());
+    });
+    let failed = receiver
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the build did not end in two minutes");
+    assert!(!failed);
+    eprintln!(
+        "3 000 sous-actions et 2 000 niveaux de liste : {} ms",
+        started.elapsed().as_millis()
+    );
+}
