@@ -417,3 +417,112 @@ fn oversized_inputs_are_refused_or_built_in_bounded_time() {
         started.elapsed().as_millis()
     );
 }
+
+#[test]
+fn the_preview_holds_under_load_while_files_change() {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let site = copy_site(&fixture("orientations"));
+    let mut preview = common::server::Preview::start(site.path());
+    let address = preview.address();
+    let get = |address: &str, path: &str| -> String {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        String::from_utf8_lossy(&response)
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("")
+            .to_string()
+    };
+    // Warm up, then measure memory.
+    for _ in 0..200 {
+        get(&address, "/index.html");
+    }
+    let memory_before = preview.memory();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let editor = {
+        let (stop, page) = (
+            Arc::clone(&stop),
+            site.path().join("content/pages/gouvernance.md"),
+        );
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(Ordering::SeqCst) {
+                n += 1;
+                std::fs::write(
+                    &page,
+                    format!("---\ntitre: Gouvernance {n}\nmenu: 1\n---\n\nTexte {n}.\n"),
+                )
+                .unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        })
+    };
+    let started = Instant::now();
+    let paths = [
+        "/index.html",
+        "/gouvernance.html",
+        "/action/1-1-1.html",
+        "/static/jalon.css",
+        "/absente.html",
+    ];
+    let workers: Vec<_> = (0..50)
+        .map(|w| {
+            let address = address.clone();
+            std::thread::spawn(move || {
+                let mut failures = Vec::new();
+                for i in 0..400 {
+                    let path = paths[(w + i) % paths.len()];
+                    let status = get(&address, path);
+                    let expected = if path == "/absente.html" {
+                        "404"
+                    } else {
+                        "200"
+                    };
+                    if status != expected {
+                        failures.push(format!("{path}: {status}"));
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    let failures: Vec<String> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    let elapsed = started.elapsed();
+    stop.store(true, Ordering::SeqCst);
+    editor.join().unwrap();
+    let memory_after = preview.memory();
+    eprintln!(
+        "20 000 requêtes, 50 connexions : {:.0} requêtes/s, {} échec(s), mémoire {} → {} Kio",
+        20_000.0 / elapsed.as_secs_f64(),
+        failures.len(),
+        memory_before,
+        memory_after
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(10)]
+    );
+    assert!(preview.alive());
+    assert!(
+        memory_after < memory_before * 2 + 64 * 1024,
+        "memory grew from {memory_before} to {memory_after} KiB"
+    );
+}
