@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
 pub mod serve;
 pub mod write;
 

@@ -14,15 +14,58 @@ use jalon::diagnostics::{render_terminal, summary_line};
     name = "jalon",
     version,
     about = "Publie un schéma départemental (fiches-actions, axes, acteurs) sous forme de site web statique.",
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    subcommand_help_heading = "Commandes",
+    after_help = "Exemple : jalon init mon-schema && cd mon-schema && jalon serve --open"
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// N'affiche que les erreurs.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Affiche aussi le détail de la construction.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// Affiche l'aide.
+    #[arg(long, short, global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+    /// Affiche la version.
+    #[arg(long, short = 'V', action = clap::ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Crée un nouveau site, prêt à construire, à partir d'un modèle.
+    ///
+    /// Exemple : jalon init mon-schema --modele axes-orientations-actions
+    Init {
+        /// Dossier à créer (il doit être vide).
+        dossier: PathBuf,
+        /// Modèle de hiérarchie : axes-fiches, axes-orientations-actions ou catalogue-pratiques.
+        #[arg(long, default_value = "axes-fiches")]
+        modele: String,
+        /// Écrit même si le dossier n'est pas vide.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Ajoute une fiche, un axe, un acteur, une fiche pratique ou une page, tous champs présents.
+    ///
+    /// Exemple : jalon new fiche "Soutenir les assistants familiaux" --axe as2
+    New {
+        #[command(subcommand)]
+        quoi: NewKind,
+        /// Dossier du site.
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+    },
+    /// Écrit le script de complétion des commandes pour un shell.
+    ///
+    /// Exemple : jalon completions bash > /etc/bash_completion.d/jalon
+    Completions { shell: clap_complete::Shell },
     /// Construit le site dans le dossier de sortie (par défaut public/).
     ///
     /// Exemple : jalon build --root mon-schema --out /var/www/schema
@@ -97,6 +140,31 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum NewKind {
+    /// Une fiche, avec le numéro suivant.
+    Fiche {
+        titre: String,
+        /// Élément du dernier niveau (axe, orientation…) auquel la fiche appartient ;
+        /// facultatif quand il n'y en a qu'un.
+        #[arg(long, alias = "parent")]
+        axe: Option<String>,
+    },
+    /// Un élément du premier niveau (un axe).
+    Axe { titre: String },
+    /// Un acteur de l'annuaire.
+    Acteur { nom: String },
+    /// Une fiche pratique du catalogue.
+    Pratique {
+        titre: String,
+        /// Thème (par défaut, le premier du catalogue).
+        #[arg(long)]
+        theme: Option<String>,
+    },
+    /// Une page libre.
+    Page { titre: String },
+}
+
 #[derive(clap::Args)]
 struct DateOptions {
     /// Date du jour pour les calendriers et les retards (AAAA-MM-JJ) ; par défaut, aujourd'hui.
@@ -148,7 +216,10 @@ fn handle_signals() {
 /// Exit codes: 0 clean, 1 content errors, 2 usage or input/output problem, 130 interrupted.
 fn main() -> ExitCode {
     handle_signals();
-    let cli = match Cli::try_parse() {
+    let parsed = french(<Cli as clap::CommandFactory>::command())
+        .try_get_matches()
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -159,7 +230,66 @@ fn main() -> ExitCode {
             };
         }
     };
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
     match cli.command {
+        Command::Init {
+            dossier,
+            modele,
+            force,
+        } => match jalon::scaffold::init(&dossier, &modele, force) {
+            Ok(files) => {
+                if verbosity != Verbosity::Quiet {
+                    eprintln!(
+                        "Site créé dans {} ({} fichiers).",
+                        dossier.display(),
+                        files.len()
+                    );
+                    eprintln!("Ensuite : cd {} && jalon serve --open", dossier.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprint!(
+                    "{}",
+                    render_terminal(&[error], &jalon::diagnostics::Sources::default(), color())
+                );
+                ExitCode::from(2)
+            }
+        },
+        Command::New { quoi, root } => {
+            let what = match quoi {
+                NewKind::Fiche { titre, axe } => jalon::scaffold::New::Fiche { titre, parent: axe },
+                NewKind::Axe { titre } => jalon::scaffold::New::Axe { titre },
+                NewKind::Acteur { nom } => jalon::scaffold::New::Acteur { nom },
+                NewKind::Pratique { titre, theme } => {
+                    jalon::scaffold::New::Pratique { titre, theme }
+                }
+                NewKind::Page { titre } => jalon::scaffold::New::Page { titre },
+            };
+            match jalon::scaffold::new(&root, what) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(errors) => {
+                    eprint!(
+                        "{}",
+                        render_terminal(&errors, &jalon::diagnostics::Sources::default(), color())
+                    );
+                    eprintln!("Corrigez d'abord ces erreurs (jalon check), puis relancez.");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "jalon", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
         Command::Build {
             root,
             out,
@@ -168,12 +298,13 @@ fn main() -> ExitCode {
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
             let report = jalon::build(&root, &out, &date.options());
-            print_report(&report, output.format);
+            print_report(&report, output.format, verbosity);
             if report.has_errors() && output.format == Format::Texte {
                 eprintln!("Rien n'a été écrit : le site précédent est intact.");
             }
             if let Some(stats) = &report.stats
                 && output.format == Format::Texte
+                && verbosity != Verbosity::Quiet
             {
                 eprintln!(
                     "Site construit dans {} : {} pages dont {} fiches, {} fichiers, en {} ms.",
@@ -193,8 +324,11 @@ fn main() -> ExitCode {
             date,
         } => {
             let report = jalon::check(&root, &date.options());
-            print_report(&report, output.format);
-            if output.format == Format::Texte && !report.has_errors() {
+            print_report(&report, output.format, verbosity);
+            if output.format == Format::Texte
+                && !report.has_errors()
+                && verbosity != Verbosity::Quiet
+            {
                 let warnings = report.diagnostics.len();
                 eprintln!("Aucune erreur, {warnings} avertissement(s).");
             }
@@ -245,14 +379,45 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_report(report: &Report, format: Format) {
+/// The help of every subcommand with French headings.
+fn french(command: clap::Command) -> clap::Command {
+    command
+        .help_template(
+            "{before-help}{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}",
+        )
+        .subcommand_help_heading("Commandes")
+        .mut_subcommands(french)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn print_report(report: &Report, format: Format, verbosity: Verbosity) {
     match format {
         Format::Texte => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!(
-                "{}",
-                render_terminal(&report.diagnostics, &report.sources, color)
-            );
+            let shown: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error() || verbosity != Verbosity::Quiet)
+                .cloned()
+                .collect();
+            eprint!("{}", render_terminal(&shown, &report.sources, color()));
+            if verbosity == Verbosity::Verbose
+                && let Some(stats) = &report.stats
+            {
+                eprintln!(
+                    "{} pages passées par leur gabarit, {} fichiers écrits.",
+                    stats.rendered, stats.files
+                );
+            }
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = report.diagnostics.len() - errors;
             if errors > 0 {

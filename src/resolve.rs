@@ -296,6 +296,7 @@ impl Resolver<'_> {
             levels,
             fiche: FicheLevel {
                 id: fiche.id.value.clone(),
+                dossier: fiche.dossier.value.clone(),
                 labels: labels(&fiche.libelle, &fiche.pluriel),
                 abrege: fiche.abrege.clone(),
                 numbering: fiche.numerotation,

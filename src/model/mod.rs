@@ -162,6 +162,8 @@ pub struct Kind {
 #[derive(Debug)]
 pub struct FicheLevel {
     pub id: String,
+    /// The folder of `content/` that holds the fiches.
+    pub dossier: String,
     pub labels: Labels,
     pub abrege: Option<String>,
     pub numbering: Numbering,

@@ -1,0 +1,458 @@
+//! Starting and growing a site without help: `jalon init` writes a site that builds at
+//! once, `jalon new` adds a fiche, an axe, an actor, a card or a page with every field.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Location, Sources};
+use crate::model::{Numbering, Site};
+
+/// The models `jalon init` offers, with their files: (path in the new site, contents).
+pub const MODELES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "axes-fiches",
+        &[
+            (
+                "schema-data/schema.yaml",
+                include_str!("../modeles/axes-fiches/schema.yaml"),
+            ),
+            (
+                "schema-data/axes.yaml",
+                include_str!("../modeles/axes-fiches/axes.yaml"),
+            ),
+            (
+                "content/fiches/fiche-01.md",
+                include_str!("../modeles/axes-fiches/fiche.md"),
+            ),
+        ],
+    ),
+    (
+        "axes-orientations-actions",
+        &[
+            (
+                "schema-data/schema.yaml",
+                include_str!("../modeles/axes-orientations-actions/schema.yaml"),
+            ),
+            (
+                "schema-data/axes.yaml",
+                include_str!("../modeles/axes-orientations-actions/axes.yaml"),
+            ),
+            (
+                "schema-data/orientations.yaml",
+                include_str!("../modeles/axes-orientations-actions/orientations.yaml"),
+            ),
+            (
+                "content/actions/action-1-1-1.md",
+                include_str!("../modeles/axes-orientations-actions/action.md"),
+            ),
+        ],
+    ),
+    (
+        "catalogue-pratiques",
+        &[
+            (
+                "schema-data/schema.yaml",
+                include_str!("../modeles/axes-fiches/schema.yaml"),
+            ),
+            (
+                "schema-data/axes.yaml",
+                include_str!("../modeles/axes-fiches/axes.yaml"),
+            ),
+            (
+                "content/fiches/fiche-01.md",
+                include_str!("../modeles/axes-fiches/fiche.md"),
+            ),
+            (
+                "schema-data/pratiques.yaml",
+                include_str!("../modeles/catalogue-pratiques/pratiques.yaml"),
+            ),
+            (
+                "content/pratiques/1a.md",
+                include_str!("../modeles/catalogue-pratiques/pratique.md"),
+            ),
+        ],
+    ),
+];
+
+/// Files every model shares.
+const COMMUN: &[(&str, &str)] = &[
+    ("jalon.yaml", include_str!("../modeles/commun/jalon.yaml")),
+    (
+        "schema-data/acteurs.yaml",
+        include_str!("../modeles/commun/acteurs.yaml"),
+    ),
+    (
+        "schema-data/sigles.yaml",
+        include_str!("../modeles/commun/sigles.yaml"),
+    ),
+    (
+        "content/pages/presentation.md",
+        include_str!("../modeles/commun/presentation.md"),
+    ),
+    ("README.md", include_str!("../modeles/commun/README.md")),
+];
+
+/// Writes a new site in `dir`. Refuses a folder that is not empty unless `force`.
+pub fn init(dir: &Path, modele: &str, force: bool) -> Result<Vec<PathBuf>, Diagnostic> {
+    let Some((_, files)) = MODELES.iter().find(|(name, _)| *name == modele) else {
+        let names: Vec<&str> = MODELES.iter().map(|(n, _)| *n).collect();
+        return Err(
+            Diagnostic::error("modele-inconnu", format!("modèle « {modele} » inconnu"))
+                .hint(format!("modèles possibles : {}", names.join(", "))),
+        );
+    };
+    let not_empty = std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
+    if not_empty && !force {
+        return Err(Diagnostic::error("dossier-non-vide", format!("le dossier {} n'est pas vide", dir.display()))
+            .hint("choisissez un dossier vide, ou ajoutez --force pour écrire quand même (les fichiers du modèle remplacent ceux de même nom)"));
+    }
+    let mut written = Vec::new();
+    for (path, contents) in COMMUN.iter().chain(files.iter()) {
+        let target = dir.join(path);
+        write_new(&target, contents)?;
+        written.push(target);
+    }
+    Ok(written)
+}
+
+fn write_new(target: &Path, contents: &str) -> Result<(), Diagnostic> {
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+    }
+    std::fs::write(target, contents).map_err(|e| io_error(target, &e))
+}
+
+fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "ecriture",
+        format!("impossible d'écrire {} : {error}", path.display()),
+    )
+}
+
+/// What `jalon new` adds.
+pub enum New {
+    Fiche {
+        titre: String,
+        parent: Option<String>,
+    },
+    Axe {
+        titre: String,
+    },
+    Acteur {
+        nom: String,
+    },
+    Pratique {
+        titre: String,
+        theme: Option<String>,
+    },
+    Page {
+        titre: String,
+    },
+}
+
+/// Adds an item to the site at `root` and returns the file written. The site must be
+/// valid: numbers and ids are chosen from what it already holds.
+pub fn new(root: &Path, what: New) -> Result<PathBuf, Vec<Diagnostic>> {
+    let site = valid_site(root)?;
+    let one = |d: Diagnostic| vec![d];
+    match what {
+        New::Fiche { titre, parent } => {
+            new_fiche(root, &site, &titre, parent.as_deref()).map_err(one)
+        }
+        New::Axe { titre } => new_group(root, &site, &titre).map_err(one),
+        New::Acteur { nom } => new_acteur(root, &site, &nom).map_err(one),
+        New::Pratique { titre, theme } => {
+            new_pratique(root, &site, &titre, theme.as_deref()).map_err(one)
+        }
+        New::Page { titre } => new_page(root, &site, &titre).map_err(one),
+    }
+}
+
+fn valid_site(root: &Path) -> Result<Site, Vec<Diagnostic>> {
+    let mut sources = Sources::default();
+    let (loaded, diagnostics) =
+        crate::load::load(root, &mut sources, &mut crate::load::Cache::default());
+    let errors: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    let Some(loaded) = loaded.filter(|_| errors.is_empty()) else {
+        return Err(errors);
+    };
+    let (site, diagnostics) =
+        crate::resolve::resolve(loaded, &sources, crate::Options::default().today);
+    let errors: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    match site {
+        Some(site) if errors.is_empty() => Ok(site),
+        _ => Err(errors),
+    }
+}
+
+fn new_fiche(
+    root: &Path,
+    site: &Site,
+    titre: &str,
+    parent: Option<&str>,
+) -> Result<PathBuf, Diagnostic> {
+    let hierarchy = &site.hierarchy;
+    let lowest = hierarchy
+        .levels
+        .last()
+        .ok_or_else(|| Diagnostic::error("niveau-manquant", "la hiérarchie n'a aucun niveau"))?;
+    let candidates: Vec<usize> = (0..site.groups.len())
+        .filter(|&g| site.groups[g].level + 1 == hierarchy.levels.len())
+        .collect();
+    let group = match parent {
+        Some(id) => candidates
+            .iter()
+            .copied()
+            .find(|&g| site.groups[g].id == id)
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    "reference-inconnue",
+                    format!(
+                        "{} « {id} » introuvable",
+                        lowest.labels.libelle.to_lowercase()
+                    ),
+                )
+                .hint(format!(
+                    "identifiants possibles : {}",
+                    ids(site, &candidates)
+                ))
+            })?,
+        None if candidates.len() == 1 => candidates[0],
+        None => {
+            return Err(Diagnostic::error(
+                "parent-manquant",
+                format!(
+                    "le site a plusieurs éléments « {} » : indiquez lequel avec --axe",
+                    lowest.labels.libelle
+                ),
+            )
+            .hint(format!(
+                "identifiants possibles : {}",
+                ids(site, &candidates)
+            )));
+        }
+    };
+    let numero = match hierarchy.fiche.numbering {
+        Numbering::Continue => {
+            let next = site
+                .fiches
+                .iter()
+                .filter_map(|f| f.numero.parts.first())
+                .max()
+                .map_or(1, |n| n + 1);
+            next.to_string()
+        }
+        Numbering::Hierarchique => {
+            let prefix = site.groups[group].numero.clone().unwrap_or_default();
+            let next = site.groups[group]
+                .fiches
+                .iter()
+                .filter_map(|&f| site.fiches[f].numero.parts.last())
+                .max()
+                .map_or(1, |n| n + 1);
+            format!("{prefix}.{next}")
+        }
+    };
+    let mut text = format!(
+        "---\nnumero: \"{numero}\"\ntitre: {}\n{}: \"{}\"\nresume: À compléter en une phrase.\n# Identifiants d'acteurs (schema-data/acteurs.yaml), ou « - libre: texte ».\npilotes: []\ncontributeurs: []\ncalendrier:\n  libelle: À préciser\n  debut: {}\nsous_actions:\n  - numero: 1\n    titre: Première étape à préciser\n    annees: [{}]\n    description: |\n      À décrire.\nindicateurs:\n  suivi: []\n  resultats: []\n",
+        yaml_text(titre),
+        lowest.id,
+        site.groups[group].id,
+        site.schema.periode.debut,
+        site.schema.periode.debut
+    );
+    for rule in &hierarchy.fiche.fields {
+        let value = rule
+            .allowed
+            .first()
+            .map_or_else(|| "À compléter".to_string(), Clone::clone);
+        text.push_str(&format!(
+            "# {}\n{}: {}\n",
+            rule.libelle,
+            rule.id,
+            yaml_text(&value)
+        ));
+    }
+    text.push_str("---\n");
+    for rule in &hierarchy.fiche.sections {
+        text.push_str(&format!("\n## {}\n\nÀ rédiger.\n", rule.titre));
+    }
+    let path = root
+        .join("content")
+        .join(&hierarchy.fiche.dossier)
+        .join(format!(
+            "{}-{}.md",
+            hierarchy.fiche.id,
+            numero.replace('.', "-")
+        ));
+    create(&path, &text)
+}
+
+fn new_group(root: &Path, site: &Site, titre: &str) -> Result<PathBuf, Diagnostic> {
+    let level = &site.hierarchy.levels[0];
+    let roots: Vec<&crate::model::Group> = site.groups.iter().filter(|g| g.level == 0).collect();
+    let next = roots
+        .iter()
+        .filter_map(|g| g.numero.as_ref()?.parse::<u32>().ok())
+        .max()
+        .map_or(1, |n| n + 1);
+    let mut id = format!("{}-{next}", level.id);
+    while roots.iter().any(|g| g.id == id) {
+        id.push('b');
+    }
+    let entry = format!(
+        "\n- id: {id}\n  numero: \"{next}\"\n  titre: {}\n  introduction: |\n    À rédiger.\n",
+        yaml_text(titre)
+    );
+    append(&root.join("schema-data").join(&level.file), &entry)
+}
+
+fn new_acteur(root: &Path, site: &Site, nom: &str) -> Result<PathBuf, Diagnostic> {
+    let base = slug::slugify(nom);
+    let mut id = if base.is_empty() {
+        "acteur".to_string()
+    } else {
+        base
+    };
+    let mut n = 2;
+    while site.index.acteurs.contains_key(&id) {
+        id = format!("{}-{n}", slug::slugify(nom));
+        n += 1;
+    }
+    let entry = format!(
+        "\n- id: {id}\n  nom: {}\n  # departement, etat, justice, sante, education, collectivite, association ou autre\n  type: autre\n",
+        yaml_text(nom)
+    );
+    append(&root.join(crate::load::ACTEURS_FILE), &entry)
+}
+
+fn new_pratique(
+    root: &Path,
+    site: &Site,
+    titre: &str,
+    theme: Option<&str>,
+) -> Result<PathBuf, Diagnostic> {
+    let catalogue = site.catalogue.as_ref().ok_or_else(|| {
+        Diagnostic::error(
+            "catalogue-manquant",
+            "ce site n'a pas de catalogue de pratiques",
+        )
+        .hint(format!(
+            "créez {} avec la liste des thèmes",
+            crate::load::CATALOGUE_FILE
+        ))
+    })?;
+    let theme = match theme {
+        Some(theme) => catalogue
+            .themes
+            .iter()
+            .find(|t| t.id == theme)
+            .ok_or_else(|| {
+                let known: Vec<&str> = catalogue.themes.iter().map(|t| t.id.as_str()).collect();
+                Diagnostic::error(
+                    "reference-inconnue",
+                    format!("thème « {theme} » introuvable"),
+                )
+                .hint(format!("thèmes possibles : {}", known.join(", ")))
+            })?,
+        None => catalogue.themes.first().ok_or_else(|| {
+            Diagnostic::error("catalogue-manquant", "le catalogue n'a aucun thème")
+        })?,
+    };
+    let next = site
+        .pratiques
+        .iter()
+        .filter_map(|p| {
+            p.code
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .map_or(1, |n| n + 1);
+    let code = format!("{next}a");
+    let mut text = format!(
+        "---\ncode: {code}\ntitre: {}\nthemes: [{}]\nterritoire:\n  nom: À préciser\n  # departement, commune, intercommunalite, region, national ou plusieurs\n  type: departement\nannee: \"{}\"\ninitiateurs: []\npublics: []\nfinancements: À préciser.\n---\n",
+        yaml_text(titre),
+        theme.id,
+        site.today.year()
+    );
+    for rule in &catalogue.sections {
+        text.push_str(&format!("\n## {}\n\nÀ rédiger.\n", rule.titre));
+    }
+    create(
+        &root
+            .join(crate::load::PRATIQUES_DIR)
+            .join(format!("{code}.md")),
+        &text,
+    )
+}
+
+fn new_page(root: &Path, site: &Site, titre: &str) -> Result<PathBuf, Diagnostic> {
+    let base = slug::slugify(titre);
+    let base = if base.is_empty() {
+        "page".to_string()
+    } else {
+        base
+    };
+    let mut slug = base.clone();
+    let mut n = 2;
+    while site.index.pages.contains_key(&slug) || crate::resolve::RESERVED.contains(&slug.as_str())
+    {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    let text = format!(
+        "---\ntitre: {}\n# Position dans le menu principal (facultatif).\nmenu: {}\n---\n\nÀ rédiger.\n",
+        yaml_text(titre),
+        site.pages.len() + 1
+    );
+    create(
+        &root.join(crate::load::PAGES_DIR).join(format!("{slug}.md")),
+        &text,
+    )
+}
+
+fn ids(site: &Site, groups: &[usize]) -> String {
+    groups
+        .iter()
+        .map(|&g| site.groups[g].id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A text as a double-quoted YAML scalar.
+fn yaml_text(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn create(path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
+    if path.exists() {
+        return Err(Diagnostic::error(
+            "fichier-existant",
+            format!("{} existe déjà", path.display()),
+        )
+        .at(Location::file(path)));
+    }
+    write_new(path, text)?;
+    Ok(path.to_path_buf())
+}
+
+fn append(path: &Path, entry: &str) -> Result<PathBuf, Diagnostic> {
+    let mut text = std::fs::read_to_string(path).map_err(|e| io_error(path, &e))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(entry.trim_start_matches('\n'));
+    std::fs::write(path, text).map_err(|e| io_error(path, &e))?;
+    Ok(path.to_path_buf())
+}

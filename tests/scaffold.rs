@@ -1,0 +1,203 @@
+//! Starting a site without help: `jalon init` for each model, `jalon new`, and the guide's
+//! list of diagnostics, which must match the codes the program really emits.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use jalon::scaffold::{MODELES, New, init, new};
+
+#[test]
+fn every_model_builds_and_passes_check_at_once() {
+    for (modele, _) in MODELES {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        init(&site, modele, false).unwrap();
+        // The theme is inside the binary: the new site has no themes/ folder.
+        assert!(!site.join("themes").exists());
+        let report = jalon::check(&site, &jalon::Options::default());
+        assert!(
+            report.diagnostics.is_empty(),
+            "{modele}: {:?}",
+            report.diagnostics
+        );
+        let built = common::build(&site);
+        assert!(built.out().join("index.html").is_file(), "{modele}");
+    }
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "à garder").unwrap();
+    let error = init(dir.path(), "axes-fiches", false).unwrap_err();
+    assert_eq!(error.code, "dossier-non-vide");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "à garder"
+    );
+    init(dir.path(), "axes-fiches", true).unwrap();
+    assert!(dir.path().join("schema-data/schema.yaml").is_file());
+    assert_eq!(
+        init(dir.path(), "inconnu", true).unwrap_err().code,
+        "modele-inconnu"
+    );
+}
+
+#[test]
+fn new_items_take_the_next_numbers_and_keep_the_site_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    init(&site, "axes-fiches", false).unwrap();
+    let first = new(
+        &site,
+        New::Fiche {
+            titre: "Deuxième fiche".into(),
+            parent: None,
+        },
+    )
+    .unwrap();
+    let second = new(
+        &site,
+        New::Fiche {
+            titre: "Troisième fiche".into(),
+            parent: None,
+        },
+    )
+    .unwrap();
+    assert!(
+        std::fs::read_to_string(&first)
+            .unwrap()
+            .contains("numero: \"2\"")
+    );
+    assert!(
+        std::fs::read_to_string(&second)
+            .unwrap()
+            .contains("numero: \"3\"")
+    );
+    new(
+        &site,
+        New::Axe {
+            titre: "Un autre axe".into(),
+        },
+    )
+    .unwrap();
+    new(
+        &site,
+        New::Acteur {
+            nom: "Caisse d'allocations familiales".into(),
+        },
+    )
+    .unwrap();
+    new(
+        &site,
+        New::Page {
+            titre: "Gouvernance".into(),
+        },
+    )
+    .unwrap();
+    // With two axes, a new fiche must say which one.
+    let ambiguous = new(
+        &site,
+        New::Fiche {
+            titre: "Quatrième".into(),
+            parent: None,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(ambiguous[0].code, "parent-manquant");
+    new(
+        &site,
+        New::Fiche {
+            titre: "Quatrième".into(),
+            parent: Some("axe-2".into()),
+        },
+    )
+    .unwrap();
+    let report = jalon::check(&site, &jalon::Options::default());
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+
+    let catalogue = dir.path().join("catalogue");
+    init(&catalogue, "catalogue-pratiques", false).unwrap();
+    let card = new(
+        &catalogue,
+        New::Pratique {
+            titre: "Nouvelle pratique".into(),
+            theme: None,
+        },
+    )
+    .unwrap();
+    assert!(card.ends_with("content/pratiques/2a.md"));
+    let hierarchical = dir.path().join("orientations");
+    init(&hierarchical, "axes-orientations-actions", false).unwrap();
+    let action = new(
+        &hierarchical,
+        New::Fiche {
+            titre: "Action suivante".into(),
+            parent: None,
+        },
+    )
+    .unwrap();
+    assert!(
+        std::fs::read_to_string(&action)
+            .unwrap()
+            .contains("numero: \"1.1.2\"")
+    );
+    for site in [&catalogue, &hierarchical] {
+        let report = jalon::check(site, &jalon::Options::default());
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    }
+}
+
+/// The codes of diagnostics that the source code emits.
+fn codes_in_code() -> BTreeSet<String> {
+    // `Diagnostic::error("code", …)`, `self.error("code", …)`, and the YAML translations'
+    // `("code", message, hint)` tuples.
+    let call =
+        regex::Regex::new(r#"(?:Diagnostic::(?:error|warning)|self\.error)\(\s*"([a-z][a-z-]*)""#)
+            .unwrap();
+    let tuple = regex::Regex::new(r#"\(\n\s*"([a-z]+(?:-[a-z]+)*)",\n"#).unwrap();
+    let mut codes = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(common::repo().join("src")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        // Tests inside the sources are not diagnostics.
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        codes.extend(call.captures_iter(text).map(|c| c[1].to_string()));
+        if entry.path().ends_with("load/yaml.rs") {
+            codes.extend(tuple.captures_iter(text).map(|c| c[1].to_string()));
+        }
+    }
+    codes
+}
+
+/// The codes listed in the guide (README, section on messages).
+fn codes_in_guide() -> BTreeSet<String> {
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let section = readme
+        .split("## Les messages d'erreur")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let row = regex::Regex::new(r"(?m)^\| `([a-z][a-z-]*)` \|").unwrap();
+    row.captures_iter(section)
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+#[test]
+fn the_guide_lists_every_diagnostic_and_nothing_else() {
+    let (code, guide) = (codes_in_code(), codes_in_guide());
+    let missing: Vec<&String> = code.difference(&guide).collect();
+    let stale: Vec<&String> = guide.difference(&code).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "not in the guide: {missing:?}; not in the code: {stale:?}"
+    );
+    assert!(code.len() > 30, "{code:?}");
+}
