@@ -297,7 +297,10 @@ fn main() -> ExitCode {
             date,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
+            let progress =
+                Progress::start(verbosity != Verbosity::Quiet && output.format == Format::Texte);
             let report = jalon::build(&root, &out, &date.options());
+            progress.finish();
             print_report(&report, output.format, verbosity);
             if report.has_errors() && output.format == Format::Texte {
                 eprintln!("Rien n'a été écrit : le site précédent est intact.");
@@ -306,8 +309,9 @@ fn main() -> ExitCode {
                 && output.format == Format::Texte
                 && verbosity != Verbosity::Quiet
             {
+                let warnings = report.diagnostics.len();
                 eprintln!(
-                    "Site construit dans {} : {} pages dont {} fiches, {} fichiers, en {} ms.",
+                    "Site construit dans {} : {} pages dont {} fiches, {} fichiers, {warnings} avertissement(s), en {} ms.",
                     out.display(),
                     stats.pages,
                     stats.fiches,
@@ -376,6 +380,38 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// A spinner with the elapsed time, shown only when a build lasts more than a second
+/// and stderr is a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn start(wanted: bool) -> Progress {
+        if !wanted || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} Construction du site… {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !shown.is_finished() {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Progress(Some(bar))
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
     }
 }
 
