@@ -72,6 +72,19 @@ impl Resolver<'_> {
         let mut groups = self.groups(&hierarchy, &loaded.groups, &mut index);
         let mut fiches = self.fiches(&hierarchy, schema.periode, &loaded.fiches, &groups, &index);
         let pages = self.pages(&loaded.pages, &hierarchy, &mut index);
+        if loaded.config.publier == crate::model::Publication::Catalogue
+            && loaded.catalogue.is_none()
+        {
+            self.error(
+                "catalogue-manquant",
+                "« publier: catalogue » demande un catalogue de pratiques".into(),
+                Location::file(crate::load::CONFIG_FILE),
+                Some(format!(
+                    "créez {} avec la liste des thèmes",
+                    crate::load::CATALOGUE_FILE
+                )),
+            );
+        }
         let mut catalogue = loaded.catalogue.as_ref().map(|c| self.catalogue(c));
         let pratiques = self.pratiques(&loaded.pratiques, catalogue.as_ref(), &mut index);
         if let Some(catalogue) = catalogue.as_mut() {
@@ -97,6 +110,7 @@ impl Resolver<'_> {
         Some(Site {
             today,
             base_url: normalize_base(&loaded.config.url_de_base),
+            publication: loaded.config.publier,
             references: loaded.config.references,
             accessibilite: loaded.config.accessibilite.clone(),
             mentions_legales: loaded.config.mentions_legales.clone(),

@@ -50,16 +50,16 @@ pub const MODELES: &[(&str, &[(&str, &str)])] = &[
         "catalogue-pratiques",
         &[
             (
+                "jalon.yaml",
+                include_str!("../modeles/catalogue-pratiques/jalon.yaml"),
+            ),
+            (
                 "schema-data/schema.yaml",
-                include_str!("../modeles/axes-fiches/schema.yaml"),
+                include_str!("../modeles/catalogue-pratiques/schema.yaml"),
             ),
             (
                 "schema-data/axes.yaml",
-                include_str!("../modeles/axes-fiches/axes.yaml"),
-            ),
-            (
-                "content/fiches/fiche-01.md",
-                include_str!("../modeles/axes-fiches/fiche.md"),
+                include_str!("../modeles/catalogue-pratiques/axes.yaml"),
             ),
             (
                 "schema-data/pratiques.yaml",

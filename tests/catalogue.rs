@@ -165,3 +165,36 @@ fn filters_combine_and_live_in_the_address() {
         .unwrap();
     assert_eq!(selected.as_str().unwrap(), "conferences-familiales");
 }
+
+#[test]
+fn a_catalogue_can_be_published_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("catalogue");
+    jalon::scaffold::init(&root, "catalogue-pratiques", false).unwrap();
+    assert!(
+        std::fs::read_to_string(root.join("jalon.yaml"))
+            .unwrap()
+            .contains("publier: catalogue")
+    );
+    let built = build(&root);
+    for absent in [
+        "recapitulatif.html",
+        "calendrier.html",
+        "fiche",
+        "axe",
+        "annee",
+    ] {
+        assert!(!built.out().join(absent).exists(), "{absent} is published");
+    }
+    assert!(built.out().join("pratique/1a.html").is_file());
+    let home = built.page("index.html");
+    assert!(
+        home.attrs("main a", "href")
+            .contains(&"pratiques.html".to_string())
+    );
+    let menu = home.texts("#menu a");
+    assert!(
+        menu.contains(&"Pratiques".to_string()) && !menu.contains(&"Calendrier".to_string()),
+        "{menu:?}"
+    );
+}

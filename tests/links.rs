@@ -102,3 +102,11 @@ fn the_checker_sees_a_broken_link() {
     let result = std::panic::catch_unwind(|| check_links(&built));
     assert!(result.is_err());
 }
+
+#[test]
+fn catalogue_only_links_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("catalogue");
+    jalon::scaffold::init(&site, "catalogue-pratiques", false).unwrap();
+    check_links(&build(&site));
+}

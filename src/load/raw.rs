@@ -25,6 +25,17 @@ pub struct SiteConfig {
     /// Extra links in the footer of every page.
     #[serde(default)]
     pub pied: Vec<LienEntry>,
+    /// What the site publishes: the schéma and its catalogue, or the catalogue alone.
+    #[serde(default)]
+    pub publier: Publication,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Publication {
+    #[default]
+    Tout,
+    Catalogue,
 }
 
 #[derive(Debug, Deserialize, Default, Clone, serde::Serialize)]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use crate::diagnostics::Location;
 pub use crate::load::raw::{
-    AccessibilityConfig, ActeurKind, Conformity, KeyFigures, LegalConfig, Numbering,
+    AccessibilityConfig, ActeurKind, Conformity, KeyFigures, LegalConfig, Numbering, Publication,
     ReferenceDisplay, Territoire, TerritoireKind,
 };
 pub use time::{Month, Precision, Span, Statut};
@@ -18,6 +18,7 @@ pub struct Site {
     /// The day the site is built for: lateness and the "today" marker of calendars.
     pub today: jiff::civil::Date,
     pub base_url: String,
+    pub publication: Publication,
     pub references: ReferenceDisplay,
     pub accessibilite: AccessibilityConfig,
     pub mentions_legales: Option<LegalConfig>,
@@ -393,6 +394,12 @@ pub struct Index {
 }
 
 impl Site {
+    /// Whether the schéma's own pages (axes, fiches, récapitulatif, calendars) are
+    /// published, or the catalogue alone.
+    pub fn publishes_schema(&self) -> bool {
+        self.publication == Publication::Tout
+    }
+
     pub fn level_of(&self, group: &Group) -> &Level {
         &self.hierarchy.levels[group.level]
     }

@@ -57,17 +57,18 @@ impl PageKind {
         let mut pages = vec![
             PageKind::Home,
             PageKind::Acteurs,
-            PageKind::Recap,
             PageKind::Glossary,
-            PageKind::Calendar,
             PageKind::Accessibility,
             PageKind::Legal,
             PageKind::SiteMap,
             PageKind::NotFound,
         ];
-        pages.extend(site.schema.periode.years().map(PageKind::Year));
-        pages.extend((0..site.groups.len()).map(PageKind::Group));
-        pages.extend((0..site.fiches.len()).map(PageKind::Fiche));
+        if site.publishes_schema() {
+            pages.extend([PageKind::Recap, PageKind::Calendar]);
+            pages.extend(site.schema.periode.years().map(PageKind::Year));
+            pages.extend((0..site.groups.len()).map(PageKind::Group));
+            pages.extend((0..site.fiches.len()).map(PageKind::Fiche));
+        }
         pages.extend((0..site.acteurs.len()).map(PageKind::Acteur));
         pages.extend((0..site.pages.len()).map(PageKind::Page));
         if let Some(catalogue) = &site.catalogue {
@@ -496,16 +497,18 @@ fn site_view(site: &Site) -> SiteView {
                 url: links::page_path(site, i),
             }),
     );
-    menu.extend([
-        MenuEntry {
-            titre: "Tableau récapitulatif".into(),
-            url: links::RECAP.into(),
-        },
-        MenuEntry {
-            titre: "Calendrier".into(),
-            url: links::CALENDAR.into(),
-        },
-    ]);
+    if site.publishes_schema() {
+        menu.extend([
+            MenuEntry {
+                titre: "Tableau récapitulatif".into(),
+                url: links::RECAP.into(),
+            },
+            MenuEntry {
+                titre: "Calendrier".into(),
+                url: links::CALENDAR.into(),
+            },
+        ]);
+    }
     if site.catalogue.is_some() {
         menu.push(MenuEntry {
             titre: "Pratiques".into(),
@@ -778,9 +781,18 @@ fn page_data(
     let html = |i: usize| prepared.markdown.fragments.get(i).map(|f| f.html.clone());
     match kind {
         PageKind::Home => {
-            let roots: Vec<GroupId> = site.roots().collect();
+            let roots: Vec<GroupId> = site.roots().filter(|_| site.publishes_schema()).collect();
             let sections = viewer.by_kind(&roots, |g| viewer.group_summary(g));
+            let catalogue = site.catalogue.as_ref().map(|c| {
+                serde_json::json!({
+                    "url": format!("{}{}", viewer.root, links::CATALOGUE),
+                    "nombre": site.pratiques.len(),
+                    "themes": c.facets(FacetKind::Theme).iter().map(|f| facet_link(viewer, FacetKind::Theme, f)).collect::<Vec<_>>(),
+                })
+            });
             let data = serde_json::json!({
+                "schema": site.publishes_schema(),
+                "catalogue": catalogue,
                 "principes": site.schema.principes,
                 "sections": sections,
                 "nombre_fiches": site.fiches.len(),
@@ -1276,9 +1288,13 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
             .enumerate()
             .map(|(i, p)| link(&p.titre, &links::page_path(site, i))),
     );
+    if site.publishes_schema() {
+        general.extend([
+            link("Tableau récapitulatif", links::RECAP),
+            link("Calendrier", links::CALENDAR),
+        ]);
+    }
     general.extend([
-        link("Tableau récapitulatif", links::RECAP),
-        link("Calendrier", links::CALENDAR),
         link("Acteurs", links::ACTORS),
         link("Glossaire des sigles", links::GLOSSARY),
     ]);
@@ -1293,6 +1309,7 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
         .groups
         .iter()
         .enumerate()
+        .filter(|_| site.publishes_schema())
         .map(|(g, group)| {
             serde_json::json!({
                 "lien": viewer.group_link(g),
@@ -1315,7 +1332,7 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
         "groupes": groups,
         "pratiques": pratiques,
         "acteurs": acteurs,
-        "annees": year_links(viewer),
+        "annees": if site.publishes_schema() { year_links(viewer) } else { Vec::new() },
     });
     (
         meta("Plan du site", vec![home_link(viewer)], Vec::new()),
