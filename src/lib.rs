@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod corpus;
 pub mod diagnostics;
+pub mod exports;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -163,6 +164,7 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
         };
     };
     let pages = files.len();
+    files.extend(exports::files(&site));
     if let Some((path, bytes)) = &site.schema.logo {
         files.push(render::OutputFile {
             path: path.clone(),

@@ -49,6 +49,7 @@ pub enum PageKind {
     Accessibility,
     Legal,
     SiteMap,
+    OpenData,
     NotFound,
 }
 
@@ -61,6 +62,7 @@ impl PageKind {
             PageKind::Accessibility,
             PageKind::Legal,
             PageKind::SiteMap,
+            PageKind::OpenData,
             PageKind::NotFound,
         ];
         if site.publishes_schema() {
@@ -106,6 +108,7 @@ impl PageKind {
             PageKind::Accessibility => links::ACCESSIBILITY.to_string(),
             PageKind::Legal => links::LEGAL.to_string(),
             PageKind::SiteMap => links::SITEMAP.to_string(),
+            PageKind::OpenData => links::OPEN_DATA.to_string(),
             PageKind::NotFound => links::NOT_FOUND.to_string(),
         }
     }
@@ -128,6 +131,7 @@ impl PageKind {
             PageKind::Accessibility => "accessibilite.html",
             PageKind::Legal => "mentions-legales.html",
             PageKind::SiteMap => "plan-du-site.html",
+            PageKind::OpenData => "donnees-ouvertes.html",
             PageKind::NotFound => "404.html",
         }
     }
@@ -878,6 +882,16 @@ fn page_data(
             serde_json::json!({ "mentions": site.mentions_legales }),
         ),
         PageKind::SiteMap => sitemap_data(viewer),
+        PageKind::OpenData => {
+            let files: Vec<_> = crate::exports::described(site)
+                .into_iter()
+                .map(|d| serde_json::json!({"url": format!("{}{}", viewer.root, d.chemin), "fichier": d}))
+                .collect();
+            (
+                meta("Données ouvertes", vec![home_link(viewer)], Vec::new()),
+                serde_json::json!({ "fichiers": files }),
+            )
+        }
         PageKind::Year(year) => year_data(viewer, year),
         PageKind::Glossary => {
             let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
@@ -1304,6 +1318,7 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
     general.extend([
         link("Déclaration d'accessibilité", links::ACCESSIBILITY),
         link("Mentions légales", links::LEGAL),
+        link("Données ouvertes", links::OPEN_DATA),
     ]);
     let groups: Vec<_> = site
         .groups

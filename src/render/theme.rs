@@ -91,6 +91,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/plan-du-site.html"),
     ),
     (
+        "donnees-ouvertes.html",
+        include_str!("../../themes/default/templates/donnees-ouvertes.html"),
+    ),
+    (
         "partiels/gantt.html",
         include_str!("../../themes/default/templates/partiels/gantt.html"),
     ),

@@ -1,0 +1,738 @@
+//! Open data from the resolved model: the whole schéma as JSON (with its JSON Schema),
+//! CSV tables described by a Frictionless `datapackage.json`, and iCalendar files of the
+//! sous-actions' periods and milestones. Dates are ISO 8601; ids are the site's stable
+//! ids and numbers.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::model::{ActorRef, FicheId, Jalon, Month, Site, Span};
+use crate::render::OutputFile;
+use crate::render::links::{self, Target};
+
+pub const FOLDER: &str = "donnees";
+const JSON_SCHEMA: &str = include_str!("exports/jalon.schema.json");
+
+/// Every export file of the site.
+pub fn files(site: &Site) -> Vec<OutputFile> {
+    let mut files = vec![
+        file(
+            "donnees/schema.json",
+            serde_json::to_vec_pretty(&Export::of(site)).unwrap_or_default(),
+        ),
+        file("donnees/jalon.schema.json", JSON_SCHEMA.as_bytes().to_vec()),
+        file("donnees/fiches.csv", fiches_csv(site)),
+        file("donnees/sous-actions.csv", sous_actions_csv(site)),
+        file("donnees/acteurs.csv", acteurs_csv(site)),
+        file("donnees/datapackage.json", datapackage(site)),
+        file(
+            "calendrier.ics",
+            ical(site, &(0..site.fiches.len()).collect::<Vec<_>>()).into_bytes(),
+        ),
+    ];
+    if !site.pratiques.is_empty() {
+        files.push(file("donnees/pratiques.csv", pratiques_csv(site)));
+    }
+    if site.publishes_schema() {
+        for fiche in 0..site.fiches.len() {
+            let path = links::fiche_path(site, fiche).replace(".html", ".ics");
+            files.push(file(&path, ical(site, &[fiche]).into_bytes()));
+        }
+    }
+    files
+}
+
+/// The files described on the "Données ouvertes" page: path, description, columns.
+#[derive(Serialize)]
+pub struct Described {
+    pub chemin: String,
+    pub description: &'static str,
+    pub colonnes: Vec<Column>,
+}
+
+#[derive(Serialize)]
+pub struct Column {
+    pub nom: &'static str,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub description: &'static str,
+}
+
+pub fn described(site: &Site) -> Vec<Described> {
+    let table =
+        |chemin: &str,
+         description: &'static str,
+         columns: &'static [(&'static str, &'static str, &'static str)]| Described {
+            chemin: chemin.to_string(),
+            description,
+            colonnes: columns
+                .iter()
+                .map(|&(nom, kind, description)| Column {
+                    nom,
+                    kind,
+                    description,
+                })
+                .collect(),
+        };
+    let mut list = vec![
+        table(
+            "donnees/fiches.csv",
+            "Les fiches-actions, une ligne par fiche.",
+            FICHES,
+        ),
+        table(
+            "donnees/sous-actions.csv",
+            "Les sous-actions avec leur calendrier et leur état, une ligne par sous-action.",
+            SOUS_ACTIONS,
+        ),
+        table("donnees/acteurs.csv", "L'annuaire des acteurs.", ACTEURS),
+    ];
+    if !site.pratiques.is_empty() {
+        list.push(table(
+            "donnees/pratiques.csv",
+            "Les fiches pratiques du catalogue.",
+            PRATIQUES,
+        ));
+    }
+    list.extend([
+        table("donnees/schema.json", "Tout le schéma résolu (hiérarchie, fiches, sous-actions, acteurs, sigles, fiches pratiques), en JSON.", &[]),
+        table("donnees/jalon.schema.json", "Le schéma JSON (JSON Schema) qui décrit le fichier précédent.", &[]),
+        table("donnees/datapackage.json", "La description des fichiers CSV au format Frictionless Data (Table Schema).", &[]),
+        table("calendrier.ics", "Le calendrier iCalendar des sous-actions et des jalons, à importer dans un agenda ; chaque fiche a aussi le sien (fiche/N.ics).", &[]),
+    ]);
+    list
+}
+
+fn file(path: &str, contents: Vec<u8>) -> OutputFile {
+    OutputFile {
+        path: path.to_string(),
+        contents: Arc::from(contents),
+    }
+}
+
+/// The first and last day of a period, ISO 8601.
+fn iso_days(span: Span) -> (String, String) {
+    let first = format!("{:04}-{:02}-01", span.start.year(), span.start.month());
+    let last_day =
+        jiff::civil::date(span.end.year() as i16, span.end.month() as i8, 1).last_of_month();
+    (first, last_day.to_string())
+}
+
+#[derive(Serialize)]
+struct Export<'a> {
+    schema: SchemaExport<'a>,
+    groupes: Vec<GroupExport<'a>>,
+    fiches: Vec<FicheExport<'a>>,
+    acteurs: Vec<ActeurExport<'a>>,
+    sigles: Vec<SigleExport<'a>>,
+    pratiques: Vec<PratiqueExport<'a>>,
+}
+
+#[derive(Serialize)]
+struct SchemaExport<'a> {
+    departement: &'a str,
+    titre: &'a str,
+    debut: u16,
+    fin: u16,
+    adoption: Option<String>,
+}
+
+#[derive(Serialize)]
+struct GroupExport<'a> {
+    id: &'a str,
+    niveau: &'a str,
+    numero: Option<&'a str>,
+    titre: &'a str,
+    parent: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FicheExport<'a> {
+    numero: &'a str,
+    titre: &'a str,
+    groupe: &'a str,
+    resume: Option<&'a str>,
+    pilotes: Vec<ActorExport<'a>>,
+    contributeurs: Vec<ActorExport<'a>>,
+    debut: Option<u16>,
+    fin: Option<u16>,
+    sous_actions: Vec<SousActionExport<'a>>,
+    indicateurs_suivi: &'a [String],
+    indicateurs_resultats: &'a [String],
+    page: String,
+}
+
+#[derive(Serialize)]
+struct ActorExport<'a> {
+    acteur: Option<&'a str>,
+    texte: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SousActionExport<'a> {
+    numero: u32,
+    titre: &'a str,
+    periodes: Vec<PeriodExport>,
+    statut: Option<&'static str>,
+    en_retard: bool,
+}
+
+#[derive(Serialize)]
+struct PeriodExport {
+    debut: String,
+    fin: String,
+}
+
+#[derive(Serialize)]
+struct ActeurExport<'a> {
+    id: &'a str,
+    sigle: Option<&'a str>,
+    nom: &'a str,
+    #[serde(rename = "type")]
+    kind: crate::model::ActeurKind,
+    parent: Option<&'a str>,
+    site_web: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SigleExport<'a> {
+    sigle: &'a str,
+    definition: &'a str,
+}
+
+#[derive(Serialize)]
+struct PratiqueExport<'a> {
+    code: &'a str,
+    titre: &'a str,
+    themes: Vec<&'a str>,
+    territoire: Option<&'a str>,
+    code_territoire: Option<&'a str>,
+    annee: Option<&'a str>,
+    publics: &'a [String],
+    page: String,
+}
+
+impl<'a> Export<'a> {
+    fn of(site: &'a Site) -> Export<'a> {
+        let today = Month::of_date(site.today);
+        Export {
+            schema: SchemaExport {
+                departement: &site.schema.departement,
+                titre: &site.schema.titre,
+                debut: site.schema.periode.debut,
+                fin: site.schema.periode.fin,
+                adoption: site.schema.adoption.map(|d| d.to_string()),
+            },
+            groupes: site
+                .groups
+                .iter()
+                .map(|g| GroupExport {
+                    id: &g.id,
+                    niveau: &site.level_of(g).id,
+                    numero: g.numero.as_deref(),
+                    titre: &g.titre,
+                    parent: g.parent.map(|p| site.groups[p].id.as_str()),
+                })
+                .collect(),
+            fiches: site
+                .fiches
+                .iter()
+                .enumerate()
+                .map(|(id, f)| FicheExport {
+                    numero: &f.numero.text,
+                    titre: &f.titre,
+                    groupe: &site.groups[f.group].id,
+                    resume: f.resume.as_deref(),
+                    pilotes: f.pilotes.iter().map(|a| actor(site, a)).collect(),
+                    contributeurs: f.contributeurs.iter().map(|a| actor(site, a)).collect(),
+                    debut: f.calendrier.debut,
+                    fin: f.calendrier.fin,
+                    sous_actions: f
+                        .sous_actions
+                        .iter()
+                        .map(|s| SousActionExport {
+                            numero: s.numero,
+                            titre: &s.titre,
+                            periodes: s
+                                .periodes
+                                .iter()
+                                .map(|&p| {
+                                    let (debut, fin) = iso_days(p);
+                                    PeriodExport { debut, fin }
+                                })
+                                .collect(),
+                            statut: s.statut.map(|statut| statut.label()),
+                            en_retard: s.is_late(today),
+                        })
+                        .collect(),
+                    indicateurs_suivi: &f.indicateurs.suivi,
+                    indicateurs_resultats: &f.indicateurs.resultats,
+                    page: links::url(site, &Target::Fiche(id)),
+                })
+                .collect(),
+            acteurs: site
+                .acteurs
+                .iter()
+                .map(|a| ActeurExport {
+                    id: &a.id,
+                    sigle: a.sigle.as_deref(),
+                    nom: &a.nom,
+                    kind: a.kind,
+                    parent: a.parent.map(|p| site.acteurs[p].id.as_str()),
+                    site_web: a.url.as_deref(),
+                })
+                .collect(),
+            sigles: site
+                .sigles
+                .iter()
+                .map(|s| SigleExport {
+                    sigle: &s.sigle,
+                    definition: &s.definition,
+                })
+                .collect(),
+            pratiques: site
+                .pratiques
+                .iter()
+                .enumerate()
+                .map(|(id, p)| PratiqueExport {
+                    code: &p.code,
+                    titre: &p.titre,
+                    themes: site
+                        .catalogue
+                        .as_ref()
+                        .map(|c| p.themes.iter().map(|&t| c.themes[t].id.as_str()).collect())
+                        .unwrap_or_default(),
+                    territoire: p.territoire.as_ref().map(|t| t.nom.as_str()),
+                    code_territoire: p.territoire.as_ref().and_then(|t| t.code.as_deref()),
+                    annee: p.annee.as_ref().map(|a| a.libelle.as_str()),
+                    publics: &p.publics,
+                    page: links::url(site, &Target::Pratique(id)),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn actor<'a>(site: &'a Site, actor: &'a ActorRef) -> ActorExport<'a> {
+    match actor {
+        ActorRef::Known { acteur, precision } => ActorExport {
+            acteur: Some(&site.acteurs[*acteur].id),
+            texte: precision.as_deref(),
+        },
+        ActorRef::Free(text) => ActorExport {
+            acteur: None,
+            texte: Some(text),
+        },
+    }
+}
+
+fn actor_ids(site: &Site, actors: &[ActorRef]) -> String {
+    actors
+        .iter()
+        .map(|a| match a {
+            ActorRef::Known { acteur, .. } => site.acteurs[*acteur].id.clone(),
+            ActorRef::Free(text) => text.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(header);
+    for row in rows {
+        let _ = writer.write_record(&row);
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+/// The columns of each table: (name, type, description), for the CSV header and the
+/// data package alike.
+const FICHES: &[(&str, &str, &str)] = &[
+    ("numero", "string", "Numéro de la fiche, stable"),
+    ("titre", "string", "Titre de la fiche"),
+    (
+        "groupe",
+        "string",
+        "Identifiant de l'élément de hiérarchie (axe…) de la fiche",
+    ),
+    (
+        "pilotes",
+        "string",
+        "Identifiants des acteurs pilotes (ou texte libre), séparés par « ; »",
+    ),
+    (
+        "contributeurs",
+        "string",
+        "Identifiants des acteurs contributeurs, séparés par « ; »",
+    ),
+    ("debut", "year", "Année de démarrage déclarée"),
+    ("fin", "year", "Année de fin déclarée"),
+    ("sous_actions", "integer", "Nombre de sous-actions"),
+    (
+        "page",
+        "string",
+        "Adresse de la page de la fiche, relative au site",
+    ),
+];
+
+const SOUS_ACTIONS: &[(&str, &str, &str)] = &[
+    ("fiche", "string", "Numéro de la fiche"),
+    (
+        "numero",
+        "integer",
+        "Numéro de la sous-action dans la fiche",
+    ),
+    ("titre", "string", "Titre de la sous-action"),
+    ("debut", "date", "Premier jour prévu (ISO 8601)"),
+    ("fin", "date", "Dernier jour prévu (ISO 8601)"),
+    (
+        "annees",
+        "string",
+        "Années de mise en œuvre, séparées par « ; »",
+    ),
+    (
+        "statut",
+        "string",
+        "non engagée, en cours, réalisée, reportée ou abandonnée ; vide si non renseigné",
+    ),
+    (
+        "en_retard",
+        "boolean",
+        "En retard à la date de construction du site",
+    ),
+];
+
+const ACTEURS: &[(&str, &str, &str)] = &[
+    ("id", "string", "Identifiant stable de l'acteur"),
+    ("sigle", "string", "Sigle"),
+    ("nom", "string", "Nom de l'organisme ou du service"),
+    (
+        "type",
+        "string",
+        "departement, etat, justice, sante, education, collectivite, association ou autre",
+    ),
+    (
+        "parent",
+        "string",
+        "Identifiant de l'organisme dont il est un service",
+    ),
+    ("site_web", "string", "Adresse de son site"),
+];
+
+const PRATIQUES: &[(&str, &str, &str)] = &[
+    ("code", "string", "Code stable de la fiche pratique"),
+    ("titre", "string", "Titre"),
+    (
+        "themes",
+        "string",
+        "Identifiants des thèmes, séparés par « ; »",
+    ),
+    ("territoire", "string", "Territoire"),
+    ("code_territoire", "string", "Numéro du département"),
+    ("annee", "string", "Année, telle que la fiche l'écrit"),
+    ("publics", "string", "Publics, séparés par « ; »"),
+];
+
+/// The names of a table's columns, for its CSV header.
+fn names(columns: &'static [(&'static str, &'static str, &'static str)]) -> Vec<&'static str> {
+    columns.iter().map(|c| c.0).collect()
+}
+
+fn fiches_csv(site: &Site) -> Vec<u8> {
+    csv(
+        &names(FICHES),
+        site.fiches.iter().enumerate().map(|(id, f)| {
+            vec![
+                f.numero.text.clone(),
+                f.titre.clone(),
+                site.groups[f.group].id.clone(),
+                actor_ids(site, &f.pilotes),
+                actor_ids(site, &f.contributeurs),
+                f.calendrier
+                    .debut
+                    .map(|y| y.to_string())
+                    .unwrap_or_default(),
+                f.calendrier.fin.map(|y| y.to_string()).unwrap_or_default(),
+                f.sous_actions.len().to_string(),
+                links::url(site, &Target::Fiche(id)),
+            ]
+        }),
+    )
+}
+
+fn sous_actions_csv(site: &Site) -> Vec<u8> {
+    let today = Month::of_date(site.today);
+    csv(
+        &names(SOUS_ACTIONS),
+        site.fiches.iter().flat_map(|f| {
+            f.sous_actions.iter().map(move |s| {
+                let (debut, fin) = match (s.periodes.first(), s.periodes.last()) {
+                    (Some(first), Some(last)) => (iso_days(*first).0, iso_days(*last).1),
+                    _ => (String::new(), String::new()),
+                };
+                vec![
+                    f.numero.text.clone(),
+                    s.numero.to_string(),
+                    s.titre.clone(),
+                    debut,
+                    fin,
+                    s.annees
+                        .iter()
+                        .map(u16::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" ; "),
+                    s.statut
+                        .map(|st| st.label().to_string())
+                        .unwrap_or_default(),
+                    s.is_late(today).to_string(),
+                ]
+            })
+        }),
+    )
+}
+
+fn acteurs_csv(site: &Site) -> Vec<u8> {
+    csv(
+        &names(ACTEURS),
+        site.acteurs.iter().map(|a| {
+            vec![
+                a.id.clone(),
+                a.sigle.clone().unwrap_or_default(),
+                a.nom.clone(),
+                serde_json::to_value(a.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+                a.parent
+                    .map(|p| site.acteurs[p].id.clone())
+                    .unwrap_or_default(),
+                a.url.clone().unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+fn pratiques_csv(site: &Site) -> Vec<u8> {
+    csv(
+        &names(PRATIQUES),
+        site.pratiques.iter().map(|p| {
+            let themes: Vec<String> = site
+                .catalogue
+                .as_ref()
+                .map(|c| p.themes.iter().map(|&t| c.themes[t].id.clone()).collect())
+                .unwrap_or_default();
+            vec![
+                p.code.clone(),
+                p.titre.clone(),
+                themes.join(" ; "),
+                p.territoire
+                    .as_ref()
+                    .map(|t| t.nom.clone())
+                    .unwrap_or_default(),
+                p.territoire
+                    .as_ref()
+                    .and_then(|t| t.code.clone())
+                    .unwrap_or_default(),
+                p.annee
+                    .as_ref()
+                    .map(|a| a.libelle.clone())
+                    .unwrap_or_default(),
+                p.publics.join(" ; "),
+            ]
+        }),
+    )
+}
+
+/// The Frictionless data package: one resource per CSV file, with its Table Schema.
+fn datapackage(site: &Site) -> Vec<u8> {
+    let resource = |name: &str, description: &str, columns: &[(&str, &str, &str)]| {
+        serde_json::json!({
+            "name": name,
+            "path": format!("{name}.csv"),
+            "format": "csv",
+            "encoding": "utf-8",
+            "description": description,
+            "schema": {
+                "fields": columns.iter().map(|(name, kind, description)| serde_json::json!({
+                    "name": name, "type": kind, "description": description,
+                })).collect::<Vec<_>>(),
+                "primaryKey": match name {
+                    "sous-actions" => serde_json::json!(["fiche", "numero"]),
+                    "fiches" => serde_json::json!("numero"),
+                    "acteurs" => serde_json::json!("id"),
+                    _ => serde_json::json!("code"),
+                },
+            },
+        })
+    };
+    let mut resources = vec![
+        resource("fiches", "Les fiches-actions du schéma", FICHES),
+        resource(
+            "sous-actions",
+            "Les sous-actions, leur calendrier et leur état",
+            SOUS_ACTIONS,
+        ),
+        resource("acteurs", "L'annuaire des acteurs", ACTEURS),
+    ];
+    if !site.pratiques.is_empty() {
+        resources.push(resource(
+            "pratiques",
+            "Les fiches pratiques du catalogue",
+            PRATIQUES,
+        ));
+    }
+    let package = serde_json::json!({
+        "name": slug::slugify(format!("{} {}", site.schema.titre, site.schema.departement)),
+        "title": format!("{} – {}", site.schema.titre, site.schema.departement),
+        "licenses": [{"name": "etalab-2.0", "title": "Licence Ouverte 2.0", "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"}],
+        "created": site.today.to_string(),
+        "resources": resources,
+    });
+    serde_json::to_vec_pretty(&package).unwrap_or_default()
+}
+
+/// An iCalendar file (RFC 5545) of the sous-actions' periods and the milestones of the
+/// given fiches: all-day events, stable UIDs, escaped and folded lines.
+fn ical(site: &Site, fiches: &[FicheId]) -> String {
+    let stamp = format!("{}T000000Z", site.today.to_string().replace('-', ""));
+    let domain = slug::slugify(&site.schema.departement);
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".to_string(),
+        "PRODID:-//jalon//schéma départemental//FR".to_string(),
+        "CALSCALE:GREGORIAN".to_string(),
+        format!("X-WR-CALNAME:{}", escape(&site.schema.titre)),
+    ];
+    let event = |lines: &mut Vec<String>, uid: String, summary: String, span: Span| {
+        let (first, _) = iso_days(span);
+        let after = jiff::civil::date(span.end.year() as i16, span.end.month() as i8, 1)
+            .last_of_month()
+            .tomorrow()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        lines.extend([
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:{uid}@{domain}.jalon"),
+            format!("DTSTAMP:{stamp}"),
+            format!("DTSTART;VALUE=DATE:{}", first.replace('-', "")),
+            format!("DTEND;VALUE=DATE:{}", after.replace('-', "")),
+            format!("SUMMARY:{}", escape(&summary)),
+            "END:VEVENT".to_string(),
+        ]);
+    };
+    for &f in fiches {
+        let fiche = &site.fiches[f];
+        let label = site.fiche_label(fiche);
+        for s in &fiche.sous_actions {
+            for (i, &period) in s.periodes.iter().enumerate() {
+                let uid = format!(
+                    "fiche-{}-action-{}-periode-{}",
+                    fiche.numero.slug(),
+                    s.numero,
+                    i + 1
+                );
+                event(
+                    &mut lines,
+                    uid,
+                    format!(
+                        "{label}, {} {} : {}",
+                        site.hierarchy.sous_action.libelle.to_lowercase(),
+                        s.numero,
+                        s.titre
+                    ),
+                    period,
+                );
+            }
+            for (i, jalon) in s.jalons.iter().enumerate() {
+                milestone(
+                    &mut lines,
+                    &event,
+                    format!(
+                        "fiche-{}-action-{}-jalon-{}",
+                        fiche.numero.slug(),
+                        s.numero,
+                        i + 1
+                    ),
+                    &label,
+                    jalon,
+                );
+            }
+        }
+        for (i, jalon) in fiche.calendrier.jalons.iter().enumerate() {
+            milestone(
+                &mut lines,
+                &event,
+                format!("fiche-{}-jalon-{}", fiche.numero.slug(), i + 1),
+                &label,
+                jalon,
+            );
+        }
+    }
+    lines.push("END:VCALENDAR".to_string());
+    let mut text = String::new();
+    for line in lines {
+        let _ = write!(text, "{}\r\n", fold(&line));
+    }
+    text
+}
+
+fn milestone(
+    lines: &mut Vec<String>,
+    event: &impl Fn(&mut Vec<String>, String, String, Span),
+    uid: String,
+    label: &str,
+    jalon: &Jalon,
+) {
+    event(
+        lines,
+        uid,
+        format!("Jalon – {label} : {}", jalon.libelle),
+        jalon.moment,
+    );
+}
+
+/// RFC 5545 text escaping.
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+/// RFC 5545 folding: lines of at most 75 octets, continued with a space, never cutting a
+/// character in two.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_keeps_lines_short_and_characters_whole() {
+        let line = format!("SUMMARY:{}", "é".repeat(100));
+        let folded = fold(&line);
+        assert!(folded.split("\r\n").all(|l| l.len() <= 75));
+        assert_eq!(folded.replace("\r\n ", ""), line);
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+    }
+}

@@ -1,0 +1,121 @@
+//! Open data of the example: the JSON validates against its published JSON Schema, the
+//! CSV files parse with one row per fiche and per sous-action, the iCalendar files parse
+//! with one event per period, and a change in the sources changes the exports.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{Built, build, copy_site, fixture, repo};
+
+fn site() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| build(&repo()))
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(site().out().join(path)).unwrap()
+}
+
+fn rows(text: &str) -> Vec<csv::StringRecord> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    reader.records().map(Result::unwrap).collect()
+}
+
+#[test]
+fn the_json_validates_against_its_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&read("donnees/jalon.schema.json")).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&read("donnees/schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&data)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(data["fiches"].as_array().unwrap().len(), 19);
+    // The schema is not a rubber stamp: a wrong value fails.
+    let mut broken = data.clone();
+    broken["fiches"][0]["sous_actions"][0]["periodes"][0]["debut"] = serde_json::json!("2019");
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn csv_files_have_one_row_per_item() {
+    let fiches = rows(&read("donnees/fiches.csv"));
+    assert_eq!(fiches.len(), 19);
+    assert_eq!(&fiches[11][0], "12");
+    let sous_actions = rows(&read("donnees/sous-actions.csv"));
+    assert_eq!(sous_actions.len(), 50);
+    // Fiche 14, action 2: 2020 only, with ISO dates.
+    let row = sous_actions
+        .iter()
+        .find(|r| &r[0] == "14" && &r[1] == "2")
+        .unwrap();
+    assert_eq!((&row[3], &row[4]), ("2020-01-01", "2020-12-31"));
+    assert_eq!(rows(&read("donnees/acteurs.csv")).len(), 85);
+    assert_eq!(rows(&read("donnees/pratiques.csv")).len(), 21);
+    // The data package describes every CSV file, column for column.
+    let package: serde_json::Value =
+        serde_json::from_str(&read("donnees/datapackage.json")).unwrap();
+    for resource in package["resources"].as_array().unwrap() {
+        let path = resource["path"].as_str().unwrap();
+        let header: Vec<String> =
+            csv::Reader::from_reader(read(&format!("donnees/{path}")).as_bytes())
+                .headers()
+                .unwrap()
+                .iter()
+                .map(String::from)
+                .collect();
+        let fields: Vec<String> = resource["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(header, fields, "{path}");
+    }
+}
+
+#[test]
+fn calendars_parse_with_one_event_per_period() {
+    let text = read("calendrier.ics");
+    assert!(text.lines().all(|l| l.len() <= 76), "a line is not folded");
+    let calendar: icalendar::Calendar = text.parse().unwrap();
+    let events = calendar
+        .components
+        .iter()
+        .filter(|c| c.as_event().is_some())
+        .count();
+    assert_eq!(events, 50);
+    let fiche: icalendar::Calendar = read("fiche/9.ics").parse().unwrap();
+    assert_eq!(
+        fiche
+            .components
+            .iter()
+            .filter(|c| c.as_event().is_some())
+            .count(),
+        6
+    );
+}
+
+#[test]
+fn a_change_in_the_sources_changes_the_exports() {
+    let copy = copy_site(&fixture("orientations"));
+    let before =
+        std::fs::read_to_string(build(copy.path()).out().join("donnees/fiches.csv")).unwrap();
+    let fiche = copy.path().join("content/actions/1-2-1.md");
+    let text = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(
+        &fiche,
+        text.replace(
+            "Former les professionnels",
+            "Former tous les professionnels",
+        ),
+    )
+    .unwrap();
+    let after =
+        std::fs::read_to_string(build(copy.path()).out().join("donnees/fiches.csv")).unwrap();
+    assert_ne!(before, after);
+    assert!(after.contains("Former tous les professionnels au repérage"));
+}
