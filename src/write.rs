@@ -174,7 +174,12 @@ pub fn update_site(
 fn write_file(root: &Path, file: &OutputFile) -> Result<(), Diagnostic> {
     let stopping = STOPPING.read().unwrap_or_else(|e| e.into_inner());
     if *stopping {
-        return Err(Diagnostic::error("ecriture", "construction interrompue"));
+        // The interruption owns the end of the process: wait for it, rather than report
+        // a write failure that would race its exit code.
+        drop(stopping);
+        loop {
+            std::thread::park();
+        }
     }
     let path = root.join(&file.path);
     if let Some(dir) = path.parent() {
