@@ -35,6 +35,10 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     if !site.pratiques.is_empty() {
         files.push(file("donnees/pratiques.csv", pratiques_csv(site)));
     }
+    files.push(file("robots.txt", robots(site).into_bytes()));
+    if let Some(url) = &site.url {
+        files.push(file("sitemap.xml", sitemap(site, url).into_bytes()));
+    }
     if site.publishes_schema() {
         for fiche in 0..site.fiches.len() {
             let path = links::fiche_path(site, fiche).replace(".html", ".ics");
@@ -103,6 +107,41 @@ pub fn described(site: &Site) -> Vec<Described> {
         table("calendrier.ics", "Le calendrier iCalendar des sous-actions et des jalons, à importer dans un agenda ; chaque fiche a aussi le sien (fiche/N.ics).", &[]),
     ]);
     list
+}
+
+/// Every page for search engines; the address of the site comes from `url` in jalon.yaml.
+fn sitemap(site: &Site, url: &str) -> String {
+    let mut text = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in crate::render::PageKind::all(site) {
+        if page == crate::render::PageKind::NotFound {
+            continue;
+        }
+        let path = page.path(site);
+        let _ = writeln!(
+            text,
+            "  <url><loc>{}</loc></url>",
+            xml_escape(&format!("{url}{path}"))
+        );
+    }
+    text.push_str("</urlset>\n");
+    text
+}
+
+fn robots(site: &Site) -> String {
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if let Some(url) = &site.url {
+        let _ = writeln!(text, "Sitemap: {url}sitemap.xml");
+    }
+    text
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn file(path: &str, contents: Vec<u8>) -> OutputFile {

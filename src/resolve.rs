@@ -110,6 +110,11 @@ impl Resolver<'_> {
         Some(Site {
             today,
             base_url: normalize_base(&loaded.config.url_de_base),
+            url: loaded
+                .config
+                .url
+                .as_ref()
+                .map(|u| format!("{}/", u.trim_end_matches('/'))),
             publication: loaded.config.publier,
             references: loaded.config.references,
             accessibilite: loaded.config.accessibilite.clone(),

@@ -119,3 +119,21 @@ fn a_change_in_the_sources_changes_the_exports() {
     assert_ne!(before, after);
     assert!(after.contains("Former tous les professionnels au repérage"));
 }
+
+#[test]
+fn sitemap_and_robots_list_every_page() {
+    let sitemap = read("sitemap.xml");
+    let locations: Vec<&str> = sitemap
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("<url><loc>"))
+        .collect();
+    let pages = site().pages().len() - 1; // every page but 404.html
+    assert_eq!(locations.len(), pages);
+    assert!(
+        locations
+            .iter()
+            .all(|l| l.starts_with("https://schema-enfance.exemple.fr/"))
+    );
+    assert!(locations.iter().any(|l| l.contains("fiche/12.html")));
+    assert!(read("robots.txt").contains("Sitemap: https://schema-enfance.exemple.fr/sitemap.xml"));
+}

@@ -13,7 +13,7 @@ pub struct SiteConfig {
     /// Path of the site on its web server, used by pages served at any depth (404).
     #[serde(default = "default_base")]
     pub url_de_base: String,
-    /// Absolute address of the published site, for the sitemap and feeds.
+    /// Absolute address of the published site, for the sitemap.
     pub url: Option<String>,
     /// How a reference shows its target: number and title, number only, or title only.
     #[serde(default)]

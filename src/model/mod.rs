@@ -18,6 +18,8 @@ pub struct Site {
     /// The day the site is built for: lateness and the "today" marker of calendars.
     pub today: jiff::civil::Date,
     pub base_url: String,
+    /// The absolute address of the published site, ending with `/`, when configured.
+    pub url: Option<String>,
     pub publication: Publication,
     pub references: ReferenceDisplay,
     pub accessibilite: AccessibilityConfig,
