@@ -12,6 +12,8 @@ use crate::model::{ActorRef, FicheId, Jalon, Month, Site, Span};
 use crate::render::OutputFile;
 use crate::render::links::{self, Target};
 
+pub mod atom;
+
 pub const FOLDER: &str = "donnees";
 const JSON_SCHEMA: &str = include_str!("exports/jalon.schema.json");
 
@@ -38,6 +40,9 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
     files.push(file("robots.txt", robots(site).into_bytes()));
     if let Some(url) = &site.url {
         files.push(file("sitemap.xml", sitemap(site, url).into_bytes()));
+    }
+    if let Some(feed) = atom::feed(site) {
+        files.push(file(atom::PATH, feed.into_bytes()));
     }
     if site.publishes_schema() {
         for fiche in 0..site.fiches.len() {
@@ -106,6 +111,13 @@ pub fn described(site: &Site) -> Vec<Described> {
         table("donnees/datapackage.json", "La description des fichiers CSV au format Frictionless Data (Table Schema).", &[]),
         table("calendrier.ics", "Le calendrier iCalendar des sous-actions et des jalons, à importer dans un agenda ; chaque fiche a aussi le sien (fiche/N.ics).", &[]),
     ]);
+    if atom::published(site) {
+        list.push(table(
+            atom::PATH,
+            "Le fil Atom des mises à jour des fiches, à suivre dans un lecteur de flux.",
+            &[],
+        ));
+    }
     list
 }
 
@@ -200,6 +212,7 @@ struct FicheExport<'a> {
     sous_actions: Vec<SousActionExport<'a>>,
     indicateurs_suivi: &'a [String],
     indicateurs_resultats: &'a [String],
+    mis_a_jour: Option<String>,
     page: String,
 }
 
@@ -250,6 +263,7 @@ struct PratiqueExport<'a> {
     code_territoire: Option<&'a str>,
     annee: Option<&'a str>,
     publics: &'a [String],
+    mis_a_jour: Option<String>,
     page: String,
 }
 
@@ -308,6 +322,7 @@ impl<'a> Export<'a> {
                         .collect(),
                     indicateurs_suivi: &f.indicateurs.suivi,
                     indicateurs_resultats: &f.indicateurs.resultats,
+                    mis_a_jour: f.mis_a_jour.map(|d| d.to_string()),
                     page: links::url(site, &Target::Fiche(id)),
                 })
                 .collect(),
@@ -347,6 +362,7 @@ impl<'a> Export<'a> {
                     code_territoire: p.territoire.as_ref().and_then(|t| t.code.as_deref()),
                     annee: p.annee.as_ref().map(|a| a.libelle.as_str()),
                     publics: &p.publics,
+                    mis_a_jour: p.mis_a_jour.map(|d| d.to_string()),
                     page: links::url(site, &Target::Pratique(id)),
                 })
                 .collect(),
@@ -411,6 +427,11 @@ const FICHES: &[(&str, &str, &str)] = &[
     ("fin", "year", "Année de fin déclarée"),
     ("sous_actions", "integer", "Nombre de sous-actions"),
     (
+        "mis_a_jour",
+        "date",
+        "Date de la dernière mise à jour déclarée",
+    ),
+    (
         "page",
         "string",
         "Adresse de la page de la fiche, relative au site",
@@ -473,7 +494,16 @@ const PRATIQUES: &[(&str, &str, &str)] = &[
     ("code_territoire", "string", "Numéro du département"),
     ("annee", "string", "Année, telle que la fiche l'écrit"),
     ("publics", "string", "Publics, séparés par « ; »"),
+    (
+        "mis_a_jour",
+        "date",
+        "Date de la dernière mise à jour déclarée",
+    ),
 ];
+
+fn date_cell(date: Option<jiff::civil::Date>) -> String {
+    date.map(|d| d.to_string()).unwrap_or_default()
+}
 
 /// The names of a table's columns, for its CSV header.
 fn names(columns: &'static [(&'static str, &'static str, &'static str)]) -> Vec<&'static str> {
@@ -496,6 +526,7 @@ fn fiches_csv(site: &Site) -> Vec<u8> {
                     .unwrap_or_default(),
                 f.calendrier.fin.map(|y| y.to_string()).unwrap_or_default(),
                 f.sous_actions.len().to_string(),
+                date_cell(f.mis_a_jour),
                 links::url(site, &Target::Fiche(id)),
             ]
         }),
@@ -580,6 +611,7 @@ fn pratiques_csv(site: &Site) -> Vec<u8> {
                     .map(|a| a.libelle.clone())
                     .unwrap_or_default(),
                 p.publics.join(" ; "),
+                date_cell(p.mis_a_jour),
             ]
         }),
     )

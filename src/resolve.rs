@@ -152,18 +152,10 @@ impl Resolver<'_> {
                 None
             }
         };
-        let adoption = raw.adoption.as_ref().and_then(|date| {
-            let parsed_date = date.value.parse::<jiff::civil::Date>().ok();
-            if parsed_date.is_none() {
-                self.error(
-                    "date-invalide",
-                    format!("date « {} » illisible", date.value),
-                    parsed.location(&date.referenced),
-                    Some("écrivez la date sous la forme AAAA-MM-JJ, par exemple 2019-04-18".into()),
-                );
-            }
-            parsed_date
-        });
+        let adoption = raw
+            .adoption
+            .as_ref()
+            .and_then(|date| self.date(&date.value, parsed.location(&date.referenced)));
         if raw.couleur.is_none() && parsed.keys.0.iter().any(|(k, _)| k.value == "couleur") {
             self.error(
                 "couleur-invalide",
@@ -661,6 +653,7 @@ impl Resolver<'_> {
                 "numero",
                 "titre",
                 "resume",
+                "mis_a_jour",
                 "pilotes",
                 "contributeurs",
                 "calendrier",
@@ -787,6 +780,10 @@ impl Resolver<'_> {
                     resultats: raw.indicateurs.resultats.clone(),
                 },
                 fields,
+                mis_a_jour: raw
+                    .mis_a_jour
+                    .as_ref()
+                    .and_then(|date| self.date(&date.value, front.location(&date.referenced))),
                 body: Markdown {
                     text: document.body.clone(),
                     file: front.file.clone(),
@@ -994,6 +991,10 @@ impl Resolver<'_> {
                 financements: raw.financements.clone(),
                 contact: raw.contact.clone(),
                 liens,
+                mis_a_jour: raw
+                    .mis_a_jour
+                    .as_ref()
+                    .and_then(|date| self.date(&date.value, front.location(&date.referenced))),
                 body: Markdown {
                     text: document.body.clone(),
                     file: front.file.clone(),
@@ -1010,6 +1011,20 @@ impl Resolver<'_> {
             .map(|(i, p)| (p.code.clone(), i))
             .collect();
         pratiques
+    }
+
+    /// A calendar date written AAAA-MM-JJ.
+    fn date(&mut self, text: &str, at: Location) -> Option<jiff::civil::Date> {
+        let parsed = text.parse::<jiff::civil::Date>().ok();
+        if parsed.is_none() {
+            self.error(
+                "date-invalide",
+                format!("date « {text} » illisible"),
+                at,
+                Some("écrivez la date sous la forme AAAA-MM-JJ, par exemple 2019-04-18".into()),
+            );
+        }
+        parsed
     }
 
     fn fiche_calendar(

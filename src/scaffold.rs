@@ -261,7 +261,7 @@ fn new_fiche(
         }
     };
     let mut text = format!(
-        "---\nnumero: \"{numero}\"\ntitre: {}\n{}: \"{}\"\nresume: À compléter en une phrase.\n# Identifiants d'acteurs (schema-data/acteurs.yaml), ou « - libre: texte ».\npilotes: []\ncontributeurs: []\ncalendrier:\n  libelle: À préciser\n  debut: {}\nsous_actions:\n  - numero: 1\n    titre: Première étape à préciser\n    annees: [{}]\n    description: |\n      À décrire.\nindicateurs:\n  suivi: []\n  resultats: []\n",
+        "---\nnumero: \"{numero}\"\ntitre: {}\n{}: \"{}\"\nresume: À compléter en une phrase.\n# mis_a_jour: AAAA-MM-JJ, date de la dernière mise à jour notable (fil Atom).\n# Identifiants d'acteurs (schema-data/acteurs.yaml), ou « - libre: texte ».\npilotes: []\ncontributeurs: []\ncalendrier:\n  libelle: À préciser\n  debut: {}\nsous_actions:\n  - numero: 1\n    titre: Première étape à préciser\n    annees: [{}]\n    description: |\n      À décrire.\nindicateurs:\n  suivi: []\n  resultats: []\n",
         yaml_text(titre),
         lowest.id,
         site.groups[group].id,

@@ -59,7 +59,7 @@ fn run_axe(tab: &headless_chrome::Tab, axe: &str) -> Vec<String> {
 
 #[test]
 fn the_audit_sees_a_violation() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     let page = dir.path().join("x.html");
     std::fs::write(&page, "<!DOCTYPE html><html lang=fr><title>x</title><main><h1>x</h1><img src=x.png></main></html>").unwrap();
     let browser = browser();

@@ -66,7 +66,7 @@ fn every_broken_input_gets_its_diagnostic() {
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        let work = tempfile::tempdir().unwrap();
+        let work = common::scratch();
         copy_dir(&fixture("orientations"), work.path());
         overlay(case, work.path());
         let report =

@@ -9,7 +9,7 @@ use common::server::browser;
 use common::{Built, Page, fixture};
 
 fn build_on(root: &Path, today: &str) -> Built {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     let options = jalon::Options {
         today: today.parse().unwrap(),
     };

@@ -168,7 +168,7 @@ fn filters_combine_and_live_in_the_address() {
 
 #[test]
 fn a_catalogue_can_be_published_alone() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     let root = dir.path().join("catalogue");
     jalon::scaffold::init(&root, "catalogue-pratiques", false).unwrap();
     assert!(

@@ -25,7 +25,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn a_failed_build_leaves_the_previous_site_intact() {
-    let work = tempfile::tempdir().unwrap();
+    let work = common::scratch();
     let site = work.path().join("site");
     copy_dir(&fixture("orientations"), &site);
     let out = work.path().join("public");
@@ -74,7 +74,7 @@ fn a_failed_build_leaves_the_previous_site_intact() {
 
 #[test]
 fn a_successful_build_replaces_the_previous_site() {
-    let work = tempfile::tempdir().unwrap();
+    let work = common::scratch();
     let site = work.path().join("site");
     copy_dir(&fixture("orientations"), &site);
     let out = work.path().join("public");
@@ -91,7 +91,7 @@ fn a_successful_build_replaces_the_previous_site() {
 
 #[test]
 fn the_output_folder_cannot_be_a_source_folder() {
-    let work = tempfile::tempdir().unwrap();
+    let work = common::scratch();
     let site = work.path().join("site");
     copy_dir(&fixture("orientations"), &site);
     let report = jalon::build(&site, &site, &jalon::Options::default());

@@ -62,7 +62,7 @@ fn fixture_pages_are_valid_html() {
 
 #[test]
 fn the_checker_rejects_invalid_html() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     std::fs::write(
         dir.path().join("x.html"),
         "<!DOCTYPE html><html lang=fr><title>x</title><p><div></div></p>",

@@ -34,7 +34,7 @@ fn rebuild_and_compare(
         Outcome::Published { rendered, .. } => rendered,
         Outcome::Failed { errors } => panic!("{step}: {errors}"),
     };
-    let full = tempfile::tempdir().unwrap();
+    let full = common::scratch();
     let report = jalon::build(
         site,
         &full.path().join("public"),
@@ -61,7 +61,7 @@ fn rebuild_and_compare(
 fn incremental_builds_equal_full_builds() {
     let site = copy_site(&fixture("orientations"));
     let root = site.path();
-    let work = tempfile::tempdir().unwrap();
+    let work = common::scratch();
     let out = work.path().join("public");
     let mut builder = Builder::new(root.to_path_buf(), out.clone(), jalon::Options::default());
     let first = rebuild_and_compare(&mut builder, root, &out, "first build");

@@ -105,7 +105,7 @@ fn the_checker_sees_a_broken_link() {
 
 #[test]
 fn catalogue_only_links_resolve() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     let site = dir.path().join("catalogue");
     jalon::scaffold::init(&site, "catalogue-pratiques", false).unwrap();
     check_links(&build(&site));

@@ -137,3 +137,81 @@ fn sitemap_and_robots_list_every_page() {
     assert!(locations.iter().any(|l| l.contains("fiche/12.html")));
     assert!(read("robots.txt").contains("Sitemap: https://schema-enfance.exemple.fr/sitemap.xml"));
 }
+
+/// The dated sources of the example, counted from the files themselves.
+fn dated_sources() -> usize {
+    ["content/fiches", "content/pratiques"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(repo().join(dir)).unwrap())
+        .filter(|entry| {
+            std::fs::read_to_string(entry.as_ref().unwrap().path())
+                .unwrap()
+                .contains("\nmis_a_jour:")
+        })
+        .count()
+}
+
+#[test]
+fn the_feed_lists_dated_fiches_and_cards_newest_first() {
+    let feed: atom_syndication::Feed = read("atom.xml").parse().unwrap();
+    let entries = feed.entries();
+    assert!(dated_sources() > 1);
+    assert_eq!(entries.len(), dated_sources());
+    assert!(
+        entries
+            .windows(2)
+            .all(|pair| pair[0].updated() >= pair[1].updated())
+    );
+    assert_eq!(feed.updated(), entries[0].updated());
+    for entry in entries {
+        let link = &entry.links()[0];
+        let path = link
+            .href()
+            .strip_prefix("https://schema-enfance.exemple.fr/")
+            .unwrap();
+        assert!(site().out().join(path).is_file(), "{path}");
+        assert_eq!(entry.id(), link.href());
+    }
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.title().as_str().starts_with("Fiche pratique"))
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.title().as_str().starts_with("Fiche-action"))
+    );
+    // Every page announces it, and a dated fiche shows its date.
+    assert!(read("index.html").contains(r#"type="application/atom+xml""#));
+    assert!(
+        read("fiche/12.html").contains(r#"<time datetime="2025-11-03">3 novembre 2025</time>"#)
+    );
+}
+
+#[test]
+fn the_feed_needs_an_address_and_a_date() {
+    let copy = copy_site(&fixture("orientations"));
+    let built = build(copy.path());
+    assert!(!built.out().join("atom.xml").exists());
+    let fiche = copy.path().join("content/actions/1-2-1.md");
+    let text = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(
+        &fiche,
+        text.replace("pilotes:", "mis_a_jour: 2026-01-15\npilotes:"),
+    )
+    .unwrap();
+    let config = copy.path().join("jalon.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("url: https://exemple.fr/essai/\n{text}")).unwrap();
+    let built = build(copy.path());
+    let feed: atom_syndication::Feed = std::fs::read_to_string(built.out().join("atom.xml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(feed.entries().len(), 1);
+    assert_eq!(
+        feed.entries()[0].links()[0].href(),
+        "https://exemple.fr/essai/action/1-2-1.html"
+    );
+}

@@ -42,7 +42,7 @@ fn temporary_folders(parent: &Path) -> Vec<String> {
 /// A generated schéma big enough for a build to take a while, its built site, and a
 /// folder to work in.
 fn big_site() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let work = tempfile::tempdir().unwrap();
+    let work = common::scratch();
     let site = work.path().join("site");
     let out = work.path().join("public");
     assert!(
@@ -176,7 +176,7 @@ fn a_crashed_build_neither_blocks_nor_litters() {
 #[test]
 fn a_second_build_on_the_same_output_refuses_clearly() {
     let site = copy_site(&fixture("orientations"));
-    let work = tempfile::tempdir().unwrap();
+    let work = common::scratch();
     let out = work.path().join("public");
     assert!(
         jalon()
@@ -271,7 +271,7 @@ fn a_file_size_limit_gives_a_clear_error_and_keeps_the_site() {
 #[test]
 fn an_output_that_cannot_be_created_gives_a_clear_error() {
     let site = copy_site(&fixture("orientations"));
-    let work = tempfile::tempdir().unwrap();
+    let work = common::scratch();
     // A file where the output's parent folder should be.
     std::fs::write(work.path().join("occupe"), "").unwrap();
     let out = work.path().join("occupe/public");

@@ -10,7 +10,7 @@ use jalon::scaffold::{MODELES, New, init, new};
 #[test]
 fn every_model_builds_and_passes_check_at_once() {
     for (modele, _) in MODELES {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = common::scratch();
         let site = dir.path().join("site");
         init(&site, modele, false).unwrap();
         // The theme is inside the binary: the new site has no themes/ folder.
@@ -28,7 +28,7 @@ fn every_model_builds_and_passes_check_at_once() {
 
 #[test]
 fn init_refuses_a_folder_that_is_not_empty() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     std::fs::write(dir.path().join("notes.txt"), "à garder").unwrap();
     let error = init(dir.path(), "axes-fiches", false).unwrap_err();
     assert_eq!(error.code, "dossier-non-vide");
@@ -46,7 +46,7 @@ fn init_refuses_a_folder_that_is_not_empty() {
 
 #[test]
 fn new_items_take_the_next_numbers_and_keep_the_site_valid() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::scratch();
     let site = dir.path().join("site");
     init(&site, "axes-fiches", false).unwrap();
     let first = new(

@@ -229,6 +229,8 @@ pub struct FicheFrontMatter {
     pub numero: Spanned<String>,
     pub titre: String,
     pub resume: Option<String>,
+    /// Date of the last meaningful change (AAAA-MM-JJ), for the feed of updates.
+    pub mis_a_jour: Option<Spanned<String>>,
     #[serde(default)]
     pub pilotes: Vec<Spanned<ActorEntry>>,
     #[serde(default)]
@@ -382,6 +384,8 @@ pub struct ThemeEntry {
 pub struct PratiqueFrontMatter {
     pub code: Spanned<String>,
     pub titre: String,
+    /// Date of the last meaningful change (AAAA-MM-JJ), for the feed of updates.
+    pub mis_a_jour: Option<Spanned<String>>,
     pub themes: Vec<Spanned<String>>,
     pub territoire: Option<Territoire>,
     /// As the card says it: "2014", "2020-2021", "Depuis 2016".

@@ -85,6 +85,7 @@ pub struct Pratique {
     pub financements: Option<String>,
     pub contact: Option<String>,
     pub liens: Vec<(String, String)>,
+    pub mis_a_jour: Option<jiff::civil::Date>,
     pub body: Markdown,
     pub source: PathBuf,
 }
@@ -263,6 +264,7 @@ pub struct Fiche {
     pub indicateurs: Indicateurs,
     /// Configured extra fields, in configuration order, with their values.
     pub fields: Vec<(usize, Vec<String>)>,
+    pub mis_a_jour: Option<jiff::civil::Date>,
     pub body: Markdown,
     pub source: PathBuf,
 }

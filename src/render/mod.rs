@@ -532,6 +532,7 @@ fn site_view(site: &Site) -> SiteView {
     let hierarchy = &site.hierarchy;
     SiteView {
         accessibilite: site.accessibilite.etat.label().to_string(),
+        flux: crate::exports::atom::published(site).then_some(crate::exports::atom::PATH),
         pied: site
             .pied
             .iter()
@@ -998,6 +999,7 @@ fn fiche_data(
         "numero": fiche.numero.text,
         "titre": fiche.titre,
         "resume": fiche.resume,
+        "mis_a_jour": fiche.mis_a_jour.map(DateView::of),
         "groupe": viewer.group_link(fiche.group),
         "pilotes": fiche.pilotes.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
         "contributeurs": fiche.contributeurs.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
@@ -1176,6 +1178,7 @@ fn pratique_data(
         "publics": card.publics.iter().map(|public| serde_json::json!({"titre": public, "lien": facet_of(FacetKind::Public, public)})).collect::<Vec<_>>(),
         "financements": card.financements,
         "contact": card.contact,
+        "mis_a_jour": card.mis_a_jour.map(DateView::of),
         "liens": card.liens.iter().map(|(titre, url)| serde_json::json!({"titre": titre, "url": url})).collect::<Vec<_>>(),
         "corps": prepared.markdown.fragments.first().map(|f| f.html.clone()),
         "proches": crate::catalogue::close_cards(site, p).into_iter().map(|other| card_summary(viewer, other)).collect::<Vec<_>>(),

@@ -48,6 +48,8 @@ pub struct SiteView {
     pub accessibilite: String,
     /// Extra footer links, absolute addresses.
     pub pied: Vec<MenuEntry>,
+    /// Path of the Atom feed, when the site publishes one.
+    pub flux: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -335,6 +337,22 @@ pub fn french_date(date: jiff::civil::Date) -> String {
         MONTHS[date.month() as usize - 1],
         date.year()
     )
+}
+
+/// A date for a `<time>` element: machine-readable and in words.
+#[derive(Serialize)]
+pub struct DateView {
+    pub iso: String,
+    pub texte: String,
+}
+
+impl DateView {
+    pub fn of(date: jiff::civil::Date) -> DateView {
+        DateView {
+            iso: date.to_string(),
+            texte: french_date(date),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -52,8 +52,14 @@ impl Built {
     }
 }
 
+/// A temporary folder under `target/tmp`: sites shared by a whole test binary live in
+/// statics, which are never dropped, so whatever they leave stays out of the system's /tmp.
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
+}
+
 pub fn build(root: &Path) -> Built {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = scratch();
     let report = jalon::build(root, &dir.path().join("public"), &jalon::Options::default());
     let errors: Vec<String> = report
         .diagnostics
@@ -71,7 +77,7 @@ pub fn build(root: &Path) -> Built {
 
 /// A copy of a site in a temporary folder, to edit freely.
 pub fn copy_site(from: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = scratch();
     copy_dir(from, dir.path());
     dir
 }
