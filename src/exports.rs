@@ -114,7 +114,7 @@ pub fn described(site: &Site) -> Vec<Described> {
     if atom::published(site) {
         list.push(table(
             atom::PATH,
-            "Le fil Atom des mises à jour des fiches, à suivre dans un lecteur de flux.",
+            "Le fil Atom des mises à jour des fiches et des fiches pratiques, à suivre dans un lecteur de flux.",
             &[],
         ));
     }

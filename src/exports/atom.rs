@@ -92,19 +92,21 @@ fn entries(site: &Site) -> Vec<Entry> {
         .enumerate()
         .filter(|_| site.publishes_schema())
         .filter_map(|(id, fiche)| {
+            let updated = fiche.mis_a_jour?;
             Some(Entry {
                 titre: format!("{} : {}", site.fiche_label(fiche), fiche.titre),
                 resume: fiche.resume.clone(),
                 target: Target::Fiche(id),
-                updated: fiche.mis_a_jour?,
+                updated,
             })
         });
     let cards = site.pratiques.iter().enumerate().filter_map(|(id, card)| {
+        let updated = card.mis_a_jour?;
         Some(Entry {
             titre: format!("Fiche pratique {} : {}", card.code, card.titre),
             resume: None,
             target: Target::Pratique(id),
-            updated: card.mis_a_jour?,
+            updated,
         })
     });
     let mut entries: Vec<Entry> = fiches.chain(cards).collect();
