@@ -780,16 +780,8 @@ impl Resolver<'_> {
                     resultats: raw.indicateurs.resultats.clone(),
                 },
                 fields,
-                mis_a_jour: raw
-                    .mis_a_jour
-                    .as_ref()
-                    .and_then(|date| self.date(&date.value, front.location(&date.referenced))),
-                body: Markdown {
-                    text: document.body.clone(),
-                    file: front.file.clone(),
-                    first_line: document.body_line,
-                    indent: 0,
-                },
+                mis_a_jour: self.front_date(front, raw.mis_a_jour.as_ref()),
+                body: document.markdown(),
                 source: front.file.clone(),
             });
         }
@@ -991,16 +983,8 @@ impl Resolver<'_> {
                 financements: raw.financements.clone(),
                 contact: raw.contact.clone(),
                 liens,
-                mis_a_jour: raw
-                    .mis_a_jour
-                    .as_ref()
-                    .and_then(|date| self.date(&date.value, front.location(&date.referenced))),
-                body: Markdown {
-                    text: document.body.clone(),
-                    file: front.file.clone(),
-                    first_line: document.body_line,
-                    indent: 0,
-                },
+                mis_a_jour: self.front_date(front, raw.mis_a_jour.as_ref()),
+                body: document.markdown(),
                 source: front.file.clone(),
             });
         }
@@ -1011,6 +995,15 @@ impl Resolver<'_> {
             .map(|(i, p)| (p.code.clone(), i))
             .collect();
         pratiques
+    }
+
+    fn front_date<T>(
+        &mut self,
+        front: &Parsed<T>,
+        date: Option<&Spanned<String>>,
+    ) -> Option<jiff::civil::Date> {
+        let date = date?;
+        self.date(&date.value, front.location(&date.referenced))
     }
 
     /// A calendar date written AAAA-MM-JJ.
@@ -1351,12 +1344,7 @@ impl Resolver<'_> {
                 titre: front.titre.clone(),
                 menu: front.menu,
                 resume: front.resume.clone(),
-                body: Markdown {
-                    text: document.body.clone(),
-                    file: document.front.file.clone(),
-                    first_line: document.body_line,
-                    indent: 0,
-                },
+                body: document.markdown(),
                 source: document.front.file.clone(),
             });
         }

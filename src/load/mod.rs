@@ -64,6 +64,18 @@ pub struct Document<T> {
     pub body_line: u32,
 }
 
+impl<T> Document<T> {
+    /// The body, placed in its file for diagnostics.
+    pub fn markdown(&self) -> crate::model::Markdown {
+        crate::model::Markdown {
+            text: self.body.clone(),
+            file: self.front.file.clone(),
+            first_line: self.body_line,
+            indent: 0,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct LoadedSite {
     pub root: PathBuf,
