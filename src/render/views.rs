@@ -311,22 +311,8 @@ pub fn periods_label(periods: &[crate::model::Span]) -> String {
         .join(", ")
 }
 
-/// French month names for dates such as "18 avril 2019".
+/// A date in words, such as "18 avril 2019" or "1er mars 2020".
 pub fn french_date(date: jiff::civil::Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     let day = if date.day() == 1 {
         "1er".to_string()
     } else {
@@ -334,7 +320,7 @@ pub fn french_date(date: jiff::civil::Date) -> String {
     };
     format!(
         "{day} {} {}",
-        MONTHS[date.month() as usize - 1],
+        crate::model::time::MONTHS[date.month() as usize - 1],
         date.year()
     )
 }
