@@ -802,21 +802,25 @@ impl Resolver<'_> {
                     ActorEntry::Id(id) => (id, None),
                     ActorEntry::WithPrecision { acteur, precision } => (acteur, precision.clone()),
                 };
-                match index.acteurs.get(id) {
-                    Some(&acteur) => Some(ActorRef::Known { acteur, precision }),
-                    None => {
-                        self.unknown(
-                            "acteur",
-                            id,
-                            front.location(&entry.referenced),
-                            index.acteurs.keys(),
-                            crate::load::ACTEURS_FILE,
-                        );
-                        None
-                    }
-                }
+                let acteur = self.acteur(id, front.location(&entry.referenced), index)?;
+                Some(ActorRef::Known { acteur, precision })
             })
             .collect()
+    }
+
+    /// The actor an id names, or a `reference-inconnue` diagnostic at `at`.
+    fn acteur(&mut self, id: &str, at: Location, index: &Index) -> Option<ActeurId> {
+        let found = index.acteurs.get(id).copied();
+        if found.is_none() {
+            self.unknown(
+                "acteur",
+                id,
+                at,
+                index.acteurs.keys(),
+                crate::load::ACTEURS_FILE,
+            );
+        }
+        found
     }
 
     fn catalogue(&mut self, parsed: &Parsed<raw::CatalogueFile>) -> Catalogue {
@@ -937,22 +941,14 @@ impl Resolver<'_> {
                 .iter()
                 .filter_map(|entry| match &entry.value {
                     raw::CardActor::Text(text) => Some(ActorRef::Free(text.clone())),
-                    raw::CardActor::Acteur { acteur } => match index.acteurs.get(acteur) {
-                        Some(&id) => Some(ActorRef::Known {
-                            acteur: id,
+                    raw::CardActor::Acteur { acteur } => {
+                        let acteur =
+                            self.acteur(acteur, front.location(&entry.referenced), index)?;
+                        Some(ActorRef::Known {
+                            acteur,
                             precision: None,
-                        }),
-                        None => {
-                            self.unknown(
-                                "acteur",
-                                acteur,
-                                front.location(&entry.referenced),
-                                index.acteurs.keys(),
-                                crate::load::ACTEURS_FILE,
-                            );
-                            None
-                        }
-                    },
+                        })
+                    }
                 })
                 .collect();
             let liens = raw
