@@ -3,25 +3,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{copy_dir, fixture};
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
+use common::{copy_dir, fixture, snapshot};
 
 #[test]
 fn a_failed_build_leaves_the_previous_site_intact() {

@@ -3,25 +3,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{copy_site, fixture, repo};
+use common::{copy_site, fixture, repo, snapshot};
 use jalon::serve::{Builder, Outcome};
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
 
 /// Rebuilds incrementally, builds from scratch, and compares the two output folders.
 fn rebuild_and_compare(

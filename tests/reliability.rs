@@ -4,31 +4,16 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{copy_site, fixture};
+use common::{copy_site, fixture, snapshot};
 
 fn jalon() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_jalon"));
     command.env("NO_COLOR", "1");
     command
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn temporary_folders(parent: &Path) -> Vec<String> {

@@ -76,6 +76,22 @@ pub fn build(root: &Path) -> Built {
 }
 
 /// A copy of a site in a temporary folder, to edit freely.
+/// Every file under `dir` with its bytes, by relative path: two snapshots are equal when
+/// the folders are identical byte for byte.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
 pub fn copy_site(from: &Path) -> tempfile::TempDir {
     let dir = scratch();
     copy_dir(from, dir.path());
