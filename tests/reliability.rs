@@ -16,6 +16,18 @@ fn jalon() -> Command {
     command
 }
 
+/// `jalon build` of `root` into `out`, as a command to run.
+fn build(root: &Path, out: &Path) -> Command {
+    let mut command = jalon();
+    command
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--out")
+        .arg(out);
+    command
+}
+
 fn temporary_folders(parent: &Path) -> Vec<String> {
     std::fs::read_dir(parent)
         .unwrap()
@@ -39,18 +51,7 @@ fn big_site() -> (tempfile::TempDir, PathBuf, PathBuf) {
             .unwrap()
             .success()
     );
-    assert!(
-        jalon()
-            .arg("build")
-            .arg("--root")
-            .arg(&site)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    assert!(build(&site, &out).output().unwrap().status.success());
     (work, site, out)
 }
 
@@ -90,15 +91,7 @@ fn an_interrupted_build_leaves_the_previous_site() {
             format!("---\ntitre: Présentation {name}\n---\n\nTexte.\n"),
         )
         .unwrap();
-        let child = jalon()
-            .arg("build")
-            .arg("--root")
-            .arg(&site)
-            .arg("--out")
-            .arg(&out)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = build(&site, &out).stderr(Stdio::piped()).spawn().unwrap();
         assert!(
             wait_for_staging(work.path()),
             "the build never started writing"
@@ -126,26 +119,12 @@ fn an_interrupted_build_leaves_the_previous_site() {
 #[test]
 fn a_crashed_build_neither_blocks_nor_litters() {
     let (work, site, out) = big_site();
-    let child = jalon()
-        .arg("build")
-        .arg("--root")
-        .arg(&site)
-        .arg("--out")
-        .arg(&out)
-        .spawn()
-        .unwrap();
+    let child = build(&site, &out).spawn().unwrap();
     assert!(wait_for_staging(work.path()));
     signal(child.id(), "KILL");
     let _ = child.wait_with_output();
     // The lock died with the process; the next build cleans the crashed run's folder.
-    let next = jalon()
-        .arg("build")
-        .arg("--root")
-        .arg(&site)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let next = build(&site, &out).output().unwrap();
     assert!(
         next.status.success(),
         "{}",
@@ -163,17 +142,7 @@ fn a_second_build_on_the_same_output_refuses_clearly() {
     let site = copy_site(&fixture("orientations"));
     let work = common::scratch();
     let out = work.path().join("public");
-    assert!(
-        jalon()
-            .arg("build")
-            .arg("--root")
-            .arg(site.path())
-            .arg("--out")
-            .arg(&out)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(build(site.path(), &out).status().unwrap().success());
     let before = snapshot(&out);
     // Another run holds the output.
     let lock = std::fs::OpenOptions::new()
@@ -183,14 +152,7 @@ fn a_second_build_on_the_same_output_refuses_clearly() {
         .open(work.path().join(".public.jalon-verrou"))
         .unwrap();
     lock.lock().unwrap();
-    let second = jalon()
-        .arg("build")
-        .arg("--root")
-        .arg(site.path())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let second = build(site.path(), &out).output().unwrap();
     assert_eq!(second.status.code(), Some(2));
     let message = String::from_utf8_lossy(&second.stderr);
     assert!(
@@ -199,17 +161,7 @@ fn a_second_build_on_the_same_output_refuses_clearly() {
     );
     assert!(snapshot(&out) == before);
     drop(lock);
-    assert!(
-        jalon()
-            .arg("build")
-            .arg("--root")
-            .arg(site.path())
-            .arg("--out")
-            .arg(&out)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(build(site.path(), &out).status().unwrap().success());
 }
 
 #[test]
@@ -260,14 +212,7 @@ fn an_output_that_cannot_be_created_gives_a_clear_error() {
     // A file where the output's parent folder should be.
     std::fs::write(work.path().join("occupe"), "").unwrap();
     let out = work.path().join("occupe/public");
-    let output = jalon()
-        .arg("build")
-        .arg("--root")
-        .arg(site.path())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let output = build(site.path(), &out).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let message = String::from_utf8_lossy(&output.stderr);
     assert!(
