@@ -13,6 +13,7 @@ pub mod model;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod write;
 
@@ -135,8 +136,9 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
     };
     let rendered = match (validated, theme) {
         (Some((site, prepared)), Some(theme)) if !diagnostics.has_errors() => {
+            let search = search::files(&site, &prepared);
             match render::render_pages(&site, &theme, prepared, &mut cache.render) {
-                Ok(pages) => Some((site, theme, pages)),
+                Ok(pages) => Some((site, theme, pages, search)),
                 Err(errors) => {
                     diagnostics.extend(errors);
                     None
@@ -152,6 +154,7 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
             mut files,
             rendered,
         },
+        search,
     )) = rendered
     else {
         return Generated {
@@ -165,6 +168,7 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
     };
     let pages = files.len();
     files.extend(exports::files(&site));
+    files.extend(search);
     if let Some((path, bytes)) = &site.schema.logo {
         files.push(render::OutputFile {
             path: path.clone(),

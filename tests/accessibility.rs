@@ -25,6 +25,7 @@ const PAGES: &[&str] = &[
     "/pratiques/theme/aller-vers.html",
     "/accessibilite.html",
     "/plan-du-site.html",
+    "/recherche.html?q=parentalit%C3%A9&type=fiche",
     "/page-qui-n-existe-pas.html",
 ];
 

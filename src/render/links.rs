@@ -29,6 +29,7 @@ pub const ACCESSIBILITY: &str = "accessibilite.html";
 pub const LEGAL: &str = "mentions-legales.html";
 pub const SITEMAP: &str = "plan-du-site.html";
 pub const OPEN_DATA: &str = "donnees-ouvertes.html";
+pub const SEARCH: &str = "recherche.html";
 
 pub fn pratique_path(site: &Site, pratique: PratiqueId) -> String {
     format!("pratique/{}.html", site.pratiques[pratique].code)

@@ -31,7 +31,7 @@ pub struct OutputFile {
     pub contents: Arc<[u8]>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Home,
     Group(GroupId),
@@ -50,6 +50,7 @@ pub enum PageKind {
     Legal,
     SiteMap,
     OpenData,
+    Search,
     NotFound,
 }
 
@@ -63,6 +64,7 @@ impl PageKind {
             PageKind::Legal,
             PageKind::SiteMap,
             PageKind::OpenData,
+            PageKind::Search,
             PageKind::NotFound,
         ];
         if site.publishes_schema() {
@@ -109,6 +111,7 @@ impl PageKind {
             PageKind::Legal => links::LEGAL.to_string(),
             PageKind::SiteMap => links::SITEMAP.to_string(),
             PageKind::OpenData => links::OPEN_DATA.to_string(),
+            PageKind::Search => links::SEARCH.to_string(),
             PageKind::NotFound => links::NOT_FOUND.to_string(),
         }
     }
@@ -132,6 +135,7 @@ impl PageKind {
             PageKind::Legal => "mentions-legales.html",
             PageKind::SiteMap => "plan-du-site.html",
             PageKind::OpenData => "donnees-ouvertes.html",
+            PageKind::Search => "recherche.html",
             PageKind::NotFound => "404.html",
         }
     }
@@ -767,6 +771,28 @@ fn meta(titre: impl Into<String>, fil: Vec<Link>, sommaire: Vec<TocEntry>) -> Pa
     }
 }
 
+/// The search page lists the facets; the browser fills in the results.
+fn search_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let facets = crate::search::facets(site);
+    let alternatives: Vec<serde_json::Value> = [
+        (site.publishes_schema(), "le tableau récapitulatif", links::RECAP),
+        (site.catalogue.is_some(), "le catalogue des pratiques", links::CATALOGUE),
+        (true, "le plan du site", links::SITEMAP),
+    ]
+    .into_iter()
+    .filter(|(shown, ..)| *shown)
+    .map(|(_, label, path)| serde_json::json!({"texte": label, "url": format!("{}{path}", viewer.root)}))
+    .collect();
+    (
+        meta("Rechercher", vec![home_link(viewer)], Vec::new()),
+        serde_json::json!({
+            "facettes": std::iter::once(&facets.types).chain(&facets.list).collect::<Vec<_>>(),
+            "ailleurs": alternatives,
+        }),
+    )
+}
+
 fn home_link(viewer: &Viewer) -> Link {
     Link {
         label: "Accueil".into(),
@@ -893,6 +919,7 @@ fn page_data(
                 serde_json::json!({ "fichiers": files }),
             )
         }
+        PageKind::Search => search_data(viewer),
         PageKind::Year(year) => year_data(viewer, year),
         PageKind::Glossary => {
             let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();

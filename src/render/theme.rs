@@ -95,6 +95,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/donnees-ouvertes.html"),
     ),
     (
+        "recherche.html",
+        include_str!("../../themes/default/templates/recherche.html"),
+    ),
+    (
         "partiels/gantt.html",
         include_str!("../../themes/default/templates/partiels/gantt.html"),
     ),
@@ -116,6 +120,10 @@ const STATIC: &[(&str, &[u8])] = &[
     (
         "static/catalogue.js",
         include_bytes!("../../themes/default/static/catalogue.js"),
+    ),
+    (
+        "static/recherche.js",
+        include_bytes!("../../themes/default/static/recherche.js"),
     ),
 ];
 

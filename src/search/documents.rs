@@ -1,0 +1,626 @@
+//! What the search finds: one document per fiche, group, actor, practice card, free page
+//! and glossary entry, read from the resolved model and the page texts already rendered
+//! (so that references read as their titles), with the facets each belongs to.
+
+use crate::catalogue::FacetKind;
+use crate::model::{ActorRef, Site, Statut};
+use crate::render::links::{self, Target};
+use crate::render::{PageKind, Prepared};
+
+/// A searchable document, with its text split by weight.
+pub struct Document {
+    /// Index into [`Facets::types`].
+    pub kind: usize,
+    pub title: String,
+    /// What a word of the title weighs: less for a glossary entry than for the page
+    /// about the same thing.
+    pub title_weight: u32,
+    /// From the site root, with the anchor for a glossary entry.
+    pub url: String,
+    /// Where it sits: "Axe 2 : … › Orientation 2.1 : …".
+    pub breadcrumb: String,
+    /// Words that say what the document is about better than its body: the pilotes of a
+    /// fiche, the sigle of an actor.
+    pub key: String,
+    pub headings: String,
+    pub body: String,
+    /// Parts a result can jump to (the sous-actions of a fiche): title, anchor, text.
+    pub sections: Vec<Section>,
+    /// For each facet of [`Facets::list`], the values this document has.
+    pub facets: Vec<Vec<usize>>,
+}
+
+pub struct Section {
+    pub title: String,
+    pub anchor: String,
+    pub text: String,
+}
+
+/// A facet readers can narrow a search with, and its values, in display order.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Facet {
+    pub id: &'static str,
+    pub libelle: String,
+    pub valeurs: Vec<FacetValue>,
+}
+
+/// A value: its id in the search page's address (`?axe=as2`) and its label.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FacetValue {
+    pub id: String,
+    pub libelle: String,
+}
+
+fn value(id: impl Into<String>, libelle: impl Into<String>) -> FacetValue {
+    FacetValue {
+        id: id.into(),
+        libelle: libelle.into(),
+    }
+}
+
+/// The facets of a site. Facets without values (no practice cards, no statuses) are left
+/// out.
+pub struct Facets {
+    pub types: Facet,
+    pub list: Vec<Facet>,
+}
+
+const TYPE: &str = "type";
+const AXE: &str = "axe";
+const PILOTE: &str = "pilote";
+const ANNEE: &str = "annee";
+const STATUT: &str = "statut";
+const THEME: &str = "theme";
+const TERRITOIRE: &str = "territoire";
+
+const STATUTS: [Statut; 5] = [
+    Statut::NonEngagee,
+    Statut::EnCours,
+    Statut::Realisee,
+    Statut::Reportee,
+    Statut::Abandonnee,
+];
+
+/// The kinds of documents, in the order of the type facet.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Fiche,
+    Group(usize),
+    Acteur,
+    Pratique,
+    Page,
+    Sigle,
+}
+
+fn kinds(site: &Site) -> Vec<Kind> {
+    let mut kinds = Vec::new();
+    if site.publishes_schema() {
+        kinds.push(Kind::Fiche);
+        kinds.extend((0..site.hierarchy.levels.len()).map(Kind::Group));
+    }
+    kinds.push(Kind::Acteur);
+    if site.catalogue.is_some() {
+        kinds.push(Kind::Pratique);
+    }
+    kinds.extend([Kind::Page, Kind::Sigle]);
+    kinds
+}
+
+fn kind_id(site: &Site, kind: Kind) -> String {
+    match kind {
+        Kind::Fiche => site.hierarchy.fiche.id.clone(),
+        Kind::Group(level) => site.hierarchy.levels[level].id.clone(),
+        Kind::Acteur => "acteur".into(),
+        Kind::Pratique => "pratique".into(),
+        Kind::Page => "page".into(),
+        Kind::Sigle => "sigle".into(),
+    }
+}
+
+fn kind_label(site: &Site, kind: Kind) -> String {
+    match kind {
+        Kind::Fiche => site.hierarchy.fiche.labels.pluriel.clone(),
+        Kind::Group(level) => site.hierarchy.levels[level].labels.pluriel.clone(),
+        Kind::Acteur => "Acteurs".into(),
+        Kind::Pratique => "Fiches pratiques".into(),
+        Kind::Page => "Pages".into(),
+        Kind::Sigle => "Sigles du glossaire".into(),
+    }
+}
+
+/// The facets of the site, computed from the model alone: the search page lists them.
+pub fn facets(site: &Site) -> Facets {
+    let types = Facet {
+        id: TYPE,
+        libelle: "Type".into(),
+        valeurs: kinds(site)
+            .into_iter()
+            .map(|k| value(kind_id(site, k), kind_label(site, k)))
+            .collect(),
+    };
+    let mut list = Vec::new();
+    if site.publishes_schema() {
+        let level = &site.hierarchy.levels[0].labels.libelle;
+        list.push(Facet {
+            id: AXE,
+            libelle: level.clone(),
+            valeurs: site
+                .roots()
+                .map(|g| {
+                    let group = &site.groups[g];
+                    value(
+                        &group.id,
+                        format!("{} : {}", site.group_label(group), group.titre),
+                    )
+                })
+                .collect(),
+        });
+        list.push(Facet {
+            id: PILOTE,
+            libelle: "Pilote".into(),
+            valeurs: pilotes(site)
+                .iter()
+                .map(|&a| value(&site.acteurs[a].id, site.acteurs[a].display_name()))
+                .collect(),
+        });
+        if site.fiches.iter().any(|f| fiche_status(f).is_some()) {
+            list.push(Facet {
+                id: STATUT,
+                libelle: "État d'avancement".into(),
+                valeurs: STATUTS
+                    .iter()
+                    .map(|s| value(slug::slugify(s.label()), capitalize(s.label())))
+                    .collect(),
+            });
+        }
+    }
+    list.push(Facet {
+        id: ANNEE,
+        libelle: "Année".into(),
+        valeurs: years(site)
+            .iter()
+            .map(|y| value(y.to_string(), y.to_string()))
+            .collect(),
+    });
+    if let Some(catalogue) = &site.catalogue {
+        for (id, kind) in [
+            (THEME, FacetKind::Theme),
+            (TERRITOIRE, FacetKind::Territoire),
+        ] {
+            list.push(Facet {
+                id,
+                libelle: kind.label().into(),
+                valeurs: catalogue
+                    .facets(kind)
+                    .iter()
+                    .map(|f| value(&f.id, &f.titre))
+                    .collect(),
+            });
+        }
+    }
+    list.retain(|f| !f.valeurs.is_empty());
+    Facets { types, list }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Actors that pilot at least one fiche, alphabetically.
+fn pilotes(site: &Site) -> Vec<usize> {
+    let mut pilotes: Vec<usize> = (0..site.acteurs.len())
+        .filter(|&a| !site.acteurs[a].pilote.is_empty())
+        .collect();
+    pilotes.sort_by_cached_key(|&a| crate::search::analyze::fold(&site.acteurs[a].display_name()));
+    pilotes
+}
+
+/// The years of the schéma, and those of the practice cards.
+fn years(site: &Site) -> Vec<u16> {
+    let mut years: Vec<u16> = if site.publishes_schema() {
+        site.schema.periode.years().collect()
+    } else {
+        Vec::new()
+    };
+    years.extend((0..site.pratiques.len()).flat_map(|p| crate::catalogue::years(site, p)));
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// Where a fiche stands, from its sous-actions: done when all are, not engaged when
+/// none has started, postponed or abandoned when all are, running otherwise.
+pub fn fiche_status(fiche: &crate::model::Fiche) -> Option<Statut> {
+    let statuts: Vec<Statut> = fiche.sous_actions.iter().filter_map(|s| s.statut).collect();
+    let first = *statuts.first()?;
+    if statuts.iter().all(|&s| s == first) {
+        return Some(first);
+    }
+    let finished = |s: &Statut| matches!(s, Statut::Realisee | Statut::Abandonnee);
+    if statuts.iter().all(finished) {
+        Some(Statut::Realisee)
+    } else {
+        Some(Statut::EnCours)
+    }
+}
+
+/// Every document of the site, in a stable order: fiches, groups, actors, cards, pages,
+/// glossary.
+pub fn documents(site: &Site, prepared: &[Prepared], facets: &Facets) -> Vec<Document> {
+    let kinds = kinds(site);
+    let kind_index = |kind: Kind| kinds.iter().position(|&k| k == kind).unwrap_or(0);
+    let texts = PageTexts::new(prepared);
+    let builder = Builder {
+        site,
+        facets,
+        pilotes: pilotes(site),
+        years: years(site),
+    };
+    let mut documents = Vec::new();
+    if site.publishes_schema() {
+        for (f, _) in site.fiches.iter().enumerate() {
+            documents.push(builder.fiche(f, kind_index(Kind::Fiche), &texts));
+        }
+        for (g, group) in site.groups.iter().enumerate() {
+            documents.push(builder.group(g, kind_index(Kind::Group(group.level)), &texts));
+        }
+    }
+    for a in 0..site.acteurs.len() {
+        documents.push(builder.acteur(a, kind_index(Kind::Acteur)));
+    }
+    for p in 0..site.pratiques.len() {
+        documents.push(builder.pratique(p, kind_index(Kind::Pratique), &texts));
+    }
+    for p in 0..site.pages.len() {
+        documents.push(builder.page(p, kind_index(Kind::Page), &texts));
+    }
+    for s in 0..site.sigles.len() {
+        documents.push(builder.sigle(s, kind_index(Kind::Sigle)));
+    }
+    documents
+}
+
+/// The plain text of each page's rendered Markdown fragments.
+struct PageTexts<'a> {
+    by_kind: std::collections::HashMap<PageKind, &'a Prepared>,
+}
+
+impl<'a> PageTexts<'a> {
+    fn new(prepared: &'a [Prepared]) -> Self {
+        PageTexts {
+            by_kind: prepared.iter().map(|p| (p.kind, p)).collect(),
+        }
+    }
+
+    /// The text of each fragment, in page order, and the page's headings.
+    fn of(&self, kind: PageKind) -> (Vec<String>, String) {
+        let Some(page) = self.by_kind.get(&kind) else {
+            return (Vec::new(), String::new());
+        };
+        let fragments = &page.markdown.fragments;
+        let headings = fragments
+            .iter()
+            .flat_map(|f| f.headings.iter().map(|h| h.text.as_str()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        (
+            fragments.iter().map(|f| html_text(&f.html)).collect(),
+            headings,
+        )
+    }
+}
+
+/// The text of HTML the renderer wrote: tags dropped, the five escapes decoded, block
+/// ends turned into spaces.
+fn html_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('>')
+            .map_or(rest.len(), |e| start + e + 1);
+        let tag = &rest[start..end];
+        if tag.starts_with("</") || tag.starts_with("<br") || tag.starts_with("<li") {
+            text.push(' ');
+        }
+        rest = &rest[end..];
+    }
+    text.push_str(rest);
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct Builder<'a> {
+    site: &'a Site,
+    facets: &'a Facets,
+    pilotes: Vec<usize>,
+    years: Vec<u16>,
+}
+
+impl Builder<'_> {
+    /// Facet values by facet id, in the order of the site's facets.
+    fn facet_values(&self, kind: usize, values: &[(&str, Vec<usize>)]) -> Vec<Vec<usize>> {
+        std::iter::once(vec![kind])
+            .chain(self.facets.list.iter().map(|facet| {
+                values
+                    .iter()
+                    .find(|(id, _)| *id == facet.id)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            }))
+            .collect()
+    }
+
+    fn year_values(&self, years: impl IntoIterator<Item = u16>) -> Vec<usize> {
+        let mut values: Vec<usize> = years
+            .into_iter()
+            .filter_map(|y| self.years.binary_search(&y).ok())
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        values
+    }
+
+    fn actor_names(&self, actors: &[ActorRef]) -> String {
+        actors
+            .iter()
+            .map(|actor| match actor {
+                ActorRef::Known { acteur, precision } => {
+                    let acteur = &self.site.acteurs[*acteur];
+                    let mut name = acteur.display_name();
+                    if let Some(precision) = precision {
+                        name.push(' ');
+                        name.push_str(precision);
+                    }
+                    name
+                }
+                ActorRef::Free(name) => name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ; ")
+    }
+
+    fn breadcrumb(&self, group: usize) -> String {
+        let site = self.site;
+        site.ancestry(group)
+            .into_iter()
+            .map(|g| {
+                let group = &site.groups[g];
+                format!("{} : {}", site.group_label(group), group.titre)
+            })
+            .collect::<Vec<_>>()
+            .join(" › ")
+    }
+
+    fn fiche(&self, f: usize, kind: usize, texts: &PageTexts) -> Document {
+        let site = self.site;
+        let fiche = &site.fiches[f];
+        let (fragments, headings) = texts.of(PageKind::Fiche(f));
+        let mut descriptions = fragments.iter().skip(1);
+        let sections: Vec<Section> = fiche
+            .sous_actions
+            .iter()
+            .map(|s| {
+                let description = match s.description {
+                    Some(_) => descriptions.next().cloned().unwrap_or_default(),
+                    None => String::new(),
+                };
+                Section {
+                    title: format!(
+                        "{} {} : {}",
+                        site.hierarchy.sous_action.libelle, s.numero, s.titre
+                    ),
+                    anchor: s.anchor(),
+                    text: description,
+                }
+            })
+            .collect();
+        let mut body = vec![fiche.resume.clone().unwrap_or_default()];
+        body.extend(fragments.first().cloned());
+        body.extend(fiche.indicateurs.suivi.iter().cloned());
+        body.extend(fiche.indicateurs.resultats.iter().cloned());
+        body.extend(fiche.fields.iter().flat_map(|(_, v)| v.iter().cloned()));
+        body.push(self.actor_names(&fiche.contributeurs));
+        let root = site.ancestry(fiche.group)[0];
+        let root_index = site.roots().position(|g| g == root).unwrap_or(0);
+        let pilotes = fiche
+            .pilotes
+            .iter()
+            .filter_map(|p| match p {
+                ActorRef::Known { acteur, .. } => self.pilotes.iter().position(|a| a == acteur),
+                ActorRef::Free(_) => None,
+            })
+            .collect();
+        let mut years: Vec<u16> = fiche
+            .sous_actions
+            .iter()
+            .flat_map(|s| s.annees.iter().copied())
+            .collect();
+        if years.is_empty()
+            && let (Some(debut), fin) = (fiche.calendrier.debut, fiche.calendrier.fin)
+        {
+            years.extend(debut..=fin.unwrap_or(debut));
+        }
+        let statut = fiche_status(fiche)
+            .and_then(|s| STATUTS.iter().position(|&t| t == s))
+            .into_iter()
+            .collect();
+        Document {
+            kind,
+            title_weight: 16,
+            title: links::title(site, &Target::Fiche(f)),
+            url: links::fiche_path(site, f),
+            breadcrumb: self.breadcrumb(fiche.group),
+            key: self.actor_names(&fiche.pilotes),
+            headings: headings
+                + " "
+                + &sections
+                    .iter()
+                    .map(|s| s.title.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            body: body.join(" "),
+            facets: self.facet_values(
+                kind,
+                &[
+                    (AXE, vec![root_index]),
+                    (PILOTE, pilotes),
+                    (ANNEE, self.year_values(years)),
+                    (STATUT, statut),
+                ],
+            ),
+            sections,
+        }
+    }
+
+    fn group(&self, g: usize, kind: usize, texts: &PageTexts) -> Document {
+        let site = self.site;
+        let group = &site.groups[g];
+        let (fragments, headings) = texts.of(PageKind::Group(g));
+        let root = site.ancestry(g)[0];
+        let root_index = site.roots().position(|r| r == root).unwrap_or(0);
+        let breadcrumb = match group.parent {
+            Some(parent) => self.breadcrumb(parent),
+            None => String::new(),
+        };
+        Document {
+            kind,
+            title_weight: 16,
+            title: links::title(site, &Target::Group(g)),
+            url: links::group_path(site, g),
+            breadcrumb,
+            key: String::new(),
+            headings,
+            body: fragments.join(" "),
+            sections: Vec::new(),
+            facets: self.facet_values(kind, &[(AXE, vec![root_index])]),
+        }
+    }
+
+    fn acteur(&self, a: usize, kind: usize) -> Document {
+        let site = self.site;
+        let acteur = &site.acteurs[a];
+        let mut body = vec![acteur.kind.label().to_string()];
+        body.extend(acteur.description.clone());
+        body.extend(acteur.parent.map(|p| site.acteurs[p].display_name()));
+        Document {
+            kind,
+            title_weight: 16,
+            title: acteur.display_name(),
+            url: links::acteur_path(site, a),
+            breadcrumb: "Annuaire des acteurs".into(),
+            key: acteur.sigle.clone().unwrap_or_default(),
+            headings: String::new(),
+            body: body.join(" "),
+            sections: Vec::new(),
+            facets: self.facet_values(kind, &[]),
+        }
+    }
+
+    fn pratique(&self, p: usize, kind: usize, texts: &PageTexts) -> Document {
+        let site = self.site;
+        let card = &site.pratiques[p];
+        let (fragments, headings) = texts.of(PageKind::Pratique(p));
+        let catalogue = site.catalogue.as_ref();
+        let in_facet = |facet_kind: FacetKind| -> Vec<usize> {
+            catalogue
+                .map(|c| c.facets(facet_kind))
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .filter(|(_, facet)| facet.pratiques.contains(&p))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let themes = in_facet(FacetKind::Theme);
+        let breadcrumb = match (catalogue, themes.first()) {
+            (Some(c), Some(&t)) => format!("Fiches pratiques › {}", c.themes[t].titre),
+            _ => "Fiches pratiques".into(),
+        };
+        let mut body = fragments;
+        body.extend(card.territoire.as_ref().map(|t| t.nom.clone()));
+        body.extend(card.publics.iter().cloned());
+        body.extend(card.financements.clone());
+        body.extend(card.annee.as_ref().map(|a| a.libelle.clone()));
+        Document {
+            kind,
+            title_weight: 16,
+            title: links::title(site, &Target::Pratique(p)),
+            url: links::pratique_path(site, p),
+            breadcrumb,
+            key: self.actor_names(&card.initiateurs),
+            headings,
+            body: body.join(" "),
+            sections: Vec::new(),
+            facets: self.facet_values(
+                kind,
+                &[
+                    (ANNEE, self.year_values(crate::catalogue::years(site, p))),
+                    (THEME, themes),
+                    (TERRITOIRE, in_facet(FacetKind::Territoire)),
+                ],
+            ),
+        }
+    }
+
+    fn page(&self, p: usize, kind: usize, texts: &PageTexts) -> Document {
+        let site = self.site;
+        let page = &site.pages[p];
+        let (fragments, headings) = texts.of(PageKind::Page(p));
+        let mut body = vec![page.resume.clone().unwrap_or_default()];
+        body.extend(fragments);
+        Document {
+            kind,
+            title_weight: 16,
+            title: page.titre.clone(),
+            url: links::page_path(site, p),
+            breadcrumb: String::new(),
+            key: String::new(),
+            headings,
+            body: body.join(" "),
+            sections: Vec::new(),
+            facets: self.facet_values(kind, &[]),
+        }
+    }
+
+    fn sigle(&self, s: usize, kind: usize) -> Document {
+        let site = self.site;
+        let sigle = &site.sigles[s];
+        Document {
+            kind,
+            title_weight: 8,
+            title: format!("{} : {}", sigle.sigle, sigle.definition),
+            url: links::url(site, &Target::Sigle(s)),
+            breadcrumb: "Glossaire".into(),
+            key: String::new(),
+            headings: String::new(),
+            body: String::new(),
+            sections: Vec::new(),
+            facets: self.facet_values(kind, &[]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::html_text;
+
+    #[test]
+    fn html_text_keeps_words_apart() {
+        assert_eq!(
+            html_text("<ul><li>un</li><li>deux &amp; <abbr title=\"x\">ASE</abbr></li></ul>"),
+            "un deux & ASE"
+        );
+    }
+}

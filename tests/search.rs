@@ -1,0 +1,271 @@
+//! The search, in a real headless Chromium, against the built example site opened from
+//! disk (`file://`, as from a USB key) and through the preview server.
+
+mod common;
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use common::server::{Preview, browser, eventually};
+use common::{Built, copy_site, repo};
+
+fn site() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| common::build(&repo()))
+}
+
+fn eval(tab: &headless_chrome::Tab, script: &str) -> serde_json::Value {
+    tab.evaluate(script, false)
+        .unwrap_or_else(|e| panic!("{script}: {e}"))
+        .value
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// A result as the page shows it: title, address, and the addresses of its sub-results.
+#[derive(Debug, serde::Deserialize)]
+struct Hit {
+    titre: String,
+    url: String,
+    sections: Vec<String>,
+    fil: String,
+}
+
+/// Opens the search page at `query` (the part after `?`) and reads the results once the
+/// count is announced.
+fn results(tab: &headless_chrome::Tab, base: &str, query: &str) -> Vec<Hit> {
+    tab.navigate_to(&format!("{base}recherche.html?{query}"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let announced = || {
+        let status = eval(tab, "document.getElementById('recherche-etat').textContent");
+        let shown = eval(
+            tab,
+            "document.querySelectorAll('#recherche-resultats > li').length",
+        );
+        let status = status.as_str().unwrap_or_default().to_string();
+        status.starts_with("Aucun") || (status.contains("résultat") && shown.as_u64() > Some(0))
+    };
+    assert!(
+        eventually(Duration::from_secs(10), announced),
+        "no results announced for {query}"
+    );
+    let json = eval(
+        tab,
+        "JSON.stringify(Array.from(document.querySelectorAll('#recherche-resultats > li')).map(li => ({\
+           titre: li.querySelector('.resultat-titre a').textContent,\
+           url: li.querySelector('.resultat-titre a').href,\
+           fil: (li.querySelector('.resultat-fil') || {}).textContent || '',\
+           sections: Array.from(li.querySelectorAll('.resultat-sections a')).map(a => a.href)})))",
+    );
+    serde_json::from_str(json.as_str().unwrap()).unwrap()
+}
+
+fn file_base() -> String {
+    format!("file://{}/", site().out().display())
+}
+
+fn titles(hits: &[Hit]) -> Vec<&str> {
+    hits.iter().map(|h| h.titre.as_str()).collect()
+}
+
+#[test]
+fn parentalite_without_accent_finds_the_fiches_about_parentalite() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let hits = results(&tab, &file_base(), "q=parentalite");
+    let fiches: Vec<&Hit> = hits.iter().filter(|h| h.url.contains("/fiche/")).collect();
+    // Every fiche whose page speaks of parentalité (or parental, parentales…) is found.
+    let out = site().out();
+    for entry in std::fs::read_dir(out.join("fiche")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "html") {
+            let text = std::fs::read_to_string(&path).unwrap().to_lowercase();
+            let main = text.split("<main").nth(1).unwrap_or_default();
+            let main = main.split("id=\"fiches-liees\"").next().unwrap_or_default();
+            if main.contains("parentalité") {
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                assert!(
+                    fiches
+                        .iter()
+                        .any(|h| h.url.ends_with(&format!("/fiche/{name}"))),
+                    "fiche/{name} speaks of parentalité but was not found: {:?}",
+                    titles(&hits)
+                );
+            }
+        }
+    }
+    assert!(fiches.len() >= 3, "{:?}", titles(&hits));
+    let excerpts = eval(
+        &tab,
+        "Array.from(document.querySelectorAll('.resultat-extrait mark')).map(m => m.textContent.toLowerCase()).join(' ')",
+    );
+    assert!(
+        excerpts.as_str().unwrap().contains("parentalité"),
+        "matched words are highlighted: {excerpts}"
+    );
+}
+
+#[test]
+fn elision_and_accents_do_not_change_the_results() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let elided = results(&tab, &file_base(), "q=l%27%C3%A9valuation");
+    let plain = results(&tab, &file_base(), "q=evaluation");
+    assert!(elided.len() >= 3, "{:?}", titles(&elided));
+    assert_eq!(titles(&elided)[..3], titles(&plain)[..3]);
+    assert_eq!(elided.len(), plain.len());
+}
+
+#[test]
+fn a_sigle_finds_its_actor_first_then_the_fiches_it_pilots() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let hits = results(&tab, &file_base(), "q=ODPE");
+    assert!(
+        hits[0].url.ends_with("/acteur/odpe.html"),
+        "{:?}",
+        titles(&hits)
+    );
+    let actor = site().page("acteur/odpe.html");
+    let piloted: Vec<String> = actor
+        .links("section[aria-labelledby=pilote] .carte-fiche-titre a")
+        .into_iter()
+        .map(|(href, _)| href.trim_start_matches("../").to_string())
+        .filter(|href| href.starts_with("fiche/"))
+        .collect();
+    assert!(!piloted.is_empty());
+    let next: Vec<&str> = hits[1..=piloted.len()]
+        .iter()
+        .map(|h| h.url.as_str())
+        .collect();
+    for fiche in &piloted {
+        assert!(
+            next.iter().any(|url| url.ends_with(fiche.as_str())),
+            "{fiche} is piloted by the ODPE and should come right after it: {:?}",
+            titles(&hits)
+        );
+    }
+}
+
+#[test]
+fn a_facet_narrows_the_results_to_one_axe() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let all = results(&tab, &file_base(), "q=enfants");
+    let narrowed = results(&tab, &file_base(), "q=enfants&axe=as2");
+    assert!(!narrowed.is_empty() && narrowed.len() < all.len());
+    for hit in &narrowed {
+        assert!(
+            hit.fil.starts_with("Axe stratégique 2") || hit.url.ends_with("/axe/as2.html"),
+            "{} is not in axe 2 ({})",
+            hit.titre,
+            hit.fil
+        );
+    }
+    // The facet's state is in the address and in the form.
+    let checked = eval(
+        &tab,
+        "document.querySelector('input[name=axe][value=as2]').checked",
+    );
+    assert_eq!(checked, serde_json::Value::Bool(true));
+    // Ticking a box from the page updates the address.
+    eval(
+        &tab,
+        "document.querySelector('input[name=type][value=fiche]').click()",
+    );
+    assert!(eventually(Duration::from_secs(5), || {
+        eval(&tab, "location.search")
+            .as_str()
+            .unwrap_or_default()
+            .contains("type=fiche")
+    }));
+}
+
+#[test]
+fn a_sous_action_hit_opens_the_fiche_at_its_anchor() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    // Words of a sous-action's description of fiche 1 ("Chaque trimestre, une
+    // demi-journée locale…").
+    let hits = results(&tab, &file_base(), "q=trimestre+demi-journ%C3%A9e");
+    let fiche = hits
+        .iter()
+        .find(|h| h.url.ends_with("/fiche/1.html"))
+        .unwrap_or_else(|| panic!("{:?}", titles(&hits)));
+    let section = fiche
+        .sections
+        .first()
+        .unwrap_or_else(|| panic!("no sub-result for {}", fiche.titre));
+    assert!(
+        section.ends_with("/fiche/1.html#sous-action-1"),
+        "{section}"
+    );
+    eval(
+        &tab,
+        "document.querySelector('.resultat-sections a').click()",
+    );
+    assert!(eventually(Duration::from_secs(5), || {
+        eval(&tab, "location.hash").as_str() == Some("#sous-action-1")
+            && eval(&tab, "!!document.getElementById('sous-action-1')").as_bool() == Some(true)
+    }));
+}
+
+#[test]
+fn the_header_box_works_with_the_keyboard_alone() {
+    let copy = copy_site(&repo());
+    let preview = Preview::start(copy.path());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("{}index.html", preview.url))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let field = tab.wait_for_element("#recherche-champ").unwrap();
+    field.click().unwrap();
+    tab.type_str("ODPE").unwrap();
+    assert!(
+        eventually(Duration::from_secs(10), || {
+            eval(
+                &tab,
+                "document.getElementById('recherche-champ').getAttribute('aria-expanded')",
+            )
+            .as_str()
+                == Some("true")
+        }),
+        "the suggestions open"
+    );
+    let announced = eval(
+        &tab,
+        "document.getElementById('recherche-annonce').textContent",
+    );
+    assert!(
+        announced.as_str().unwrap().contains("résultat"),
+        "{announced}"
+    );
+    tab.press_key("ArrowDown").unwrap();
+    let active = eval(
+        &tab,
+        "document.getElementById(document.getElementById('recherche-champ').getAttribute('aria-activedescendant')).getAttribute('aria-selected')",
+    );
+    assert_eq!(active.as_str(), Some("true"));
+    tab.press_key("Enter").unwrap();
+    assert!(
+        eventually(Duration::from_secs(10), || {
+            eval(&tab, "location.pathname")
+                .as_str()
+                .is_some_and(|p| p.ends_with("/acteur/odpe.html"))
+        }),
+        "Enter opens the first suggestion"
+    );
+}
+
+#[test]
+fn without_javascript_the_search_page_points_elsewhere() {
+    let page = site().page("recherche.html");
+    let noscript = page.texts("noscript");
+    assert!(
+        noscript.iter().any(|t| t.contains("tableau récapitulatif")),
+        "{noscript:?}"
+    );
+}

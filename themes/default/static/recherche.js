@@ -1,0 +1,495 @@
+// Recherche dans le site, entièrement dans le navigateur.
+//
+// L'index est écrit par « jalon build » dans recherche/ : de petits fichiers JavaScript
+// qui appellent jalonRecherche(nom, données). Ils sont chargés par des balises <script>,
+// ce qui marche aussi quand le site est ouvert depuis le disque (file://), où fetch() est
+// refusé. Une requête ne charge que les morceaux dont elle a besoin.
+//
+// Les mots sont comparés sans majuscules ni accents ; la racine française de chaque mot
+// (parentalité, parentales → parental) est calculée à la construction : le dictionnaire
+// mots/N.js donne la racine de chaque mot du site, que l'on retrouve ici sans la recalculer.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !("Promise" in window)) { return; }
+  var racine = script.src.replace(/static\/recherche\.js(?:[?#].*)?$/, "");
+  var dossier = racine + "recherche/";
+  var attentes = {};
+  var version = "";
+
+  function attente(nom) {
+    if (!attentes[nom]) {
+      var a = {};
+      a.promesse = new Promise(function (ok, ko) { a.ok = ok; a.ko = ko; });
+      attentes[nom] = a;
+    }
+    return attentes[nom];
+  }
+
+  window.jalonRecherche = function (nom, donnees) { attente(nom).ok(donnees); };
+
+  function charger(nom) {
+    var a = attente(nom);
+    if (!a.demande) {
+      a.demande = true;
+      var balise = document.createElement("script");
+      var suffixe = version && location.protocol !== "file:" ? "?v=" + version : "";
+      balise.src = dossier + nom + ".js" + suffixe;
+      balise.onerror = function () { a.ko(new Error(nom)); };
+      document.head.appendChild(balise);
+    }
+    return a.promesse;
+  }
+
+  var index = null;
+  function chargerIndex() {
+    if (!index) {
+      index = charger("index").then(function (donnees) {
+        version = donnees.version;
+        donnees.vides = new Set(donnees.vides);
+        return donnees;
+      });
+    }
+    return index;
+  }
+
+  // --- Analyse de la requête, comme à la construction ---------------------------------
+
+  function plier(texte) {
+    return texte.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/œ/g, "oe").replace(/æ/g, "ae");
+  }
+
+  function mots(texte, vides) {
+    var vus = [];
+    plier(texte).split(/[^\p{L}\p{N}]+/u).forEach(function (mot) {
+      if (mot && !vides.has(mot) && vus.indexOf(mot) === -1) { vus.push(mot); }
+    });
+    return vus;
+  }
+
+  // Le morceau d'une liste triée de débuts qui peut contenir « cle ».
+  function morceau(debuts, cle) {
+    var bas = 0, haut = debuts.length - 1;
+    while (bas < haut) {
+      var milieu = (bas + haut + 1) >> 1;
+      if (debuts[milieu] <= cle) { bas = milieu; } else { haut = milieu - 1; }
+    }
+    return bas;
+  }
+
+  // Les entrées du dictionnaire autour de « cle » : son morceau, et le suivant pour
+  // trouver les mots qui commencent par « cle ».
+  function entrees(idx, cle, suivant) {
+    var n = morceau(idx.mots, cle);
+    var noms = ["mots/" + n];
+    if (suivant && n + 1 < idx.mots.length) { noms.push("mots/" + (n + 1)); }
+    return Promise.all(noms.map(charger)).then(function (listes) { return [].concat.apply([], listes); });
+  }
+
+  function ajouter(trouve, entree, facteur) {
+    if (!(trouve.termes[entree[1]] >= facteur)) { trouve.termes[entree[1]] = facteur; }
+    trouve.surfaces.push(entree[0]);
+  }
+
+  // Les mots du site qui commencent par « debut » (40 au plus), un peu moins pesants
+  // que le mot exact.
+  function commencantPar(trouve, liste, debut, mot) {
+    liste.filter(function (e) { return e[0] !== mot && e[0].indexOf(debut) === 0; })
+      .slice(0, 40).forEach(function (e) { ajouter(trouve, e, 0.7); });
+  }
+
+  function vide(trouve) { return !Object.keys(trouve.termes).length; }
+
+  // Les termes d'un mot : le sien s'il est dans le site, et, pour le mot en cours de
+  // frappe, ceux des mots qui commencent par lui. Un mot absent du site est raccourci de
+  // trois lettres au plus pour retrouver ses voisins (« evaluations » → « evaluation »).
+  function termes(idx, mot, prefixe) {
+    return entrees(idx, mot, prefixe).then(function (liste) {
+      var trouve = { termes: {}, surfaces: [] };
+      liste.forEach(function (e) { if (e[0] === mot) { ajouter(trouve, e, 1); } });
+      if (prefixe) { commencantPar(trouve, liste, mot, mot); }
+      return vide(trouve) ? raccourci(idx, mot, mot.slice(0, -1)) : trouve;
+    });
+  }
+
+  function raccourci(idx, mot, debut) {
+    var trouve = { termes: {}, surfaces: [] };
+    if (debut.length < Math.max(4, mot.length - 3)) { return Promise.resolve(trouve); }
+    return entrees(idx, debut, true).then(function (liste) {
+      commencantPar(trouve, liste, debut, mot);
+      return vide(trouve) ? raccourci(idx, mot, debut.slice(0, -1)) : trouve;
+    });
+  }
+
+  var decodes = {};
+  function nombres(texte) {
+    var sortie = [], valeur = 0, decalage = 0;
+    for (var i = 0; i < texte.length; i += 1) {
+      var c = texte.charCodeAt(i);
+      var v = c >= 97 ? c - 71 : c >= 65 ? c - 65 : c >= 48 ? c + 4 : c === 45 ? 62 : 63;
+      valeur += (v & 31) * Math.pow(2, decalage);
+      if (v & 32) { decalage += 5; } else { sortie.push(valeur); valeur = 0; decalage = 0; }
+    }
+    return sortie;
+  }
+
+  function postings(idx, terme) {
+    if (decodes[terme]) { return Promise.resolve(decodes[terme]); }
+    return charger("termes/" + morceau(idx.termes, terme)).then(function (morceauTermes) {
+      var brut = morceauTermes[terme];
+      var liste = [];
+      if (brut) {
+        var n = nombres(brut), doc = 0;
+        for (var i = 0; i + 2 < n.length; i += 3) {
+          doc += n[i];
+          liste.push({ doc: doc, poids: n[i + 1], sections: n[i + 2] });
+        }
+      }
+      decodes[terme] = liste;
+      return liste;
+    });
+  }
+
+  var facettes = null;
+  function chargerFacettes(idx) {
+    if (!facettes) {
+      facettes = charger("facettes").then(function (listes) {
+        var noms = [idx.types].concat(idx.facettes);
+        var parValeur = {};
+        listes.forEach(function (valeurs, f) {
+          valeurs.forEach(function (brut, v) {
+            var docs = new Set(), doc = 0;
+            nombres(brut).forEach(function (ecart) { doc += ecart; docs.add(doc); });
+            parValeur[noms[f].id + "=" + noms[f].valeurs[v].id] = docs;
+          });
+        });
+        return parValeur;
+      });
+    }
+    return facettes;
+  }
+
+  // Documents qui contiennent chaque mot de la requête (le dernier comme début de mot si
+  // « prefixe »), classés : titre et sigles d'abord, puis le texte, pondéré par la rareté.
+  function rechercher(requete, options) {
+    return chargerIndex().then(function (idx) {
+      var liste = mots(requete, idx.vides);
+      var filtres = options.filtres || {};
+      var actifs = Object.keys(filtres).filter(function (f) { return filtres[f].length; });
+      var attenteFacettes = actifs.length || options.compter ? chargerFacettes(idx) : Promise.resolve({});
+      var attenteMots = Promise.all(liste.map(function (mot, i) {
+        return termes(idx, mot, options.prefixe && i === liste.length - 1).then(function (t) {
+          return Promise.all(Object.keys(t.termes).map(function (terme) {
+            return postings(idx, terme).then(function (p) { return { terme: terme, facteur: t.termes[terme], postings: p }; });
+          })).then(function (parTerme) { return { surfaces: t.surfaces, parTerme: parTerme }; });
+        });
+      }));
+      return Promise.all([attenteMots, attenteFacettes]).then(function (r) {
+        return classer(idx, liste, r[0], r[1], filtres, actifs, options);
+      });
+    });
+  }
+
+  function classer(idx, liste, parMot, parValeur, filtres, actifs, options) {
+    var scores = null;
+    var surlignes = [], racines = [];
+    parMot.forEach(function (mot) {
+      var ici = new Map();
+      mot.parTerme.forEach(function (t) {
+        racines.push(t.terme);
+        var df = t.postings.length;
+        var idf = Math.log(1 + (idx.documents - df + 0.5) / (df + 0.5));
+        t.postings.forEach(function (p) {
+          var score = idf * p.poids * t.facteur;
+          var deja = ici.get(p.doc);
+          if (!deja) { ici.set(p.doc, { score: score, sections: p.sections }); } else {
+            deja.score = Math.max(deja.score, score);
+            deja.sections |= p.sections;
+          }
+        });
+      });
+      surlignes = surlignes.concat(mot.surfaces);
+      if (scores === null) { scores = ici; return; }
+      var suivant = new Map();
+      scores.forEach(function (s, doc) {
+        var autre = ici.get(doc);
+        if (autre) { suivant.set(doc, { score: s.score + autre.score, sections: s.sections & autre.sections }); }
+      });
+      scores = suivant;
+    });
+    if (scores === null) {
+      scores = new Map();
+      if (actifs.length) {
+        for (var d = 0; d < idx.documents; d += 1) { scores.set(d, { score: 0, sections: 0 }); }
+      }
+    }
+    function garde(doc, sauf) {
+      return actifs.every(function (f) {
+        return f === sauf || filtres[f].some(function (v) {
+          var docs = parValeur[f + "=" + v];
+          return docs && docs.has(doc);
+        });
+      });
+    }
+    var resultats = [];
+    scores.forEach(function (s, doc) {
+      if (garde(doc, null)) { resultats.push({ doc: doc, score: s.score, sections: s.sections }); }
+    });
+    resultats.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    var comptes = {};
+    if (options.compter) {
+      Object.keys(parValeur).forEach(function (cle) {
+        var facette = cle.split("=")[0], docs = parValeur[cle], n = 0;
+        scores.forEach(function (s, doc) { if (docs.has(doc) && garde(doc, facette)) { n += 1; } });
+        comptes[cle] = n;
+      });
+    }
+    return { mots: liste, resultats: resultats, comptes: comptes, surlignes: surlignes, racines: racines, idx: idx };
+  }
+
+  function documentNumero(n) { return charger("doc/" + n); }
+
+  // --- Présentation des résultats ------------------------------------------------------
+
+  function surligner(reponse) {
+    var exacts = new Set(reponse.surlignes);
+    var racines = reponse.racines.filter(function (r) { return r.length >= 3; });
+    return function (mot) {
+      var plie = plier(mot);
+      return exacts.has(plie) || racines.some(function (r) { return plie.indexOf(r) === 0; });
+    };
+  }
+
+  // Un extrait d'une trentaine de mots autour de l'endroit où les mots cherchés sont le
+  // plus serrés, avec ces mots en <mark>.
+  function extrait(texte, trouve, conteneur) {
+    var morceaux = texte.split(/([^\p{L}\p{N}]+)/u);
+    var positions = [];
+    for (var i = 0; i < morceaux.length; i += 2) { if (trouve(morceaux[i])) { positions.push(i); } }
+    var largeur = 60, debut = 0, meilleur = -1;
+    positions.forEach(function (p) {
+      var n = positions.filter(function (q) { return q >= p && q < p + largeur; }).length;
+      if (n > meilleur) { meilleur = n; debut = Math.max(0, p - 10); }
+    });
+    var fin = Math.min(morceaux.length, debut + largeur);
+    if (debut > 0) { conteneur.appendChild(document.createTextNode("… ")); }
+    for (var j = debut; j < fin; j += 1) {
+      if (j % 2 === 0 && positions.indexOf(j) !== -1) {
+        var marque = document.createElement("mark");
+        marque.textContent = morceaux[j];
+        conteneur.appendChild(marque);
+      } else {
+        conteneur.appendChild(document.createTextNode(morceaux[j]));
+      }
+    }
+    if (fin < morceaux.length) { conteneur.appendChild(document.createTextNode(" …")); }
+  }
+
+  function element(nom, classe, texte) {
+    var e = document.createElement(nom);
+    if (classe) { e.className = classe; }
+    if (texte) { e.textContent = texte; }
+    return e;
+  }
+
+  function resultat(reponse, r, doc) {
+    var trouve = surligner(reponse);
+    var li = element("li", "resultat");
+    li.appendChild(element("p", "resultat-type", reponse.idx.types.valeurs[doc.type].libelle));
+    var titre = element("h2", "resultat-titre");
+    var lien = element("a", "", doc.titre);
+    lien.href = racine + doc.url;
+    titre.appendChild(lien);
+    li.appendChild(titre);
+    if (doc.fil) { li.appendChild(element("p", "resultat-fil", doc.fil)); }
+    if (doc.texte && reponse.mots.length) {
+      var p = element("p", "resultat-extrait");
+      extrait(doc.texte, trouve, p);
+      li.appendChild(p);
+    }
+    var sections = doc.sections.filter(function (s, i) { return i < 30 && r.sections & (1 << i); });
+    if (sections.length && reponse.mots.length) {
+      var ul = element("ul", "resultat-sections");
+      sections.forEach(function (s) {
+        var item = element("li");
+        var a = element("a", "", s[0]);
+        a.href = racine + doc.url + "#" + s[1];
+        item.appendChild(a);
+        if (s[2]) { var q = element("p", "resultat-extrait"); extrait(s[2], trouve, q); item.appendChild(q); }
+        ul.appendChild(item);
+      });
+      li.appendChild(ul);
+    }
+    return li;
+  }
+
+  function pluriel(n, mot) { return n + " " + mot + (n > 1 ? "s" : ""); }
+
+  // --- Page de recherche : requête et facettes dans l'adresse ---------------------------
+
+  function pageDeRecherche() {
+    var formulaire = document.getElementById("recherche-page");
+    if (!formulaire) { return; }
+    var champ = document.getElementById("recherche-requete");
+    var etat = document.getElementById("recherche-etat");
+    var liste = document.getElementById("recherche-resultats");
+    var plus = document.getElementById("recherche-plus");
+    var cases = Array.prototype.slice.call(formulaire.querySelectorAll("input[type=checkbox]"));
+    var parPage = 20, montres = 0, derniere = null, numero = 0;
+
+    var adresse = new URLSearchParams(location.search);
+    champ.value = adresse.get("q") || "";
+    cases.forEach(function (c) { c.checked = adresse.getAll(c.name).indexOf(c.value) !== -1; });
+    formulaire.hidden = false;
+
+    function filtres() {
+      var f = {};
+      cases.forEach(function (c) { if (c.checked) { (f[c.name] = f[c.name] || []).push(c.value); } });
+      return f;
+    }
+
+    function ecrireAdresse() {
+      var p = new URLSearchParams();
+      if (champ.value.trim()) { p.set("q", champ.value.trim()); }
+      cases.forEach(function (c) { if (c.checked) { p.append(c.name, c.value); } });
+      var texte = p.toString();
+      history.replaceState(null, "", texte ? "?" + texte : location.pathname);
+    }
+
+    function afficherSuite() {
+      var reponse = derniere, debut = montres;
+      var tranche = reponse.resultats.slice(debut, debut + parPage);
+      montres += tranche.length;
+      plus.hidden = montres >= reponse.resultats.length;
+      return Promise.all(tranche.map(function (r) { return documentNumero(r.doc); })).then(function (docs) {
+        if (reponse !== derniere) { return; }
+        docs.forEach(function (doc, i) { liste.appendChild(resultat(reponse, tranche[i], doc)); });
+      });
+    }
+
+    function lancer() {
+      ecrireAdresse();
+      var requete = champ.value, f = filtres(), moi = ++numero;
+      if (!requete.trim() && !Object.keys(f).length) {
+        liste.textContent = "";
+        plus.hidden = true;
+        etat.textContent = "Saisissez un ou plusieurs mots, ou choisissez un filtre.";
+        return;
+      }
+      rechercher(requete, { filtres: f, compter: true }).then(function (reponse) {
+        if (moi !== numero) { return; }
+        derniere = reponse;
+        montres = 0;
+        liste.textContent = "";
+        cases.forEach(function (c) {
+          var n = reponse.comptes[c.name + "=" + c.value] || 0;
+          c.parentNode.querySelector(".facette-compte").textContent = "(" + n + ")";
+        });
+        var n = reponse.resultats.length;
+        var quoi = requete.trim() ? " pour « " + requete.trim() + " »" : "";
+        etat.textContent = n ? pluriel(n, "résultat") + quoi + "." : "Aucun résultat" + quoi + ". Essayez moins de mots, ou retirez des filtres.";
+        return afficherSuite();
+      }).catch(function () {
+        etat.textContent = "La recherche n'a pas pu charger son index.";
+      });
+    }
+
+    formulaire.addEventListener("submit", function (e) { e.preventDefault(); lancer(); });
+    cases.forEach(function (c) { c.addEventListener("change", lancer); });
+    var minuterie = null;
+    champ.addEventListener("input", function () { clearTimeout(minuterie); minuterie = setTimeout(lancer, 200); });
+    plus.addEventListener("click", function () {
+      var premier = liste.children.length;
+      afficherSuite().then(function () {
+        var lien = liste.children[premier] && liste.children[premier].querySelector("a");
+        if (lien) { lien.focus(); }
+      });
+    });
+    lancer();
+  }
+
+  // --- Champ de l'en-tête : liste de suggestions (motif ARIA combobox) ------------------
+
+  function champRapide() {
+    var formulaire = document.getElementById("recherche");
+    var champ = document.getElementById("recherche-champ");
+    var annonce = document.getElementById("recherche-annonce");
+    if (!formulaire || !champ) { return; }
+    var liste = element("ul", "recherche-suggestions");
+    liste.id = "recherche-suggestions";
+    liste.setAttribute("role", "listbox");
+    liste.setAttribute("aria-label", "Suggestions");
+    liste.hidden = true;
+    formulaire.appendChild(liste);
+    champ.setAttribute("role", "combobox");
+    champ.setAttribute("aria-autocomplete", "list");
+    champ.setAttribute("aria-controls", liste.id);
+    champ.setAttribute("aria-expanded", "false");
+    var options = [], active = -1, numero = 0, minuterie = null;
+
+    function fermer() {
+      liste.hidden = true;
+      champ.setAttribute("aria-expanded", "false");
+      champ.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function activer(i) {
+      options.forEach(function (o, j) { o.setAttribute("aria-selected", j === i ? "true" : "false"); });
+      active = i;
+      if (i >= 0) { champ.setAttribute("aria-activedescendant", options[i].id); options[i].scrollIntoView({ block: "nearest" }); } else { champ.removeAttribute("aria-activedescendant"); }
+    }
+
+    function option(i, texte, detail, url) {
+      var li = element("li", "suggestion");
+      li.id = "suggestion-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.dataset.url = url;
+      li.appendChild(element("span", "suggestion-titre", texte));
+      if (detail) { li.appendChild(element("span", "suggestion-type", detail)); }
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); location.href = url; });
+      return li;
+    }
+
+    function suggerer() {
+      var requete = champ.value, moi = ++numero;
+      if (requete.trim().length < 2) { fermer(); annonce.textContent = ""; return; }
+      rechercher(requete, { prefixe: !/\s$/.test(requete) }).then(function (reponse) {
+        var premiers = reponse.resultats.slice(0, 8);
+        return Promise.all(premiers.map(function (r) { return documentNumero(r.doc); })).then(function (docs) {
+          if (moi !== numero) { return; }
+          liste.textContent = "";
+          options = docs.map(function (doc, i) {
+            var r = premiers[i], url = racine + doc.url;
+            var section = doc.sections.findIndex(function (s, j) { return j < 30 && r.sections & (1 << j); });
+            if (section !== -1 && reponse.mots.length) { url += "#" + doc.sections[section][1]; }
+            return option(i, doc.titre, reponse.idx.types.valeurs[doc.type].libelle, url);
+          });
+          var tous = racine + "recherche.html?q=" + encodeURIComponent(requete.trim());
+          options.push(option(options.length, "Tous les résultats pour « " + requete.trim() + " »", "", tous));
+          options.forEach(function (o) { liste.appendChild(o); });
+          liste.hidden = false;
+          champ.setAttribute("aria-expanded", "true");
+          activer(-1);
+          var n = reponse.resultats.length;
+          annonce.textContent = n ? pluriel(n, "résultat") + ", flèche bas pour les parcourir." : "Aucun résultat.";
+        });
+      }).catch(function () { fermer(); });
+    }
+
+    champ.addEventListener("input", function () { clearTimeout(minuterie); minuterie = setTimeout(suggerer, 120); });
+    champ.addEventListener("keydown", function (e) {
+      var ouverte = !liste.hidden && options.length;
+      if (e.key === "ArrowDown" && ouverte) { e.preventDefault(); activer((active + 1) % options.length); }
+      else if (e.key === "ArrowUp" && ouverte) { e.preventDefault(); activer(active <= 0 ? options.length - 1 : active - 1); }
+      else if (e.key === "Enter" && ouverte && active >= 0) { e.preventDefault(); location.href = options[active].dataset.url; }
+      else if (e.key === "Escape") { if (ouverte) { e.preventDefault(); fermer(); } else { champ.value = ""; } }
+    });
+    champ.addEventListener("blur", function () { setTimeout(fermer, 150); });
+  }
+
+  function demarrer() { champRapide(); pageDeRecherche(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", demarrer); } else { demarrer(); }
+})();
