@@ -263,7 +263,7 @@ fn hostile_content_cannot_run_anything() {
         for script in page.select("script") {
             let src = script.value().attr("src").unwrap_or("");
             assert!(
-                src.ends_with("static/catalogue.js"),
+                src.ends_with("static/catalogue.js") || src.ends_with("static/recherche.js"),
                 "{path}: a script that is not ours: {}",
                 script.html()
             );

@@ -33,11 +33,14 @@ struct Hit {
 /// Opens the search page at `query` (the part after `?`) and reads the results once the
 /// count is announced.
 fn results(tab: &headless_chrome::Tab, base: &str, query: &str) -> Vec<Hit> {
+    // The previous page is marked, so that its results are never read as the new ones.
+    let _ = tab.evaluate("window.pagePrecedente = true", false);
     tab.navigate_to(&format!("{base}recherche.html?{query}"))
-        .unwrap()
-        .wait_until_navigated()
         .unwrap();
     let announced = || {
+        if eval(tab, "window.pagePrecedente === true").as_bool() != Some(false) {
+            return false;
+        }
         let status = eval(tab, "document.getElementById('recherche-etat').textContent");
         let shown = eval(
             tab,
@@ -48,7 +51,11 @@ fn results(tab: &headless_chrome::Tab, base: &str, query: &str) -> Vec<Hit> {
     };
     assert!(
         eventually(Duration::from_secs(10), announced),
-        "no results announced for {query}"
+        "no results announced for {query}: {}",
+        eval(
+            tab,
+            "JSON.stringify([location.href, window.pagePrecedente, document.readyState, (document.getElementById('recherche-etat') || {}).textContent, Array.from(document.querySelectorAll('script')).map(s => s.src), performance.getEntriesByType('resource').map(e => e.name + ' ' + Math.round(e.responseEnd))])"
+        )
     );
     let json = eval(
         tab,
@@ -150,10 +157,13 @@ fn a_sigle_finds_its_actor_first_then_the_fiches_it_pilots() {
 
 #[test]
 fn a_facet_narrows_the_results_to_one_axe() {
+    // Served this time, as on a web server.
+    let copy = copy_site(&repo());
+    let preview = Preview::start(copy.path());
     let browser = browser();
     let tab = browser.new_tab().unwrap();
-    let all = results(&tab, &file_base(), "q=enfants");
-    let narrowed = results(&tab, &file_base(), "q=enfants&axe=as2");
+    let all = results(&tab, &preview.url, "q=enfants");
+    let narrowed = results(&tab, &preview.url, "q=enfants&axe=as2");
     assert!(!narrowed.is_empty() && narrowed.len() < all.len());
     for hit in &narrowed {
         assert!(
@@ -213,15 +223,16 @@ fn a_sous_action_hit_opens_the_fiche_at_its_anchor() {
 
 #[test]
 fn the_header_box_works_with_the_keyboard_alone() {
-    let copy = copy_site(&repo());
-    let preview = Preview::start(copy.path());
     let browser = browser();
     let tab = browser.new_tab().unwrap();
-    tab.navigate_to(&format!("{}index.html", preview.url))
+    tab.navigate_to(&format!("{}index.html", file_base()))
         .unwrap()
         .wait_until_navigated()
         .unwrap();
-    let field = tab.wait_for_element("#recherche-champ").unwrap();
+    // The script has made the field a combobox: it listens.
+    let field = tab
+        .wait_for_element("#recherche-champ[role=combobox]")
+        .unwrap();
     field.click().unwrap();
     tab.type_str("ODPE").unwrap();
     assert!(
@@ -233,7 +244,11 @@ fn the_header_box_works_with_the_keyboard_alone() {
             .as_str()
                 == Some("true")
         }),
-        "the suggestions open"
+        "the suggestions open: {}",
+        eval(
+            &tab,
+            "JSON.stringify([document.activeElement.id, document.getElementById('recherche-champ').value, document.getElementById('recherche-annonce').textContent])"
+        )
     );
     let announced = eval(
         &tab,

@@ -134,23 +134,27 @@
     return sortie;
   }
 
+  // Les documents d'un terme, en trois tableaux : document, poids, sections.
   function postings(idx, terme) {
     if (decodes[terme]) { return Promise.resolve(decodes[terme]); }
     return charger("termes/" + morceau(idx.termes, terme)).then(function (morceauTermes) {
-      var brut = morceauTermes[terme];
-      var liste = [];
-      if (brut) {
-        var n = nombres(brut), doc = 0;
-        for (var i = 0; i + 2 < n.length; i += 3) {
-          doc += n[i];
-          liste.push({ doc: doc, poids: n[i + 1], sections: n[i + 2] });
-        }
+      var n = nombres(morceauTermes[terme] || "");
+      var taille = Math.floor(n.length / 3);
+      var liste = { docs: new Int32Array(taille), poids: new Uint8Array(taille), sections: new Int32Array(taille) };
+      var doc = 0;
+      for (var i = 0; i < taille; i += 1) {
+        doc += n[3 * i];
+        liste.docs[i] = doc;
+        liste.poids[i] = n[3 * i + 1];
+        liste.sections[i] = n[3 * i + 2];
       }
       decodes[terme] = liste;
       return liste;
     });
   }
 
+  // Pour chaque valeur de facette (« axe=as2 »), ses documents, en liste et en tableau
+  // d'appartenance.
   var facettes = null;
   function chargerFacettes(idx) {
     if (!facettes) {
@@ -159,9 +163,9 @@
         var parValeur = {};
         listes.forEach(function (valeurs, f) {
           valeurs.forEach(function (brut, v) {
-            var docs = new Set(), doc = 0;
-            nombres(brut).forEach(function (ecart) { doc += ecart; docs.add(doc); });
-            parValeur[noms[f].id + "=" + noms[f].valeurs[v].id] = docs;
+            var liste = [], dedans = new Uint8Array(idx.documents), doc = 0;
+            nombres(brut).forEach(function (ecart) { doc += ecart; liste.push(doc); dedans[doc] = 1; });
+            parValeur[noms[f].id + "=" + noms[f].valeurs[v].id] = { liste: liste, dedans: dedans };
           });
         });
         return parValeur;
@@ -191,58 +195,61 @@
     });
   }
 
+  // Score de chaque document pour un mot : le meilleur de ses termes ; sections où il
+  // apparaît.
+  function scoresDuMot(idx, mot) {
+    var n = idx.documents;
+    var score = new Float64Array(n), sections = new Int32Array(n), vu = new Uint8Array(n);
+    mot.parTerme.forEach(function (t) {
+      var p = t.postings, df = p.docs.length;
+      var idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * t.facteur;
+      for (var i = 0; i < df; i += 1) {
+        var d = p.docs[i], s = idf * p.poids[i];
+        if (s > score[d]) { score[d] = s; }
+        sections[d] |= p.sections[i];
+        vu[d] = 1;
+      }
+    });
+    return { score: score, sections: sections, vu: vu };
+  }
+
   function classer(idx, liste, parMot, parValeur, filtres, actifs, options) {
-    var scores = null;
+    var n = idx.documents, total = null;
     var surlignes = [], racines = [];
     parMot.forEach(function (mot) {
-      var ici = new Map();
-      mot.parTerme.forEach(function (t) {
-        racines.push(t.terme);
-        var df = t.postings.length;
-        var idf = Math.log(1 + (idx.documents - df + 0.5) / (df + 0.5));
-        t.postings.forEach(function (p) {
-          var score = idf * p.poids * t.facteur;
-          var deja = ici.get(p.doc);
-          if (!deja) { ici.set(p.doc, { score: score, sections: p.sections }); } else {
-            deja.score = Math.max(deja.score, score);
-            deja.sections |= p.sections;
-          }
-        });
-      });
+      mot.parTerme.forEach(function (t) { racines.push(t.terme); });
       surlignes = surlignes.concat(mot.surfaces);
-      if (scores === null) { scores = ici; return; }
-      var suivant = new Map();
-      scores.forEach(function (s, doc) {
-        var autre = ici.get(doc);
-        if (autre) { suivant.set(doc, { score: s.score + autre.score, sections: s.sections & autre.sections }); }
-      });
-      scores = suivant;
-    });
-    if (scores === null) {
-      scores = new Map();
-      if (actifs.length) {
-        for (var d = 0; d < idx.documents; d += 1) { scores.set(d, { score: 0, sections: 0 }); }
+      var ici = scoresDuMot(idx, mot);
+      if (total === null) { total = ici; return; }
+      for (var d = 0; d < n; d += 1) {
+        if (total.vu[d] && ici.vu[d]) { total.score[d] += ici.score[d]; total.sections[d] &= ici.sections[d]; } else { total.vu[d] = 0; }
       }
+    });
+    if (total === null) {
+      total = { score: new Float64Array(n), sections: new Int32Array(n), vu: new Uint8Array(n) };
+      if (actifs.length) { total.vu.fill(1); }
     }
+    // Une facette garde les documents d'au moins une de ses valeurs cochées ; les
+    // facettes se combinent entre elles.
     function garde(doc, sauf) {
       return actifs.every(function (f) {
         return f === sauf || filtres[f].some(function (v) {
-          var docs = parValeur[f + "=" + v];
-          return docs && docs.has(doc);
+          var valeur = parValeur[f + "=" + v];
+          return valeur && valeur.dedans[doc];
         });
       });
     }
     var resultats = [];
-    scores.forEach(function (s, doc) {
-      if (garde(doc, null)) { resultats.push({ doc: doc, score: s.score, sections: s.sections }); }
-    });
+    for (var d = 0; d < n; d += 1) {
+      if (total.vu[d] && garde(d, null)) { resultats.push({ doc: d, score: total.score[d], sections: total.sections[d] }); }
+    }
     resultats.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     var comptes = {};
     if (options.compter) {
       Object.keys(parValeur).forEach(function (cle) {
-        var facette = cle.split("=")[0], docs = parValeur[cle], n = 0;
-        scores.forEach(function (s, doc) { if (docs.has(doc) && garde(doc, facette)) { n += 1; } });
-        comptes[cle] = n;
+        var facette = cle.split("=")[0], compte = 0;
+        parValeur[cle].liste.forEach(function (doc) { if (total.vu[doc] && garde(doc, facette)) { compte += 1; } });
+        comptes[cle] = compte;
       });
     }
     return { mots: liste, resultats: resultats, comptes: comptes, surlignes: surlignes, racines: racines, idx: idx };
@@ -489,6 +496,10 @@
     });
     champ.addEventListener("blur", function () { setTimeout(fermer, 150); });
   }
+
+  // Pour les mesures (scripts/bench) et les extensions d'un thème.
+  window.jalonRecherche.rechercher = rechercher;
+  window.jalonRecherche.document = documentNumero;
 
   function demarrer() { champRapide(); pageDeRecherche(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", demarrer); } else { demarrer(); }
