@@ -174,9 +174,8 @@ struct DateOptions {
 
 impl DateOptions {
     fn options(&self) -> jalon::Options {
-        match self.aujourdhui {
-            Some(today) => jalon::Options { today },
-            None => jalon::Options::default(),
+        jalon::Options {
+            today: self.aujourdhui,
         }
     }
 }
