@@ -29,6 +29,11 @@ pub const ACCESSIBILITY: &str = "accessibilite.html";
 pub const LEGAL: &str = "mentions-legales.html";
 pub const SITEMAP: &str = "plan-du-site.html";
 pub const OPEN_DATA: &str = "donnees-ouvertes.html";
+pub const DASHBOARD: &str = "tableau-de-bord.html";
+
+pub fn indicateur_path(site: &Site, indicateur: crate::model::IndicateurId) -> String {
+    format!("indicateur/{}.html", site.indicateurs[indicateur].id)
+}
 
 pub fn pratique_path(site: &Site, pratique: PratiqueId) -> String {
     format!("pratique/{}.html", site.pratiques[pratique].code)

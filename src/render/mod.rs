@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod links;
 pub mod markdown;
+pub mod suivi;
 pub mod theme;
 pub mod views;
 
@@ -50,6 +51,8 @@ pub enum PageKind {
     Legal,
     SiteMap,
     OpenData,
+    Dashboard,
+    Indicateur(crate::model::IndicateurId),
     NotFound,
 }
 
@@ -66,7 +69,8 @@ impl PageKind {
             PageKind::NotFound,
         ];
         if site.publishes_schema() {
-            pages.extend([PageKind::Recap, PageKind::Calendar]);
+            pages.extend([PageKind::Recap, PageKind::Calendar, PageKind::Dashboard]);
+            pages.extend((0..site.indicateurs.len()).map(PageKind::Indicateur));
             pages.extend(site.schema.periode.years().map(PageKind::Year));
             pages.extend((0..site.groups.len()).map(PageKind::Group));
             pages.extend((0..site.fiches.len()).map(PageKind::Fiche));
@@ -109,6 +113,8 @@ impl PageKind {
             PageKind::Legal => links::LEGAL.to_string(),
             PageKind::SiteMap => links::SITEMAP.to_string(),
             PageKind::OpenData => links::OPEN_DATA.to_string(),
+            PageKind::Dashboard => links::DASHBOARD.to_string(),
+            PageKind::Indicateur(i) => links::indicateur_path(site, i),
             PageKind::NotFound => links::NOT_FOUND.to_string(),
         }
     }
@@ -132,6 +138,8 @@ impl PageKind {
             PageKind::Legal => "mentions-legales.html",
             PageKind::SiteMap => "plan-du-site.html",
             PageKind::OpenData => "donnees-ouvertes.html",
+            PageKind::Dashboard => "tableau-de-bord.html",
+            PageKind::Indicateur(_) => "indicateur.html",
             PageKind::NotFound => "404.html",
         }
     }
@@ -152,6 +160,9 @@ impl PageKind {
             "pilotes",
             "contributeurs",
             "chiffres-cles",
+            "suivi",
+            "etat-suivi",
+            "indicateurs-chiffres",
             "sommaire-titre",
             "fiches-liees",
             "pratiques-proches",
@@ -510,6 +521,10 @@ fn site_view(site: &Site) -> SiteView {
             MenuEntry {
                 titre: "Calendrier".into(),
                 url: links::CALENDAR.into(),
+            },
+            MenuEntry {
+                titre: "Tableau de bord".into(),
+                url: links::DASHBOARD.into(),
             },
         ]);
     }
@@ -894,6 +909,8 @@ fn page_data(
             )
         }
         PageKind::Year(year) => year_data(viewer, year),
+        PageKind::Dashboard => dashboard(viewer),
+        PageKind::Indicateur(i) => indicator_page(viewer, i),
         PageKind::Glossary => {
             let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
             for sigle in &site.sigles {
@@ -957,6 +974,7 @@ fn fiche_data(
                 "periode": periods_label(&s.periodes),
                 "statut": s.statut.map(|statut| statut.label()),
                 "retard": s.is_late(crate::model::Month::of_date(site.today)),
+                "suivi": suivi::sous_action_follow_up(site, s),
                 "description": s.description.as_ref().and_then(|_| descriptions.next()).map(|r| r.html.clone()),
             })
         })
@@ -981,7 +999,10 @@ fn fiche_data(
         titre: hierarchy.sous_action.pluriel.clone(),
         niveau: 2,
     });
-    if !fiche.indicateurs.suivi.is_empty() || !fiche.indicateurs.resultats.is_empty() {
+    if !fiche.indicateurs.suivi.is_empty()
+        || !fiche.indicateurs.resultats.is_empty()
+        || !fiche.mesures.is_empty()
+    {
         toc.push(TocEntry {
             id: "indicateurs".into(),
             titre: "Indicateurs".into(),
@@ -1010,6 +1031,7 @@ fn fiche_data(
         "gantt": calendars(viewer).fiche(f),
         "legende": crate::calendar::legend(),
         "indicateurs": {"suivi": fiche.indicateurs.suivi, "resultats": fiche.indicateurs.resultats},
+        "suivi": suivi::fiche_follow_up(viewer, f),
         "precedente": neighbour(f.checked_sub(1)),
         "suivante": neighbour(Some(f + 1).filter(|&n| n < site.fiches.len())),
         "cite_par": cited_by,
@@ -1309,6 +1331,7 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
         general.extend([
             link("Tableau récapitulatif", links::RECAP),
             link("Calendrier", links::CALENDAR),
+            link("Tableau de bord du suivi", links::DASHBOARD),
         ]);
     }
     general.extend([
@@ -1351,6 +1374,7 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
         "pratiques": pratiques,
         "acteurs": acteurs,
         "annees": if site.publishes_schema() { year_links(viewer) } else { Vec::new() },
+        "indicateurs": (0..site.indicateurs.len()).filter(|_| site.publishes_schema()).map(|i| link(&site.indicateurs[i].libelle, &links::indicateur_path(site, i))).collect::<Vec<_>>(),
     });
     (
         meta("Plan du site", vec![home_link(viewer)], Vec::new()),
@@ -1427,6 +1451,8 @@ fn year_data(viewer: &Viewer, year: u16) -> (PageMeta, serde_json::Value) {
         "precedente": neighbour(year - 1),
         "suivante": neighbour(year + 1),
         "annees": year_links(viewer),
+        "bilan": suivi::year_review(viewer, year),
+        "tableau_de_bord": format!("{}{}", viewer.root, links::DASHBOARD),
     });
     let fil = vec![
         home_link(viewer),
@@ -1437,6 +1463,54 @@ fn year_data(viewer: &Viewer, year: u16) -> (PageMeta, serde_json::Value) {
         },
     ];
     (meta(format!("Année {year}"), fil, Vec::new()), data)
+}
+
+fn dashboard(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+    let toc = vec![
+        TocEntry {
+            id: "avancement".into(),
+            titre: "Avancement".into(),
+            niveau: 2,
+        },
+        TocEntry {
+            id: "retards".into(),
+            titre: "Actions en retard".into(),
+            niveau: 2,
+        },
+        TocEntry {
+            id: "ecarts".into(),
+            titre: "Indicateurs qui s'éloignent de leur cible".into(),
+            niveau: 2,
+        },
+        TocEntry {
+            id: "tous-indicateurs".into(),
+            titre: "Tous les indicateurs".into(),
+            niveau: 2,
+        },
+    ];
+    (
+        meta("Tableau de bord du suivi", vec![home_link(viewer)], toc),
+        suivi::dashboard_data(viewer),
+    )
+}
+
+fn indicator_page(viewer: &Viewer, i: crate::model::IndicateurId) -> (PageMeta, serde_json::Value) {
+    let fil = vec![
+        home_link(viewer),
+        Link {
+            label: "Tableau de bord".into(),
+            titre: "Tableau de bord du suivi".into(),
+            url: format!("{}{}", viewer.root, links::DASHBOARD),
+        },
+    ];
+    (
+        meta(
+            format!("Indicateur : {}", viewer.site.indicateurs[i].libelle),
+            fil,
+            Vec::new(),
+        ),
+        suivi::indicator_data(viewer, i),
+    )
 }
 
 /// Groups → fiches → sous-actions with their start, as the seed's closing table.
