@@ -289,13 +289,7 @@ impl Calendars<'_> {
                 links::url(self.site, &Target::Fiche(fiche))
             ),
             barres: span
-                .map(|span| {
-                    self.bar(
-                        span,
-                        f.statut(),
-                        f.is_late(today),
-                    )
-                })
+                .map(|span| self.bar(span, f.statut(), f.is_late(today)))
                 .into_iter()
                 .collect(),
             jalons: f.calendrier.jalons.iter().map(|j| self.marker(j)).collect(),

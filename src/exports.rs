@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{ActorRef, FicheId, Indicateur, Jalon, Mesure, Month, Site, Span, Statut, Suivi};
+use crate::model::{
+    ActorRef, FicheId, Indicateur, Jalon, Mesure, Month, Site, Span, Statut, Suivi,
+};
 use crate::render::OutputFile;
 use crate::render::links::{self, Target};
 
@@ -620,11 +622,7 @@ const SOUS_ACTIONS: &[(&str, &str, &str)] = &[
         "boolean",
         "En retard à la date de l'état (date du jour du site)",
     ),
-    (
-        "statut_date",
-        "date",
-        "Date du dernier point de suivi",
-    ),
+    ("statut_date", "date", "Date du dernier point de suivi"),
     (
         "statut_commentaire",
         "string",
@@ -657,11 +655,7 @@ const INDICATEURS: &[(&str, &str, &str)] = &[
         "string",
         "Numéros des fiches mesurées, séparés par « ; »",
     ),
-    (
-        "type",
-        "string",
-        "suivi (état d'avancement) ou resultat",
-    ),
+    ("type", "string", "suivi (état d'avancement) ou resultat"),
     (
         "unite",
         "string",
@@ -712,7 +706,11 @@ const VALEURS: &[(&str, &str, &str)] = &[
         "number",
         "Valeur moins cible ; vide sans cible",
     ),
-    ("source", "string", "Source de la valeur (ou de l'indicateur)"),
+    (
+        "source",
+        "string",
+        "Source de la valeur (ou de l'indicateur)",
+    ),
     ("date", "date", "Date de la mesure ou de la publication"),
     ("note", "string", "Précision sur la valeur"),
 ];

@@ -66,7 +66,7 @@ pub fn format_number(number: f64) -> String {
     let digits = whole.to_string();
     let mut text = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             text.push(THOUSANDS);
         }
         text.push(c);
@@ -528,7 +528,11 @@ mod tests {
 
     #[test]
     fn the_summary_says_the_change() {
-        let days = indicator(Unite::Nombre, Some("journées"), &[(2022, 2019.0), (2023, 2407.0)]);
+        let days = indicator(
+            Unite::Nombre,
+            Some("journées"),
+            &[(2022, 2019.0), (2023, 2407.0)],
+        );
         assert_eq!(
             summary(&days),
             "De 2\u{202F}019 à 2\u{202F}407\u{A0}journées entre 2022 et 2023, +19\u{A0}%."
@@ -557,7 +561,11 @@ mod tests {
 
     #[test]
     fn the_chart_has_one_point_per_value() {
-        let days = indicator(Unite::Nombre, Some("journées"), &[(2022, 2019.0), (2023, 2407.0)]);
+        let days = indicator(
+            Unite::Nombre,
+            Some("journées"),
+            &[(2022, 2019.0), (2023, 2407.0)],
+        );
         let svg = line_chart(&days, (2019, 2023), "g");
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.contains(r#"role="img""#));

@@ -75,9 +75,7 @@ impl Resolver<'_> {
                 ),
             )
         });
-        let today = today
-            .or(configured_today)
-            .unwrap_or_else(crate::real_today);
+        let today = today.or(configured_today).unwrap_or_else(crate::real_today);
         let mut schema = self.schema(&loaded.schema)?;
         schema.logo = loaded.logo.clone();
         let hierarchy = self.hierarchy(&loaded.schema);
@@ -1349,7 +1347,8 @@ impl Resolver<'_> {
                 match index.fiches.get(&numero.value) {
                     Some(&f) => measured.push(f),
                     None => {
-                        let known: Vec<String> = fiches.iter().map(|f| f.numero.text.clone()).collect();
+                        let known: Vec<String> =
+                            fiches.iter().map(|f| f.numero.text.clone()).collect();
                         self.unknown(
                             "fiche",
                             &numero.value,
@@ -1410,7 +1409,10 @@ impl Resolver<'_> {
                         "annee-en-double",
                         format!("l'indicateur a deux valeurs pour {}", value.annee.value),
                         entry.location(&value.annee.referenced),
-                        Some("gardez une seule valeur par année ; une précision va dans « note: »".into()),
+                        Some(
+                            "gardez une seule valeur par année ; une précision va dans « note: »"
+                                .into(),
+                        ),
                     );
                     continue;
                 }
@@ -1478,7 +1480,10 @@ impl Resolver<'_> {
                             unit.name()
                         ),
                         at,
-                        Some("écrivez le nombre seul, dans l'unité de l'indicateur (« unite: »)".into()),
+                        Some(
+                            "écrivez le nombre seul, dans l'unité de l'indicateur (« unite: »)"
+                                .into(),
+                        ),
                     );
                     None
                 }

@@ -79,7 +79,11 @@ fn the_dashboard_counts_the_example_statuses() {
     let per_axe: Vec<Vec<String>> = page
         .select(".tableau-avancement tbody tr")
         .into_iter()
-        .filter(|r| r.select(&scraper::Selector::parse("th[scope=row]").unwrap()).count() == 1)
+        .filter(|r| {
+            r.select(&scraper::Selector::parse("th[scope=row]").unwrap())
+                .count()
+                == 1
+        })
         .map(cells)
         .collect();
     assert_eq!(per_axe.len(), 8);
@@ -94,7 +98,9 @@ fn the_dashboard_counts_the_example_statuses() {
         page.attrs("svg.barre-statuts", "aria-label")
     );
     // The statuses are declared as example data.
-    assert!(page.texts(".etat-suivi")[0].starts_with("Données d'exemple, état au 31 décembre 2023"));
+    assert!(
+        page.texts(".etat-suivi")[0].starts_with("Données d'exemple, état au 31 décembre 2023")
+    );
 }
 
 #[test]
@@ -120,7 +126,10 @@ fn a_late_action_is_listed_and_shown_on_its_fiche() {
     // On the fiche: the sous-action says it is late, and why; the fiche too.
     let fiche = site().page("fiche/16.html");
     let section = fiche.texts(".sous-action")[2].clone();
-    assert!(section.contains("en retard (début prévu en 2019, encore non engagée)"), "{section}");
+    assert!(
+        section.contains("en retard (début prévu en 2019, encore non engagée)"),
+        "{section}"
+    );
     let state = fiche.texts(".fiche-resume .statut").join(" ");
     assert!(state.contains("en retard"), "{state}");
     // Done or on time: not late.
@@ -160,7 +169,10 @@ fn each_indicator_has_a_chart_and_a_table_with_the_same_numbers() {
             format!("2{THOUSANDS}407{BEFORE_UNIT}journées")
         ]
     );
-    assert_eq!(labels, [format!("2{THOUSANDS}019"), format!("2{THOUSANDS}407")]);
+    assert_eq!(
+        labels,
+        [format!("2{THOUSANDS}019"), format!("2{THOUSANDS}407")]
+    );
     let years = page.texts(".tableau-valeurs tbody th[scope=row]");
     assert_eq!(years, ["2022", "2023"]);
     // The chart is an image with a title and the sentence that sums it up.
@@ -214,7 +226,12 @@ fn indicators_are_shown_on_their_fiches_and_on_the_dashboard() {
             "../indicateur/admissions-cer.html"
         ]
     );
-    assert_eq!(fiche.select(".indicateurs-chiffres svg.sparkline[role=img]").len(), 3);
+    assert_eq!(
+        fiche
+            .select(".indicateurs-chiffres svg.sparkline[role=img]")
+            .len(),
+        3
+    );
     // The plan's own wording stays.
     assert!(!fiche.texts(".indicateurs-bloc li").is_empty());
     // The indicator page links back to the fiches it measures.
@@ -235,7 +252,9 @@ fn indicators_are_shown_on_their_fiches_and_on_the_dashboard() {
         ]
     );
     assert_eq!(
-        dashboard.select("#tous-indicateurs ~ .liste-indicateurs li").len(),
+        dashboard
+            .select("#tous-indicateurs ~ .liste-indicateurs li")
+            .len(),
         8
     );
 }
@@ -247,7 +266,10 @@ fn each_year_has_its_review() {
     assert_eq!(abandoned.len(), 1);
     assert_eq!(abandoned[0].0, "../fiche/14.html#sous-action-2");
     let done: Vec<String> = page.attrs("#bilan-realisee + .liste-bilan a", "href");
-    assert!(done.contains(&"../fiche/6.html#sous-action-1".to_string()), "{done:?}");
+    assert!(
+        done.contains(&"../fiche/6.html#sous-action-1".to_string()),
+        "{done:?}"
+    );
     let values: Vec<Vec<String>> = page
         .select(".bilan .tableau-valeurs tbody tr")
         .into_iter()
@@ -267,7 +289,10 @@ fn each_year_has_its_review() {
     // 2023 gives the activity report's figures.
     let page = site().page("annee/2023.html");
     let values = raw_texts(&page, ".bilan .tableau-valeurs td.valeur").join(" | ");
-    assert!(values.contains(&format!("2{THOUSANDS}407{BEFORE_UNIT}journées")), "{values}");
+    assert!(
+        values.contains(&format!("2{THOUSANDS}407{BEFORE_UNIT}journées")),
+        "{values}"
+    );
     assert!(values.contains(&format!("72,81{BEFORE_UNIT}%")), "{values}");
 }
 
@@ -279,8 +304,14 @@ fn the_exports_carry_indicators_and_statuses() {
         .iter()
         .find(|r| &r[0] == "journees-cer" && &r[2] == "2023")
         .unwrap();
-    assert_eq!((&row[1], &row[3], &row[6], &row[7]), ("10 ; 16", "2407", "3306", "-899"));
-    let rate = values.iter().find(|r| &r[0] == "taux-occupation-cer").unwrap();
+    assert_eq!(
+        (&row[1], &row[3], &row[6], &row[7]),
+        ("10 ; 16", "2407", "3306", "-899")
+    );
+    let rate = values
+        .iter()
+        .find(|r| &r[0] == "taux-occupation-cer")
+        .unwrap();
     assert_eq!(&rate[3], "72.81");
     assert_eq!(rows(&read("donnees/indicateurs.csv")).len(), 8);
     let fiches = rows(&read("donnees/fiches.csv"));
@@ -288,7 +319,11 @@ fn the_exports_carry_indicators_and_statuses() {
     assert_eq!((&fiches[16][8], &fiches[16][9]), ("reportée", "false"));
     assert_eq!(&fiches[15][10], "true");
     let suivi = rows(&read("donnees/suivi.csv"));
-    assert!(suivi.iter().any(|r| &r[0] == "17" && r[1].is_empty() && &r[2] == "2021"));
+    assert!(
+        suivi
+            .iter()
+            .any(|r| &r[0] == "17" && r[1].is_empty() && &r[2] == "2021")
+    );
     let json: serde_json::Value = serde_json::from_str(&read("donnees/schema.json")).unwrap();
     assert_eq!(json["etat_au"], "2023-12-31");
     assert_eq!(json["indicateurs"].as_array().unwrap().len(), 8);

@@ -443,7 +443,8 @@ impl Fiche {
     /// The fiche's overall status: as its pilotes set it, otherwise computed from its
     /// sous-actions (see [`status_of`]). For lists, search facets and exports.
     pub fn statut(&self) -> Option<Statut> {
-        self.statut_declare.or_else(|| status_of(&self.sous_actions))
+        self.statut_declare
+            .or_else(|| status_of(&self.sous_actions))
     }
 
     /// Whether the status comes from the sous-actions rather than from the fiche itself.

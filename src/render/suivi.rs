@@ -115,10 +115,7 @@ pub fn lateness(s: &SousAction, today: Month) -> Option<String> {
     let first = s.periodes.first()?;
     let last = s.periodes.last()?;
     Some(match s.statut {
-        Some(Statut::EnCours) => format!(
-            "fin prévue en {}, toujours en cours",
-            last.end.year()
-        ),
+        Some(Statut::EnCours) => format!("fin prévue en {}, toujours en cours", last.end.year()),
         Some(statut) => format!(
             "début prévu en {}, encore {}",
             first.start.year(),
@@ -178,11 +175,7 @@ pub fn indicator_summary(viewer: &Viewer, i: IndicateurId) -> IndicatorSummary {
     IndicatorSummary {
         id: indicateur.id.clone(),
         libelle: indicateur.libelle.clone(),
-        url: format!(
-            "{}{}",
-            viewer.root,
-            links::indicateur_path(site, i)
-        ),
+        url: format!("{}{}", viewer.root, links::indicateur_path(site, i)),
         kind: indicateur.kind.label(),
         derniere: indicateur.valeurs.last().map(|v| {
             format!(
@@ -273,14 +266,11 @@ pub fn indicator_data(viewer: &Viewer, i: IndicateurId) -> serde_json::Value {
         .map(|v| ValueRow {
             annee: v.annee,
             valeur: indicators::format_mesure(indicateur, &v.mesure),
-            ecart: indicateur
-                .cible
-                .zip(v.mesure.number())
-                .map(|(cible, n)| {
-                    let gap = n - cible.valeur;
-                    let sign = if gap > 0.0 { "+" } else { "" };
-                    format!("{sign}{}", indicators::format_value(indicateur, gap))
-                }),
+            ecart: indicateur.cible.zip(v.mesure.number()).map(|(cible, n)| {
+                let gap = n - cible.valeur;
+                let sign = if gap > 0.0 { "+" } else { "" };
+                format!("{sign}{}", indicators::format_value(indicateur, gap))
+            }),
             source: v.source.clone(),
             date: v.date.map(DateView::of),
             note: v.note.clone(),
