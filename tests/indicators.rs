@@ -60,7 +60,6 @@ fn the_dashboard_counts_the_example_statuses() {
             "abandonnée",
             "sans état renseigné",
             "Total",
-            "Répartition"
         ]
     );
     let total = cells(page.select(".tableau-avancement tfoot tr")[0]);
@@ -91,7 +90,7 @@ fn the_dashboard_counts_the_example_statuses() {
     assert_eq!(sum, 50);
     // Every bar is an image with the counts as its name.
     let bars = page.select("svg.barre-statuts[role=img]");
-    assert_eq!(bars.len(), 1 + 1 + 8);
+    assert_eq!(bars.len(), 1 + 8);
     assert!(
         page.attrs("svg.barre-statuts", "aria-label")[0].contains("réalisée : 24"),
         "{:?}",
