@@ -993,7 +993,15 @@ fn fiche_data(
             .map(|g| viewer.group_link(g)),
     );
     let body_headings = prepared.main_headings();
-    let mut toc = TocEntry::from_headings(body_headings, 2);
+    let mut toc = Vec::new();
+    if !fiche.suivi.is_empty() {
+        toc.push(TocEntry {
+            id: "suivi".into(),
+            titre: "Suivi de la fiche".into(),
+            niveau: 2,
+        });
+    }
+    toc.extend(TocEntry::from_headings(body_headings, 2));
     toc.push(TocEntry {
         id: "sous-actions".into(),
         titre: hierarchy.sous_action.pluriel.clone(),
