@@ -137,6 +137,21 @@ fn a_late_action_is_listed_and_shown_on_its_fiche() {
 }
 
 #[test]
+fn the_home_page_sums_up_the_follow_up() {
+    let home = site().page("index.html");
+    let text = home.texts(".suivi-accueil p")[0].clone();
+    assert!(
+        text.starts_with("24 actions réalisées et 20 en cours sur 50, dont 4 en retard, au 31 décembre 2023 (données d'exemple)."),
+        "{text}"
+    );
+    assert_eq!(
+        home.attrs(".suivi-accueil a", "href"),
+        ["tableau-de-bord.html"]
+    );
+    assert_eq!(home.select(".suivi-accueil svg[role=img]").len(), 1);
+}
+
+#[test]
 fn lateness_depends_on_the_day() {
     // In mid-2020 the sous-action planned for 2019-2020 and still running is on time.
     let built = build_on(&repo(), "2020-06-30");

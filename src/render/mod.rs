@@ -818,6 +818,7 @@ fn page_data(
                 "nombre_fiches": site.fiches.len(),
                 "nombre_sous_actions": site.fiches.iter().map(|f| f.sous_actions.len()).sum::<usize>(),
                 "nombre_acteurs": site.acteurs.len(),
+                "suivi": site.publishes_schema().then(|| suivi::home_summary(viewer)).flatten(),
                 "pages": site.pages.iter().enumerate().map(|(i, p)| serde_json::json!({
                     "titre": p.titre, "resume": p.resume, "url": viewer.url(&Target::Page(i)),
                 })).collect::<Vec<_>>(),

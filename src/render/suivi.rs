@@ -239,6 +239,32 @@ pub fn dashboard_data(viewer: &Viewer) -> serde_json::Value {
     })
 }
 
+/// A few words for the home page when some status is declared: how many sous-actions
+/// are done, running, late, with the bar of the dashboard.
+pub fn home_summary(viewer: &Viewer) -> Option<serde_json::Value> {
+    let site = viewer.site;
+    let all = sous_action_counts(site.fiches.iter().flat_map(|f| f.sous_actions.iter()));
+    if all.unknown == all.total() {
+        return None;
+    }
+    let today = Month::of_date(site.today);
+    let late = site
+        .fiches
+        .iter()
+        .flat_map(|f| f.sous_actions.iter())
+        .filter(|s| s.is_late(today))
+        .count();
+    Some(serde_json::json!({
+        "url": format!("{}{}", viewer.root, links::DASHBOARD),
+        "barre": indicators::status_bar(&all, "État des sous-actions"),
+        "realisees": all.count(Statut::Realisee),
+        "en_cours": all.count(Statut::EnCours),
+        "total": all.total(),
+        "retards": late,
+        "etat": state_notice(site),
+    }))
+}
+
 #[derive(Serialize)]
 struct ValueRow {
     annee: u16,
