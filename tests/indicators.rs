@@ -279,6 +279,12 @@ fn each_year_has_its_review() {
     let abandoned = page.links("#bilan-abandonnee + .liste-bilan a");
     assert_eq!(abandoned.len(), 1);
     assert_eq!(abandoned[0].0, "../fiche/14.html#sous-action-2");
+    // Started that year, or carried on from the year before.
+    let started = page.attrs("#bilan-engagee + .liste-bilan a", "href");
+    assert!(started.contains(&"../fiche/10.html#sous-action-1".to_string()));
+    let continued = page.attrs("#bilan-poursuivie + .liste-bilan a", "href");
+    assert!(continued.contains(&"../fiche/1.html#sous-action-1".to_string()));
+    assert!(!started.contains(&"../fiche/1.html#sous-action-1".to_string()));
     let done: Vec<String> = page.attrs("#bilan-realisee + .liste-bilan a", "href");
     assert!(
         done.contains(&"../fiche/6.html#sous-action-1".to_string()),

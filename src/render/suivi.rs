@@ -377,53 +377,53 @@ pub fn sous_action_follow_up(site: &Site, s: &SousAction) -> serde_json::Value {
 /// abandoned or not engaged that year, and the indicators' values of the year.
 pub fn year_review(viewer: &Viewer, year: u16) -> serde_json::Value {
     let site = viewer.site;
-    let mut by_status: Vec<(Statut, Vec<serde_json::Value>)> =
-        Statut::ALL.iter().map(|&s| (s, Vec::new())).collect();
+    // (title, anchor, status): a running sous-action is "engagée" the first year it
+    // runs, "poursuivie" after.
+    let categories: [(&str, &str, Statut); 6] = [
+        ("Réalisées", "bilan-realisee", Statut::Realisee),
+        ("Engagées", "bilan-engagee", Statut::EnCours),
+        ("Poursuivies", "bilan-poursuivie", Statut::EnCours),
+        ("Reportées", "bilan-reportee", Statut::Reportee),
+        ("Abandonnées", "bilan-abandonnee", Statut::Abandonnee),
+        ("Non engagées", "bilan-non-engagee", Statut::NonEngagee),
+    ];
+    let mut lists: Vec<Vec<serde_json::Value>> = vec![Vec::new(); categories.len()];
     for (f, fiche) in site.fiches.iter().enumerate() {
         for s in &fiche.sous_actions {
             let Some(entry) = s.suivi_en(year) else {
                 continue;
             };
-            if let Some((_, list)) = by_status.iter_mut().find(|(st, _)| *st == entry.statut) {
-                list.push(serde_json::json!({
-                    "fiche": site.fiche_label(fiche),
-                    "titre": format!("{} {} : {}", site.hierarchy.sous_action.libelle, s.numero, s.titre),
-                    "url": viewer.url(&Target::SousAction(f, s.numero)),
-                    "commentaire": entry.commentaire,
-                    "date": entry.date.map(DateView::of),
-                }));
-            }
+            let continued = entry.statut == Statut::EnCours
+                && s.suivi
+                    .iter()
+                    .any(|e| e.annee < year && e.statut == Statut::EnCours);
+            let category = match entry.statut {
+                Statut::Realisee => 0,
+                Statut::EnCours if continued => 2,
+                Statut::EnCours => 1,
+                Statut::Reportee => 3,
+                Statut::Abandonnee => 4,
+                Statut::NonEngagee => 5,
+            };
+            lists[category].push(serde_json::json!({
+                "fiche": site.fiche_label(fiche),
+                "titre": format!("{} {} : {}", site.hierarchy.sous_action.libelle, s.numero, s.titre),
+                "url": viewer.url(&Target::SousAction(f, s.numero)),
+                "commentaire": entry.commentaire,
+                "date": entry.date.map(DateView::of),
+            }));
         }
     }
-    let titles = |statut: Statut| match statut {
-        Statut::Realisee => "Réalisées",
-        Statut::EnCours => "En cours",
-        Statut::Reportee => "Reportées",
-        Statut::Abandonnee => "Abandonnées",
-        Statut::NonEngagee => "Non engagées",
-    };
-    let order = [
-        Statut::Realisee,
-        Statut::EnCours,
-        Statut::Reportee,
-        Statut::Abandonnee,
-        Statut::NonEngagee,
-    ];
-    let groupes: Vec<_> = order
+    let groupes: Vec<_> = categories
         .iter()
-        .filter_map(|&statut| {
-            let list = by_status
-                .iter()
-                .find(|(s, _)| *s == statut)
-                .map(|(_, l)| l.clone())
-                .unwrap_or_default();
-            (!list.is_empty()).then(|| {
-                serde_json::json!({
-                    "titre": titles(statut),
-                    "ancre": format!("bilan-{}", statut.key()),
-                    "statut": status_view(Some(statut)),
-                    "sous_actions": list,
-                })
+        .zip(lists)
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(&(titre, ancre, statut), list)| {
+            serde_json::json!({
+                "titre": titre,
+                "ancre": ancre,
+                "statut": status_view(Some(statut)),
+                "sous_actions": list,
             })
         })
         .collect();
