@@ -167,7 +167,7 @@ enum NewKind {
 
 #[derive(clap::Args)]
 struct DateOptions {
-    /// Date du jour pour les calendriers et les retards (AAAA-MM-JJ) ; par défaut, aujourd'hui.
+    /// Date du jour pour les calendriers et les retards (AAAA-MM-JJ) ; par défaut, « date_du_jour » de jalon.yaml, sinon aujourd'hui.
     #[arg(long, value_name = "AAAA-MM-JJ")]
     aujourdhui: Option<jiff::civil::Date>,
 }
