@@ -274,6 +274,29 @@ fn indicators_are_shown_on_their_fiches_and_on_the_dashboard() {
 }
 
 #[test]
+fn indicators_can_be_cited() {
+    let page = site().page("pilotage.html");
+    let links = page.links("a.ref[href^='indicateur/']");
+    assert_eq!(
+        links,
+        [
+            (
+                "indicateur/part-accueils-urgence.html".to_string(),
+                "Indicateur : Part des accueils réalisés en urgence".to_string()
+            ),
+            (
+                "indicateur/journees-cer.html".to_string(),
+                "les journées de prise en charge en centre éducatif renforcé".to_string()
+            ),
+        ]
+    );
+    let cited = site()
+        .page("indicateur/journees-cer.html")
+        .attrs(".cite-par a", "href");
+    assert_eq!(cited, ["../pilotage.html#les-indicateurs"]);
+}
+
+#[test]
 fn each_year_has_its_review() {
     let page = site().page("annee/2020.html");
     let abandoned = page.links("#bilan-abandonnee + .liste-bilan a");

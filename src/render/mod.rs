@@ -210,6 +210,7 @@ impl PageKind {
             PageKind::Acteur(a) => Some(Target::Acteur(a)),
             PageKind::Page(p) => Some(Target::Page(p)),
             PageKind::Pratique(p) => Some(Target::Pratique(p)),
+            PageKind::Indicateur(i) => Some(Target::Indicateur(i)),
             _ => None,
         }
     }
@@ -911,7 +912,7 @@ fn page_data(
         }
         PageKind::Year(year) => year_data(viewer, year),
         PageKind::Dashboard => dashboard(viewer),
-        PageKind::Indicateur(i) => indicator_page(viewer, i),
+        PageKind::Indicateur(i) => indicator_page(viewer, i, cited_by),
         PageKind::Glossary => {
             let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
             for sigle in &site.sigles {
@@ -1471,7 +1472,14 @@ fn year_data(viewer: &Viewer, year: u16) -> (PageMeta, serde_json::Value) {
             url: format!("{}{}", viewer.root, links::CALENDAR),
         },
     ];
-    (meta(format!("Année {year}"), fil, Vec::new()), data)
+    (
+        meta(
+            format!("Année {year} : programme et bilan"),
+            fil,
+            Vec::new(),
+        ),
+        data,
+    )
 }
 
 fn dashboard(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
@@ -1503,7 +1511,11 @@ fn dashboard(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
     )
 }
 
-fn indicator_page(viewer: &Viewer, i: crate::model::IndicateurId) -> (PageMeta, serde_json::Value) {
+fn indicator_page(
+    viewer: &Viewer,
+    i: crate::model::IndicateurId,
+    cited_by: Vec<CitedBy>,
+) -> (PageMeta, serde_json::Value) {
     let fil = vec![
         home_link(viewer),
         Link {
@@ -1518,7 +1530,7 @@ fn indicator_page(viewer: &Viewer, i: crate::model::IndicateurId) -> (PageMeta, 
             fil,
             Vec::new(),
         ),
-        suivi::indicator_data(viewer, i),
+        suivi::indicator_data(viewer, i, cited_by),
     )
 }
 

@@ -9,7 +9,7 @@ use crate::model::{FicheId, Indicateur, IndicateurId, Month, Sens, Site, SousAct
 use crate::render::links::{self, Target};
 use crate::render::views::{DateView, Link, Viewer, french_date};
 
-/// "Données d'exemple, état au 31 décembre 2021", when the site says its follow-up is an
+/// "Données d'exemple, état au 31 décembre 2023", when the site says its follow-up is an
 /// example; otherwise "État au …".
 pub fn state_notice(site: &Site) -> serde_json::Value {
     serde_json::json!({
@@ -283,7 +283,11 @@ fn sens_label(sens: Option<Sens>) -> Option<&'static str> {
 }
 
 /// One indicator: its chart, the sentence that sums it up and its values as a table.
-pub fn indicator_data(viewer: &Viewer, i: IndicateurId) -> serde_json::Value {
+pub fn indicator_data(
+    viewer: &Viewer,
+    i: IndicateurId,
+    cited_by: impl Serialize,
+) -> serde_json::Value {
     let site = viewer.site;
     let indicateur: &Indicateur = &site.indicateurs[i];
     let rows: Vec<ValueRow> = indicateur
@@ -331,6 +335,7 @@ pub fn indicator_data(viewer: &Viewer, i: IndicateurId) -> serde_json::Value {
         "valeurs": rows,
         "avec_ecart": indicateur.cible.is_some(),
         "etat": state_notice(site),
+        "cite_par": cited_by,
     })
 }
 
