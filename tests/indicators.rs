@@ -131,6 +131,15 @@ fn a_late_action_is_listed_and_shown_on_its_fiche() {
     );
     let state = fiche.texts(".fiche-resume .statut").join(" ");
     assert!(state.contains("en retard"), "{state}");
+    // Lists of fiches show it too.
+    let axe = site().page("axe/as5.html");
+    let cards = axe.texts(".carte-fiche");
+    assert!(
+        cards[1].contains("État : ▶! en cours, en retard"),
+        "{}",
+        cards[1]
+    );
+    assert!(cards[0].contains("État : ▶ en cours") && !cards[0].contains("en retard"));
     // Done or on time: not late.
     let fiche_8 = site().page("fiche/8.html");
     assert!(!fiche_8.texts(".sous-action")[0].contains("en retard"));
