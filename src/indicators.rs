@@ -552,11 +552,21 @@ mod tests {
     fn moving_away_from_the_target() {
         let mut falling = indicator(Unite::Nombre, None, &[(2020, 50.0), (2021, 40.0)]);
         assert!(falling.moves_away());
+        // Above its target, it may fall a little.
         falling.cible = Some(Cible {
             valeur: 30.0,
             annee: None,
         });
         assert!(!falling.moves_away());
+        // Below it, falling is moving away.
+        falling.cible = Some(Cible {
+            valeur: 60.0,
+            annee: None,
+        });
+        assert!(falling.moves_away());
+        // Rising past the target is no moving away.
+        let rising = indicator(Unite::Nombre, None, &[(2020, 70.0), (2021, 80.0)]);
+        assert!(!rising.moves_away());
     }
 
     #[test]

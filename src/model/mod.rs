@@ -108,15 +108,19 @@ impl Indicateur {
             .collect()
     }
 
-    /// Whether the last value is further from the target than the one before (or, without a
-    /// target, moved against the desired direction).
+    /// Whether the last value moved away from the target: against the desired direction
+    /// while the target is not reached (without a direction, further from the target than
+    /// the value before; without a target, against the desired direction).
     pub fn moves_away(&self) -> bool {
         let points = self.points();
         let [.., (_, before), (_, last)] = points.as_slice() else {
             return false;
         };
-        match (self.cible, self.sens) {
-            (Some(cible), _) => (cible.valeur - last).abs() > (cible.valeur - before).abs(),
+        let (before, last) = (*before, *last);
+        match (self.cible.map(|c| c.valeur), self.sens) {
+            (Some(cible), Some(Sens::Hausse)) => last < before && last < cible,
+            (Some(cible), Some(Sens::Baisse)) => last > before && last > cible,
+            (Some(cible), None) => (cible - last).abs() > (cible - before).abs(),
             (None, Some(Sens::Hausse)) => last < before,
             (None, Some(Sens::Baisse)) => last > before,
             (None, None) => false,
@@ -618,5 +622,51 @@ impl Site {
             .enumerate()
             .filter(|(_, g)| g.parent.is_none())
             .map(|(id, _)| id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sous_action(statut: Option<Statut>) -> SousAction {
+        SousAction {
+            numero: 1,
+            titre: String::new(),
+            periodes: vec![Span::years(2020, 2021)],
+            annees: vec![2020, 2021],
+            statut,
+            suivi: Vec::new(),
+            jalons: Vec::new(),
+            description: None,
+        }
+    }
+
+    #[test]
+    fn a_fiche_status_comes_from_its_sous_actions() {
+        let of = |statuses: &[Option<Statut>]| {
+            status_of(&statuses.iter().map(|&s| sous_action(s)).collect::<Vec<_>>())
+        };
+        use Statut::*;
+        assert_eq!(of(&[None, None]), None);
+        assert_eq!(of(&[Some(Realisee), Some(Realisee)]), Some(Realisee));
+        // One without status: not all done.
+        assert_eq!(of(&[Some(Realisee), None]), Some(EnCours));
+        assert_eq!(of(&[Some(NonEngagee), Some(EnCours)]), Some(EnCours));
+        assert_eq!(of(&[Some(NonEngagee), Some(Reportee)]), Some(Reportee));
+        assert_eq!(of(&[Some(NonEngagee), None]), Some(NonEngagee));
+        assert_eq!(of(&[Some(Abandonnee), Some(Abandonnee)]), Some(Abandonnee));
+    }
+
+    #[test]
+    fn lateness_against_the_calendar() {
+        let in_2021 = Month::new(2021, 6);
+        assert!(sous_action(Some(Statut::NonEngagee)).is_late(in_2021));
+        assert!(sous_action(Some(Statut::Reportee)).is_late(in_2021));
+        assert!(!sous_action(Some(Statut::EnCours)).is_late(in_2021));
+        assert!(sous_action(Some(Statut::EnCours)).is_late(Month::new(2022, 1)));
+        assert!(!sous_action(Some(Statut::Realisee)).is_late(Month::new(2022, 1)));
+        assert!(!sous_action(None).is_late(Month::new(2022, 1)));
+        assert!(!sous_action(Some(Statut::NonEngagee)).is_late(Month::new(2020, 1)));
     }
 }
