@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::model::{FicheId, GroupId, Jalon, Month, Precision, Site, SousAction, Span, Statut};
+use crate::model::{FicheId, GroupId, Jalon, Month, Precision, Site, Span, Statut};
 use crate::render::links::{self, Target};
 
 #[derive(Serialize)]
@@ -98,7 +98,7 @@ pub fn legend() -> Vec<LegendEntry> {
     entries
 }
 
-fn status_cue(statut: Option<Statut>) -> (&'static str, &'static str, &'static str) {
+pub fn status_cue(statut: Option<Statut>) -> (&'static str, &'static str, &'static str) {
     match statut {
         None => ("prevue", "prévue", ""),
         Some(Statut::NonEngagee) => ("non-engagee", "non engagée", "○"),
@@ -289,13 +289,7 @@ impl Calendars<'_> {
                 links::url(self.site, &Target::Fiche(fiche))
             ),
             barres: span
-                .map(|span| {
-                    self.bar(
-                        span,
-                        fiche_status(&f.sous_actions),
-                        f.sous_actions.iter().any(|s| s.is_late(today)),
-                    )
-                })
+                .map(|span| self.bar(span, f.statut(), f.is_late(today)))
                 .into_iter()
                 .collect(),
             jalons: f.calendrier.jalons.iter().map(|j| self.marker(j)).collect(),
@@ -318,31 +312,6 @@ pub fn fiche_span(site: &Site, fiche: FicheId) -> Option<Span> {
     let first = periods.clone().min_by_key(|p| p.start)?;
     let last = periods.max_by_key(|p| p.end)?;
     Some(first.to(*last))
-}
-
-/// A fiche's status from its sous-actions' statuses: unknown while none is declared.
-pub fn fiche_status(sous_actions: &[SousAction]) -> Option<Statut> {
-    let declared: Vec<Statut> = sous_actions.iter().filter_map(|s| s.statut).collect();
-    if declared.is_empty() {
-        return None;
-    }
-    let all = |statut: Statut| {
-        declared.len() == sous_actions.len() && declared.iter().all(|&s| s == statut)
-    };
-    Some(if all(Statut::Realisee) {
-        Statut::Realisee
-    } else if all(Statut::Abandonnee) {
-        Statut::Abandonnee
-    } else if declared
-        .iter()
-        .any(|&s| matches!(s, Statut::EnCours | Statut::Realisee))
-    {
-        Statut::EnCours
-    } else if declared.contains(&Statut::Reportee) {
-        Statut::Reportee
-    } else {
-        Statut::NonEngagee
-    })
 }
 
 /// The sous-actions planned in a year, grouped by top-level group, for the "par année"

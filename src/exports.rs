@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{ActorRef, FicheId, Jalon, Month, Site, Span};
+use crate::model::{
+    ActorRef, FicheId, Indicateur, Jalon, Mesure, Month, Site, Span, Statut, Suivi,
+};
 use crate::render::OutputFile;
 use crate::render::links::{self, Target};
 
@@ -28,6 +30,9 @@ pub fn files(site: &Site) -> Vec<OutputFile> {
         file("donnees/fiches.csv", fiches_csv(site)),
         file("donnees/sous-actions.csv", sous_actions_csv(site)),
         file("donnees/acteurs.csv", acteurs_csv(site)),
+        file("donnees/suivi.csv", suivi_csv(site)),
+        file("donnees/indicateurs.csv", indicateurs_csv(site)),
+        file("donnees/valeurs-indicateurs.csv", valeurs_csv(site)),
         file("donnees/datapackage.json", datapackage(site)),
         file(
             "calendrier.ics",
@@ -97,6 +102,21 @@ pub fn described(site: &Site) -> Vec<Described> {
             SOUS_ACTIONS,
         ),
         table("donnees/acteurs.csv", "L'annuaire des acteurs.", ACTEURS),
+        table(
+            "donnees/suivi.csv",
+            "Le suivi année par année : l'état de chaque fiche et sous-action déclaré pour une année, avec sa date et son commentaire.",
+            SUIVI,
+        ),
+        table(
+            "donnees/indicateurs.csv",
+            "Les indicateurs du suivi, une ligne par indicateur, avec leur cible.",
+            INDICATEURS,
+        ),
+        table(
+            "donnees/valeurs-indicateurs.csv",
+            "Les valeurs des indicateurs, une ligne par indicateur et par année, avec l'écart à la cible.",
+            VALEURS,
+        ),
     ];
     if !site.pratiques.is_empty() {
         list.push(table(
@@ -106,7 +126,7 @@ pub fn described(site: &Site) -> Vec<Described> {
         ));
     }
     list.extend([
-        table("donnees/schema.json", "Tout le schéma résolu (hiérarchie, fiches, sous-actions, acteurs, sigles, fiches pratiques), en JSON.", &[]),
+        table("donnees/schema.json", "Tout le schéma résolu (hiérarchie, fiches, sous-actions et leur suivi, indicateurs et leurs valeurs, acteurs, sigles, fiches pratiques), en JSON.", &[]),
         table("donnees/jalon.schema.json", "Le schéma JSON (JSON Schema) qui décrit le fichier précédent.", &[]),
         table("donnees/datapackage.json", "La description des fichiers CSV au format Frictionless Data (Table Schema).", &[]),
         table("calendrier.ics", "Le calendrier iCalendar des sous-actions et des jalons, à importer dans un agenda ; chaque fiche a aussi le sien (fiche/N.ics).", &[]),
@@ -173,12 +193,76 @@ fn iso_days(span: Span) -> (String, String) {
 
 #[derive(Serialize)]
 struct Export<'a> {
+    /// The day statuses and lateness are given for.
+    etat_au: String,
+    donnees_exemple: bool,
     schema: SchemaExport<'a>,
     groupes: Vec<GroupExport<'a>>,
     fiches: Vec<FicheExport<'a>>,
     acteurs: Vec<ActeurExport<'a>>,
     sigles: Vec<SigleExport<'a>>,
     pratiques: Vec<PratiqueExport<'a>>,
+    indicateurs: Vec<IndicateurExport<'a>>,
+}
+
+#[derive(Serialize)]
+struct SuiviExport<'a> {
+    annee: u16,
+    statut: &'static str,
+    date: Option<String>,
+    commentaire: Option<&'a str>,
+}
+
+fn suivi_export(entries: &[Suivi]) -> Vec<SuiviExport<'_>> {
+    entries
+        .iter()
+        .map(|s| SuiviExport {
+            annee: s.annee,
+            statut: s.statut.label(),
+            date: s.date.map(|d| d.to_string()),
+            commentaire: s.commentaire.as_deref(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct IndicateurExport<'a> {
+    id: &'a str,
+    libelle: &'a str,
+    fiches: Vec<&'a str>,
+    #[serde(rename = "type")]
+    kind: crate::model::IndicateurKind,
+    unite: crate::model::Unite,
+    mesure: Option<&'a str>,
+    sens: Option<crate::model::Sens>,
+    cible: Option<CibleExport>,
+    source: Option<&'a str>,
+    description: Option<&'a str>,
+    valeurs: Vec<ValeurExport<'a>>,
+    page: String,
+}
+
+#[derive(Serialize)]
+struct CibleExport {
+    valeur: f64,
+    annee: Option<u16>,
+}
+
+#[derive(Serialize)]
+struct ValeurExport<'a> {
+    annee: u16,
+    /// A number, or text for a qualitative indicator.
+    valeur: serde_json::Value,
+    source: Option<&'a str>,
+    date: Option<String>,
+    note: Option<&'a str>,
+}
+
+fn mesure_json(mesure: &Mesure) -> serde_json::Value {
+    match mesure {
+        Mesure::Nombre(n) => serde_json::json!(n),
+        Mesure::Texte(t) => serde_json::json!(t),
+    }
 }
 
 #[derive(Serialize)]
@@ -212,6 +296,12 @@ struct FicheExport<'a> {
     sous_actions: Vec<SousActionExport<'a>>,
     indicateurs_suivi: &'a [String],
     indicateurs_resultats: &'a [String],
+    /// Ids of the structured indicators that measure it.
+    indicateurs: Vec<&'a str>,
+    statut: Option<&'static str>,
+    statut_calcule: bool,
+    en_retard: bool,
+    suivi: Vec<SuiviExport<'a>>,
     mis_a_jour: Option<String>,
     page: String,
 }
@@ -229,6 +319,7 @@ struct SousActionExport<'a> {
     periodes: Vec<PeriodExport>,
     statut: Option<&'static str>,
     en_retard: bool,
+    suivi: Vec<SuiviExport<'a>>,
 }
 
 #[derive(Serialize)]
@@ -271,6 +362,8 @@ impl<'a> Export<'a> {
     fn of(site: &'a Site) -> Export<'a> {
         let today = Month::of_date(site.today);
         Export {
+            etat_au: site.today.to_string(),
+            donnees_exemple: site.example_data,
             schema: SchemaExport {
                 departement: &site.schema.departement,
                 titre: &site.schema.titre,
@@ -318,10 +411,20 @@ impl<'a> Export<'a> {
                                 .collect(),
                             statut: s.statut.map(|statut| statut.label()),
                             en_retard: s.is_late(today),
+                            suivi: suivi_export(&s.suivi),
                         })
                         .collect(),
                     indicateurs_suivi: &f.indicateurs.suivi,
                     indicateurs_resultats: &f.indicateurs.resultats,
+                    indicateurs: f
+                        .mesures
+                        .iter()
+                        .map(|&i| site.indicateurs[i].id.as_str())
+                        .collect(),
+                    statut: f.statut().map(Statut::label),
+                    statut_calcule: f.statut_calcule(),
+                    en_retard: f.is_late(today),
+                    suivi: suivi_export(&f.suivi),
                     mis_a_jour: f.mis_a_jour.map(|d| d.to_string()),
                     page: links::url(site, &Target::Fiche(id)),
                 })
@@ -364,6 +467,42 @@ impl<'a> Export<'a> {
                     publics: &p.publics,
                     mis_a_jour: p.mis_a_jour.map(|d| d.to_string()),
                     page: links::url(site, &Target::Pratique(id)),
+                })
+                .collect(),
+            indicateurs: site
+                .indicateurs
+                .iter()
+                .enumerate()
+                .map(|(id, i)| IndicateurExport {
+                    id: &i.id,
+                    libelle: &i.libelle,
+                    fiches: i
+                        .fiches
+                        .iter()
+                        .map(|&f| site.fiches[f].numero.text.as_str())
+                        .collect(),
+                    kind: i.kind,
+                    unite: i.unite,
+                    mesure: i.mesure.as_deref(),
+                    sens: i.sens,
+                    cible: i.cible.map(|c| CibleExport {
+                        valeur: c.valeur,
+                        annee: c.annee,
+                    }),
+                    source: i.source.as_deref(),
+                    description: i.description.as_deref(),
+                    valeurs: i
+                        .valeurs
+                        .iter()
+                        .map(|v| ValeurExport {
+                            annee: v.annee,
+                            valeur: mesure_json(&v.mesure),
+                            source: v.source.as_deref(),
+                            date: v.date.map(|d| d.to_string()),
+                            note: v.note.as_deref(),
+                        })
+                        .collect(),
+                    page: crate::render::links::indicateur_path(site, id),
                 })
                 .collect(),
         }
@@ -427,6 +566,26 @@ const FICHES: &[(&str, &str, &str)] = &[
     ("fin", "year", "Année de fin déclarée"),
     ("sous_actions", "integer", "Nombre de sous-actions"),
     (
+        "statut",
+        "string",
+        "État de la fiche : non engagée, en cours, réalisée, reportée ou abandonnée ; vide si aucun état n'est renseigné",
+    ),
+    (
+        "statut_calcule",
+        "boolean",
+        "Vrai si l'état est calculé d'après les sous-actions, faux s'il est fixé par la fiche",
+    ),
+    (
+        "en_retard",
+        "boolean",
+        "Au moins une sous-action en retard à la date de l'état",
+    ),
+    (
+        "indicateurs",
+        "string",
+        "Identifiants des indicateurs qui la mesurent, séparés par « ; »",
+    ),
+    (
         "mis_a_jour",
         "date",
         "Date de la dernière mise à jour déclarée",
@@ -461,8 +620,99 @@ const SOUS_ACTIONS: &[(&str, &str, &str)] = &[
     (
         "en_retard",
         "boolean",
-        "En retard à la date de construction du site",
+        "En retard à la date de l'état (date du jour du site)",
     ),
+    ("statut_date", "date", "Date du dernier point de suivi"),
+    (
+        "statut_commentaire",
+        "string",
+        "Commentaire du dernier point de suivi",
+    ),
+];
+
+const SUIVI: &[(&str, &str, &str)] = &[
+    ("fiche", "string", "Numéro de la fiche"),
+    (
+        "sous_action",
+        "integer",
+        "Numéro de la sous-action ; vide pour un point de suivi de la fiche elle-même",
+    ),
+    ("annee", "year", "Année du point de suivi"),
+    (
+        "statut",
+        "string",
+        "non engagée, en cours, réalisée, reportée ou abandonnée",
+    ),
+    ("date", "date", "Date du point de suivi"),
+    ("commentaire", "string", "Commentaire des pilotes"),
+];
+
+const INDICATEURS: &[(&str, &str, &str)] = &[
+    ("id", "string", "Identifiant stable de l'indicateur"),
+    ("libelle", "string", "Ce que mesure l'indicateur"),
+    (
+        "fiches",
+        "string",
+        "Numéros des fiches mesurées, séparés par « ; »",
+    ),
+    ("type", "string", "suivi (état d'avancement) ou resultat"),
+    (
+        "unite",
+        "string",
+        "nombre, pourcentage, euros, jours ou texte",
+    ),
+    ("mesure", "string", "Ce qui est compté, pour un nombre"),
+    (
+        "sens",
+        "string",
+        "Évolution souhaitée : hausse ou baisse ; vide si aucune",
+    ),
+    ("cible", "number", "Valeur cible"),
+    ("cible_annee", "year", "Année de la cible"),
+    ("source", "string", "Source des valeurs"),
+    (
+        "page",
+        "string",
+        "Adresse de la page de l'indicateur, relative au site",
+    ),
+];
+
+const VALEURS: &[(&str, &str, &str)] = &[
+    ("indicateur", "string", "Identifiant de l'indicateur"),
+    (
+        "fiches",
+        "string",
+        "Numéros des fiches mesurées, séparés par « ; »",
+    ),
+    ("annee", "year", "Année de la valeur"),
+    (
+        "valeur",
+        "number",
+        "Valeur chiffrée (point décimal) ; vide pour un indicateur qualitatif",
+    ),
+    (
+        "valeur_texte",
+        "string",
+        "Valeur d'un indicateur qualitatif",
+    ),
+    (
+        "unite",
+        "string",
+        "nombre, pourcentage, euros, jours ou texte",
+    ),
+    ("cible", "number", "Valeur cible de l'indicateur"),
+    (
+        "ecart_cible",
+        "number",
+        "Valeur moins cible ; vide sans cible",
+    ),
+    (
+        "source",
+        "string",
+        "Source de la valeur (ou de l'indicateur)",
+    ),
+    ("date", "date", "Date de la mesure ou de la publication"),
+    ("note", "string", "Précision sur la valeur"),
 ];
 
 const ACTEURS: &[(&str, &str, &str)] = &[
@@ -526,6 +776,16 @@ fn fiches_csv(site: &Site) -> Vec<u8> {
                     .unwrap_or_default(),
                 f.calendrier.fin.map(|y| y.to_string()).unwrap_or_default(),
                 f.sous_actions.len().to_string(),
+                f.statut()
+                    .map(|st| st.label().to_string())
+                    .unwrap_or_default(),
+                f.statut_calcule().to_string(),
+                f.is_late(Month::of_date(site.today)).to_string(),
+                f.mesures
+                    .iter()
+                    .map(|&i| site.indicateurs[i].id.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ; "),
                 date_cell(f.mis_a_jour),
                 links::url(site, &Target::Fiche(id)),
             ]
@@ -558,6 +818,117 @@ fn sous_actions_csv(site: &Site) -> Vec<u8> {
                         .map(|st| st.label().to_string())
                         .unwrap_or_default(),
                     s.is_late(today).to_string(),
+                    date_cell(s.dernier_suivi().and_then(|e| e.date)),
+                    s.dernier_suivi()
+                        .and_then(|e| e.commentaire.clone())
+                        .unwrap_or_default(),
+                ]
+            })
+        }),
+    )
+}
+
+fn suivi_csv(site: &Site) -> Vec<u8> {
+    let row = |fiche: &str, sous_action: String, entry: &Suivi| {
+        vec![
+            fiche.to_string(),
+            sous_action,
+            entry.annee.to_string(),
+            entry.statut.label().to_string(),
+            date_cell(entry.date),
+            entry.commentaire.clone().unwrap_or_default(),
+        ]
+    };
+    csv(
+        &names(SUIVI),
+        site.fiches.iter().flat_map(|f| {
+            let own = f
+                .suivi
+                .iter()
+                .map(move |e| row(&f.numero.text, String::new(), e));
+            let parts = f.sous_actions.iter().flat_map(move |s| {
+                s.suivi
+                    .iter()
+                    .map(move |e| row(&f.numero.text, s.numero.to_string(), e))
+            });
+            own.chain(parts).collect::<Vec<_>>()
+        }),
+    )
+}
+
+fn fiche_numbers(site: &Site, indicateur: &Indicateur) -> String {
+    indicateur
+        .fiches
+        .iter()
+        .map(|&f| site.fiches[f].numero.text.clone())
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+/// A number as CSV and Table Schema read it: a point, no thousands separator.
+fn number_cell(number: f64) -> String {
+    let text = format!("{:.4}", number);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn keyword<T: Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+fn indicateurs_csv(site: &Site) -> Vec<u8> {
+    csv(
+        &names(INDICATEURS),
+        site.indicateurs.iter().enumerate().map(|(id, i)| {
+            vec![
+                i.id.clone(),
+                i.libelle.clone(),
+                fiche_numbers(site, i),
+                keyword(i.kind),
+                keyword(i.unite),
+                i.mesure.clone().unwrap_or_default(),
+                i.sens.map(keyword).unwrap_or_default(),
+                i.cible.map(|c| number_cell(c.valeur)).unwrap_or_default(),
+                i.cible
+                    .and_then(|c| c.annee)
+                    .map(|y| y.to_string())
+                    .unwrap_or_default(),
+                i.source.clone().unwrap_or_default(),
+                crate::render::links::indicateur_path(site, id),
+            ]
+        }),
+    )
+}
+
+fn valeurs_csv(site: &Site) -> Vec<u8> {
+    csv(
+        &names(VALEURS),
+        site.indicateurs.iter().flat_map(|i| {
+            i.valeurs.iter().map(move |v| {
+                let number = v.mesure.number();
+                vec![
+                    i.id.clone(),
+                    fiche_numbers(site, i),
+                    v.annee.to_string(),
+                    number.map(number_cell).unwrap_or_default(),
+                    match &v.mesure {
+                        Mesure::Texte(text) => text.clone(),
+                        Mesure::Nombre(_) => String::new(),
+                    },
+                    keyword(i.unite),
+                    i.cible.map(|c| number_cell(c.valeur)).unwrap_or_default(),
+                    i.cible
+                        .zip(number)
+                        .map(|(c, n)| number_cell(n - c.valeur))
+                        .unwrap_or_default(),
+                    v.source
+                        .clone()
+                        .or_else(|| i.source.clone())
+                        .unwrap_or_default(),
+                    date_cell(v.date),
+                    v.note.clone().unwrap_or_default(),
                 ]
             })
         }),
@@ -619,24 +990,46 @@ fn pratiques_csv(site: &Site) -> Vec<u8> {
 
 /// The Frictionless data package: one resource per CSV file, with its Table Schema.
 fn datapackage(site: &Site) -> Vec<u8> {
+    let statuses: Vec<&str> = Statut::ALL.iter().map(|s| s.label()).collect();
     let resource = |name: &str, description: &str, columns: &[(&str, &str, &str)]| {
+        let fields: Vec<serde_json::Value> = columns
+            .iter()
+            .map(|(field, kind, description)| {
+                let mut value = serde_json::json!({
+                    "name": field, "type": kind, "description": description,
+                });
+                let allowed: Option<Vec<&str>> = match *field {
+                    "statut" => Some(statuses.clone()),
+                    "type" if name == "indicateurs" => Some(vec!["suivi", "resultat"]),
+                    "unite" => Some(vec!["nombre", "pourcentage", "euros", "jours", "texte"]),
+                    "sens" => Some(vec!["hausse", "baisse"]),
+                    _ => None,
+                };
+                if let Some(allowed) = allowed {
+                    value["constraints"] = serde_json::json!({ "enum": allowed });
+                }
+                value
+            })
+            .collect();
+        let mut schema = serde_json::json!({ "fields": fields });
+        let key = match name {
+            "sous-actions" => Some(serde_json::json!(["fiche", "numero"])),
+            "fiches" => Some(serde_json::json!("numero")),
+            "acteurs" | "indicateurs" => Some(serde_json::json!("id")),
+            "valeurs-indicateurs" => Some(serde_json::json!(["indicateur", "annee"])),
+            "pratiques" => Some(serde_json::json!("code")),
+            _ => None,
+        };
+        if let Some(key) = key {
+            schema["primaryKey"] = key;
+        }
         serde_json::json!({
             "name": name,
             "path": format!("{name}.csv"),
             "format": "csv",
             "encoding": "utf-8",
             "description": description,
-            "schema": {
-                "fields": columns.iter().map(|(name, kind, description)| serde_json::json!({
-                    "name": name, "type": kind, "description": description,
-                })).collect::<Vec<_>>(),
-                "primaryKey": match name {
-                    "sous-actions" => serde_json::json!(["fiche", "numero"]),
-                    "fiches" => serde_json::json!("numero"),
-                    "acteurs" => serde_json::json!("id"),
-                    _ => serde_json::json!("code"),
-                },
-            },
+            "schema": schema,
         })
     };
     let mut resources = vec![
@@ -647,6 +1040,21 @@ fn datapackage(site: &Site) -> Vec<u8> {
             SOUS_ACTIONS,
         ),
         resource("acteurs", "L'annuaire des acteurs", ACTEURS),
+        resource(
+            "suivi",
+            "Le suivi année par année des fiches et des sous-actions",
+            SUIVI,
+        ),
+        resource(
+            "indicateurs",
+            "Les indicateurs du suivi et leur cible",
+            INDICATEURS,
+        ),
+        resource(
+            "valeurs-indicateurs",
+            "Les valeurs des indicateurs par année, avec l'écart à la cible",
+            VALEURS,
+        ),
     ];
     if !site.pratiques.is_empty() {
         resources.push(resource(

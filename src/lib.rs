@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod corpus;
 pub mod diagnostics;
 pub mod exports;
+pub mod indicators;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -49,21 +50,25 @@ pub struct Stats {
 }
 
 /// What a build is made for.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     /// The day the site shows as today: calendars mark it and lateness is computed
-    /// against it. By default, the day of the build (UTC).
-    pub today: jiff::civil::Date,
+    /// against it. Without it, `date_du_jour` of jalon.yaml, or else the day of the
+    /// build (UTC).
+    pub today: Option<jiff::civil::Date>,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            today: jiff::Timestamp::now()
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .date(),
-        }
+impl Options {
+    pub fn on(today: jiff::civil::Date) -> Options {
+        Options { today: Some(today) }
     }
+}
+
+/// The day of the build, in UTC.
+pub fn real_today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 /// What the preview keeps from one build to the next, so that a save costs only what it

@@ -167,16 +167,15 @@ enum NewKind {
 
 #[derive(clap::Args)]
 struct DateOptions {
-    /// Date du jour pour les calendriers et les retards (AAAA-MM-JJ) ; par défaut, aujourd'hui.
+    /// Date du jour pour les calendriers et les retards (AAAA-MM-JJ) ; par défaut, « date_du_jour » de jalon.yaml, sinon aujourd'hui.
     #[arg(long, value_name = "AAAA-MM-JJ")]
     aujourdhui: Option<jiff::civil::Date>,
 }
 
 impl DateOptions {
     fn options(&self) -> jalon::Options {
-        match self.aujourdhui {
-            Some(today) => jalon::Options { today },
-            None => jalon::Options::default(),
+        jalon::Options {
+            today: self.aujourdhui,
         }
     }
 }

@@ -31,6 +31,9 @@ pub const RESERVED: &[&str] = &[
     "calendrier",
     "pratiques",
     "annee",
+    "tableau-de-bord",
+    "indicateur",
+    "indicateurs",
 ];
 
 /// The site, whenever it could be assembled, even with errors: later stages still find
@@ -39,7 +42,7 @@ pub const RESERVED: &[&str] = &[
 pub fn resolve(
     loaded: LoadedSite,
     sources: &Sources,
-    today: jiff::civil::Date,
+    today: Option<jiff::civil::Date>,
 ) -> (Option<Site>, Diagnostics) {
     let mut resolver = Resolver {
         sources,
@@ -61,7 +64,18 @@ impl Resolver<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn site(&mut self, loaded: LoadedSite, today: jiff::civil::Date) -> Option<Site> {
+    fn site(&mut self, loaded: LoadedSite, today: Option<jiff::civil::Date>) -> Option<Site> {
+        let configured_today = loaded.config.date_du_jour.as_ref().and_then(|date| {
+            self.date(
+                &date.value,
+                crate::load::yaml::location(
+                    Path::new(crate::load::CONFIG_FILE),
+                    1,
+                    &date.referenced,
+                ),
+            )
+        });
+        let today = today.or(configured_today).unwrap_or_else(crate::real_today);
         let mut schema = self.schema(&loaded.schema)?;
         schema.logo = loaded.logo.clone();
         let hierarchy = self.hierarchy(&loaded.schema);
@@ -95,6 +109,10 @@ impl Resolver<'_> {
         fiches.sort_by(|a, b| a.numero.cmp(&b.numero));
         for (id, fiche) in fiches.iter().enumerate() {
             index.fiches.insert(fiche.numero.text.clone(), id);
+        }
+        let indicateurs =
+            self.indicateurs(&loaded.indicateurs, schema.periode, &mut fiches, &mut index);
+        for (id, fiche) in fiches.iter().enumerate() {
             groups[fiche.group].fiches.push(id);
             for actor in &fiche.pilotes {
                 if let ActorRef::Known { acteur, .. } = actor {
@@ -109,6 +127,7 @@ impl Resolver<'_> {
         }
         Some(Site {
             today,
+            example_data: loaded.config.donnees_exemple,
             base_url: normalize_base(&loaded.config.url_de_base),
             url: loaded
                 .config
@@ -134,6 +153,7 @@ impl Resolver<'_> {
             pages,
             catalogue,
             pratiques,
+            indicateurs,
             index,
         })
     }
@@ -659,6 +679,8 @@ impl Resolver<'_> {
                 "calendrier",
                 "sous_actions",
                 "indicateurs",
+                "statut",
+                "suivi",
                 lowest.id.as_str(),
             ];
             allowed.extend(hierarchy.fiche.fields.iter().map(|f| f.id.as_str()));
@@ -779,6 +801,9 @@ impl Resolver<'_> {
                     suivi: raw.indicateurs.suivi.clone(),
                     resultats: raw.indicateurs.resultats.clone(),
                 },
+                statut_declare: raw.statut,
+                suivi: self.suivi(front, &raw.suivi, periode),
+                mesures: Vec::new(),
                 fields,
                 mis_a_jour: self.front_date(front, raw.mis_a_jour.as_ref()),
                 body: document.markdown(),
@@ -1049,12 +1074,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn check_year(
-        &mut self,
-        front: &Parsed<raw::FicheFrontMatter>,
-        year: &Spanned<u16>,
-        periode: Period,
-    ) {
+    fn check_year<T>(&mut self, front: &Parsed<T>, year: &Spanned<u16>, periode: Period) {
         if !periode.contains(year.value) {
             self.error(
                 "hors-periode",
@@ -1097,12 +1117,14 @@ impl Resolver<'_> {
                     .collect();
                 annees.sort_unstable();
                 annees.dedup();
+                let suivi = self.suivi(front, &entry.suivi, periode);
                 SousAction {
                     numero: entry.numero.value,
                     titre: entry.titre.clone(),
                     periodes,
                     annees,
-                    statut: entry.statut,
+                    statut: entry.statut.or_else(|| suivi.last().map(|s| s.statut)),
+                    suivi,
                     jalons: self.jalons(front, &entry.jalons, periode),
                     description: entry
                         .description
@@ -1258,6 +1280,227 @@ impl Resolver<'_> {
             .collect();
         jalons.sort_by_key(|j| j.moment.start);
         jalons
+    }
+
+    /// Follow-up entries, one per year of the schéma, sorted by year.
+    fn suivi(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        entries: &[raw::SuiviEntry],
+        periode: Period,
+    ) -> Vec<Suivi> {
+        let mut suivi: Vec<Suivi> = Vec::new();
+        for entry in entries {
+            self.check_year(front, &entry.annee, periode);
+            if suivi.iter().any(|s| s.annee == entry.annee.value) {
+                self.error(
+                    "annee-en-double",
+                    format!("l'année {} est suivie deux fois", entry.annee.value),
+                    front.location(&entry.annee.referenced),
+                    Some("gardez une seule entrée par année : la situation en fin d'année".into()),
+                );
+                continue;
+            }
+            suivi.push(Suivi {
+                annee: entry.annee.value,
+                statut: entry.statut,
+                date: self.front_date(front, entry.date.as_ref()),
+                commentaire: entry.commentaire.clone(),
+            });
+        }
+        suivi.sort_by_key(|s| s.annee);
+        suivi
+    }
+
+    /// The indicators, each linked to the fiches it measures (and they back to it).
+    fn indicateurs(
+        &mut self,
+        entries: &[Parsed<raw::IndicateurEntry>],
+        periode: Period,
+        fiches: &mut [Fiche],
+        index: &mut Index,
+    ) -> Vec<Indicateur> {
+        let mut indicateurs: Vec<Indicateur> = Vec::new();
+        for entry in entries {
+            let raw = &entry.value;
+            let id = &raw.id;
+            if !is_slug(&id.value) {
+                self.error(
+                    "id-invalide",
+                    format!("identifiant d'indicateur « {} » invalide", id.value),
+                    entry.location(&id.referenced),
+                    Some("utilisez des minuscules sans accent, des chiffres et des tirets : « journees-cer »".into()),
+                );
+                continue;
+            }
+            if index.indicateurs.contains_key(&id.value) {
+                self.error(
+                    "id-en-double",
+                    format!("l'indicateur « {} » est défini deux fois", id.value),
+                    entry.location(&id.referenced),
+                    None,
+                );
+                continue;
+            }
+            let mut measured: Vec<FicheId> = Vec::new();
+            for numero in &raw.fiches {
+                match index.fiches.get(&numero.value) {
+                    Some(&f) => measured.push(f),
+                    None => {
+                        let known: Vec<String> =
+                            fiches.iter().map(|f| f.numero.text.clone()).collect();
+                        self.unknown(
+                            "fiche",
+                            &numero.value,
+                            entry.location(&numero.referenced),
+                            known.iter(),
+                            "l'en-tête des fiches (numero)",
+                        );
+                    }
+                }
+            }
+            if raw.fiches.is_empty() {
+                self.error(
+                    "champ-manquant",
+                    "un indicateur mesure au moins une fiche".into(),
+                    entry.key_location("fiches"),
+                    Some("écrivez les numéros des fiches : « fiches: [9, 12] »".into()),
+                );
+            }
+            measured.sort_unstable();
+            measured.dedup();
+            let unit = Unit {
+                unite: raw.unite,
+                mesure: raw.mesure.as_deref(),
+            };
+            let cible = raw.cible.as_ref().and_then(|cible| {
+                if let Some(annee) = &cible.value.annee {
+                    self.check_year(entry, annee, periode);
+                }
+                let Some(valeur) = &cible.value.valeur else {
+                    self.error(
+                        "cible-sans-valeur",
+                        "la cible n'a pas de valeur".into(),
+                        entry.location(&cible.referenced),
+                        Some("ajoutez « valeur: » sous « cible: », ou retirez la cible".into()),
+                    );
+                    return None;
+                };
+                if !raw.unite.is_numeric() {
+                    self.error(
+                        "valeur-non-numerique",
+                        "un indicateur « texte » ne peut pas avoir de cible chiffrée".into(),
+                        entry.location(&valeur.referenced),
+                        Some("retirez la cible, ou choisissez une unité chiffrée (nombre, pourcentage, euros, jours)".into()),
+                    );
+                    return None;
+                }
+                let valeur = self.measure(entry, valeur, unit)?;
+                Some(Cible {
+                    valeur: valeur.number()?,
+                    annee: cible.value.annee.as_ref().map(|a| a.value),
+                })
+            });
+            let mut valeurs: Vec<Valeur> = Vec::new();
+            for value in &raw.valeurs {
+                self.check_year(entry, &value.annee, periode);
+                if valeurs.iter().any(|v| v.annee == value.annee.value) {
+                    self.error(
+                        "annee-en-double",
+                        format!("l'indicateur a deux valeurs pour {}", value.annee.value),
+                        entry.location(&value.annee.referenced),
+                        Some(
+                            "gardez une seule valeur par année ; une précision va dans « note: »"
+                                .into(),
+                        ),
+                    );
+                    continue;
+                }
+                let Some(mesure) = self.measure(entry, &value.valeur, unit) else {
+                    continue;
+                };
+                valeurs.push(Valeur {
+                    annee: value.annee.value,
+                    mesure,
+                    source: value.source.clone(),
+                    date: self.front_date(entry, value.date.as_ref()),
+                    note: value.note.clone(),
+                });
+            }
+            valeurs.sort_by_key(|v| v.annee);
+            let position = indicateurs.len();
+            index.indicateurs.insert(id.value.clone(), position);
+            for &f in &measured {
+                fiches[f].mesures.push(position);
+            }
+            indicateurs.push(Indicateur {
+                id: id.value.clone(),
+                libelle: raw.libelle.clone(),
+                fiches: measured,
+                kind: raw.kind,
+                unite: raw.unite,
+                mesure: raw.mesure.clone(),
+                sens: raw.sens,
+                cible,
+                source: raw.source.clone(),
+                description: raw.description.clone(),
+                valeurs,
+            });
+        }
+        indicateurs
+    }
+
+    /// A value as written, checked against the indicator's unit.
+    fn measure(
+        &mut self,
+        entry: &Parsed<raw::IndicateurEntry>,
+        value: &Spanned<raw::ValueEntry>,
+        unit: Unit,
+    ) -> Option<Mesure> {
+        let at = entry.location(&value.referenced);
+        let text = match &value.value {
+            raw::ValueEntry::Number(n) if unit.unite.is_numeric() => {
+                return Some(Mesure::Nombre(*n));
+            }
+            raw::ValueEntry::Number(n) => return Some(Mesure::Texte(n.to_string())),
+            raw::ValueEntry::Text(text) if !unit.unite.is_numeric() => {
+                return Some(Mesure::Texte(text.clone()));
+            }
+            raw::ValueEntry::Text(text) => text,
+        };
+        match crate::indicators::parse_number(text) {
+            Some((number, suffix)) => {
+                if suffix.is_empty() || unit.accepts(&suffix) {
+                    Some(Mesure::Nombre(number))
+                } else {
+                    self.error(
+                        "unite-incoherente",
+                        format!(
+                            "« {text} » est en « {suffix} », mais l'indicateur est en « {} »",
+                            unit.name()
+                        ),
+                        at,
+                        Some(
+                            "écrivez le nombre seul, dans l'unité de l'indicateur (« unite: »)"
+                                .into(),
+                        ),
+                    );
+                    None
+                }
+            }
+            None => {
+                self.error(
+                    "valeur-non-numerique",
+                    format!(
+                        "« {text} » n'est pas un nombre, alors que l'indicateur est en « {} »",
+                        unit.name()
+                    ),
+                    at,
+                    Some("écrivez un nombre (2407, « 2 407 », « 72,81 % ») ; pour un indicateur qualitatif, « unite: texte »".into()),
+                );
+                None
+            }
+        }
     }
 
     fn extra_fields(
@@ -1444,6 +1687,34 @@ impl Resolver<'_> {
             file: parsed.file.clone(),
             first_line,
             indent,
+        }
+    }
+}
+
+/// An indicator's unit, to check the unit written after a value.
+#[derive(Clone, Copy)]
+struct Unit<'a> {
+    unite: Unite,
+    mesure: Option<&'a str>,
+}
+
+impl Unit<'_> {
+    fn name(self) -> String {
+        match (self.unite, self.mesure) {
+            (Unite::Nombre, Some(mesure)) => mesure.to_string(),
+            (unite, _) => crate::indicators::unit_name(unite).to_string(),
+        }
+    }
+
+    /// "%" for a percentage, "€" for euros, "jours" for days, the counted thing for a number.
+    fn accepts(self, suffix: &str) -> bool {
+        let suffix = suffix.to_lowercase();
+        match self.unite {
+            Unite::Pourcentage => suffix == "%",
+            Unite::Euros => matches!(suffix.as_str(), "€" | "euros" | "euro"),
+            Unite::Jours => matches!(suffix.as_str(), "jours" | "jour" | "j"),
+            Unite::Nombre => self.mesure.is_some_and(|m| m.to_lowercase() == suffix),
+            Unite::Texte => true,
         }
     }
 }

@@ -17,6 +17,8 @@ const PAGES: &[&str] = &[
     "/acteurs.html",
     "/calendrier.html",
     "/annee/2021.html",
+    "/tableau-de-bord.html",
+    "/indicateur/journees-cer.html",
     "/recapitulatif.html",
     "/glossaire.html",
     "/preambule.html",

@@ -10,9 +10,7 @@ use common::{Built, Page, fixture};
 
 fn build_on(root: &Path, today: &str) -> Built {
     let dir = common::scratch();
-    let options = jalon::Options {
-        today: today.parse().unwrap(),
-    };
+    let options = jalon::Options::on(today.parse().unwrap());
     let report = jalon::build(root, &dir.path().join("public"), &options);
     assert!(!report.has_errors(), "{:?}", report.diagnostics);
     Built { dir, report }

@@ -102,6 +102,19 @@ fn incremental_builds_equal_full_builds() {
     rebuild_and_compare(&mut builder, root, &out, "delete");
     assert!(!out.join("action/2-1-2.html").exists());
 
+    // Add indicators, change a value, remove them: their pages follow.
+    let indicators = root.join("schema-data/indicateurs.yaml");
+    let yaml = "- id: places\n  libelle: Places ouvertes\n  fiches: [\"1.1.1\"]\n  type: resultat\n  unite: nombre\n  valeurs:\n    - annee: 2018\n      valeur: 12\n    - annee: 2019\n      valeur: 15\n";
+    std::fs::write(&indicators, yaml).unwrap();
+    rebuild_and_compare(&mut builder, root, &out, "indicators added");
+    assert!(out.join("indicateur/places.html").exists());
+    std::fs::write(&indicators, yaml.replace("valeur: 15", "valeur: 16")).unwrap();
+    let rendered = rebuild_and_compare(&mut builder, root, &out, "indicator value");
+    assert!(rendered >= 3 && rendered < first, "{rendered}");
+    std::fs::remove_file(&indicators).unwrap();
+    rebuild_and_compare(&mut builder, root, &out, "indicators removed");
+    assert!(!out.join("indicateur/places.html").exists());
+
     // Edit a template of the theme: every page is rendered again.
     let theme = root.join("themes/default/templates");
     std::fs::create_dir_all(&theme).unwrap();

@@ -38,6 +38,66 @@ fn the_json_validates_against_its_schema() {
     let mut broken = data.clone();
     broken["fiches"][0]["sous_actions"][0]["periodes"][0]["debut"] = serde_json::json!("2019");
     assert!(!validator.is_valid(&broken));
+    // Indicators and follow-up are described too.
+    assert_eq!(data["indicateurs"].as_array().unwrap().len(), 8);
+    let mut broken = data.clone();
+    broken["indicateurs"][0]["unite"] = serde_json::json!("kilos");
+    assert!(!validator.is_valid(&broken));
+    let mut broken = data.clone();
+    broken["fiches"][0]["sous_actions"][0]["suivi"][0]["statut"] = serde_json::json!("finie");
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn indicator_values_and_statuses_have_their_table_schemas() {
+    let package: serde_json::Value =
+        serde_json::from_str(&read("donnees/datapackage.json")).unwrap();
+    let resource = |name: &str| {
+        package["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("no resource {name}"))
+            .clone()
+    };
+    let values = resource("valeurs-indicateurs");
+    assert_eq!(
+        values["schema"]["primaryKey"],
+        serde_json::json!(["indicateur", "annee"])
+    );
+    let field = |resource: &serde_json::Value, name: &str| {
+        resource["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(field(&values, "valeur")["type"], "number");
+    let statuses = serde_json::json!([
+        "non engagée",
+        "en cours",
+        "réalisée",
+        "reportée",
+        "abandonnée"
+    ]);
+    for name in ["fiches", "sous-actions", "suivi"] {
+        assert_eq!(
+            field(&resource(name), "statut")["constraints"]["enum"],
+            statuses,
+            "{name}"
+        );
+    }
+    // Numbers in the CSV files are plain: a decimal point, no thousands separator.
+    let values = rows(&read("donnees/valeurs-indicateurs.csv"));
+    assert!(
+        values
+            .iter()
+            .all(|r| r[3].is_empty() || r[3].parse::<f64>().is_ok())
+    );
+    assert!(rows(&read("donnees/suivi.csv")).len() > 100);
 }
 
 #[test]

@@ -258,7 +258,16 @@ fn hostile_content_cannot_run_anything() {
         format!("---\ntitre: \"{yaml_text}\"\nresume: \"{yaml_text}\"\nmenu: 9\n---\n\n{joined}\n\n<a href=\"javascript:alert(1)\">a</a>\n\n## {joined}\n"),
     )
     .unwrap();
+    // Indicators' texts end up inside the SVG charts too.
+    std::fs::write(
+        root.join("schema-data/indicateurs.yaml"),
+        format!(
+            "- id: piege\n  libelle: \"{yaml_text}\"\n  fiches: [\"1.1.1\"]\n  type: resultat\n  unite: nombre\n  mesure: \"{yaml_text}\"\n  cible:\n    valeur: 10\n  valeurs:\n    - annee: 2018\n      valeur: 4\n      note: \"{yaml_text}\"\n    - annee: 2019\n      valeur: 6\n"
+        ),
+    )
+    .unwrap();
     let built = common::build(root);
+    assert!(built.out().join("indicateur/piege.html").is_file());
     for (path, page) in built.pages() {
         for script in page.select("script") {
             let src = script.value().attr("src").unwrap_or("");
@@ -278,13 +287,19 @@ fn hostile_content_cannot_run_anything() {
                 );
             }
             assert!(
-                !matches!(
-                    element.value().name(),
-                    "iframe" | "object" | "embed" | "svg"
-                ),
+                !matches!(element.value().name(), "iframe" | "object" | "embed"),
                 "{path}: {}",
                 element.value().name()
             );
+            // The only SVG is the charts jalon draws.
+            if element.value().name() == "svg" {
+                let class = element.value().attr("class").unwrap_or("");
+                assert!(
+                    ["graphique", "sparkline", "barre-statuts"].contains(&class),
+                    "{path}: {}",
+                    element.html()
+                );
+            }
         }
     }
     let page = built.page("piege.html");

@@ -25,6 +25,7 @@ pub const SIGLES_FILE: &str = "schema-data/sigles.yaml";
 pub const PAGES_DIR: &str = "content/pages";
 pub const CATALOGUE_FILE: &str = "schema-data/pratiques.yaml";
 pub const PRATIQUES_DIR: &str = "content/pratiques";
+pub const INDICATEURS_FILE: &str = "schema-data/indicateurs.yaml";
 
 /// A YAML or Markdown file that parsed, with what checks on it need.
 #[derive(Debug)]
@@ -92,6 +93,8 @@ pub struct LoadedSite {
     /// The practice catalogue, when the site has `schema-data/pratiques.yaml`.
     pub catalogue: Option<Parsed<CatalogueFile>>,
     pub pratiques: Vec<Arc<Document<PratiqueFrontMatter>>>,
+    /// The entries of `schema-data/indicateurs.yaml`, when the site has one.
+    pub indicateurs: Vec<Parsed<IndicateurEntry>>,
 }
 
 /// Markdown files parsed by the previous load, by path with their text: the preview
@@ -130,6 +133,10 @@ pub fn load(
     let has_catalogue = root.join(CATALOGUE_FILE).exists();
     let catalogue = has_catalogue.then(|| reader.yaml_file::<CatalogueFile>(CATALOGUE_FILE));
     let pratiques = reader.documents(PRATIQUES_DIR, &mut cache.pratiques);
+    let indicateurs = match root.join(INDICATEURS_FILE).exists() {
+        true => reader.yaml_list::<IndicateurEntry>(INDICATEURS_FILE),
+        false => Some(Vec::new()),
+    };
 
     let Some(schema) = schema else {
         return (None, diagnostics);
@@ -186,7 +193,7 @@ pub fn load(
     let catalogue_ok = !matches!(catalogue, Some(None));
     let site = match (config, acteurs, sigles, pages, fiches, pratiques) {
         (Some(config), Some(acteurs), Some(sigles), Some(pages), Some(fiches), Some(pratiques))
-            if groups.iter().all(Option::is_some) && catalogue_ok =>
+            if groups.iter().all(Option::is_some) && catalogue_ok && indicateurs.is_some() =>
         {
             Some(LoadedSite {
                 root: root.to_path_buf(),
@@ -200,6 +207,7 @@ pub fn load(
                 logo,
                 catalogue: catalogue.flatten(),
                 pratiques,
+                indicateurs: indicateurs.unwrap_or_default(),
             })
         }
         _ => None,

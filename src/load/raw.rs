@@ -28,6 +28,12 @@ pub struct SiteConfig {
     /// What the site publishes: the schéma and its catalogue, or the catalogue alone.
     #[serde(default)]
     pub publier: Publication,
+    /// The day the site is published for (AAAA-MM-JJ): lateness and the "today" marker.
+    /// `--aujourdhui` overrides it; without either, the day of the build.
+    pub date_du_jour: Option<serde_saphyr::Spanned<String>>,
+    /// The progress statuses and indicator values are example data: pages say so.
+    #[serde(default)]
+    pub donnees_exemple: bool,
 }
 
 #[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
@@ -240,8 +246,115 @@ pub struct FicheFrontMatter {
     pub sous_actions: Vec<SousActionEntry>,
     #[serde(default)]
     pub indicateurs: Indicateurs,
+    /// The fiche's overall status, when its pilotes set it instead of letting it be
+    /// computed from the sous-actions.
+    pub statut: Option<crate::model::time::Statut>,
+    /// Where the fiche stood each year.
+    #[serde(default)]
+    pub suivi: Vec<SuiviEntry>,
     #[serde(flatten)]
     pub other: BTreeMap<String, FieldValue>,
+}
+
+/// One year of follow-up: the status at the end of that year (or at `date`), and a comment.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuiviEntry {
+    pub annee: Spanned<u16>,
+    pub statut: crate::model::time::Statut,
+    /// Day of the update (AAAA-MM-JJ).
+    pub date: Option<Spanned<String>>,
+    pub commentaire: Option<String>,
+}
+
+/// One entry of `schema-data/indicateurs.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicateurEntry {
+    pub id: Spanned<String>,
+    pub libelle: String,
+    /// Numbers of the fiches it measures.
+    pub fiches: Vec<Spanned<String>>,
+    #[serde(rename = "type")]
+    pub kind: IndicateurKind,
+    pub unite: Unite,
+    /// What is counted, for `nombre`: "journées", "places".
+    pub mesure: Option<String>,
+    pub sens: Option<Sens>,
+    pub cible: Option<Spanned<CibleEntry>>,
+    pub source: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub valeurs: Vec<ValeurEntry>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndicateurKind {
+    /// Suivi et état d'avancement.
+    Suivi,
+    /// Résultats.
+    Resultat,
+}
+
+impl IndicateurKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            IndicateurKind::Suivi => "suivi et état d'avancement",
+            IndicateurKind::Resultat => "résultat",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unite {
+    Nombre,
+    Pourcentage,
+    Euros,
+    Jours,
+    /// Qualitative values: text only.
+    Texte,
+}
+
+impl Unite {
+    pub fn is_numeric(self) -> bool {
+        self != Unite::Texte
+    }
+}
+
+/// The direction in which the indicator should move.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sens {
+    Hausse,
+    Baisse,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CibleEntry {
+    pub valeur: Option<Spanned<ValueEntry>>,
+    pub annee: Option<Spanned<u16>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValeurEntry {
+    pub annee: Spanned<u16>,
+    pub valeur: Spanned<ValueEntry>,
+    pub source: Option<String>,
+    /// Day the value was published or measured (AAAA-MM-JJ).
+    pub date: Option<Spanned<String>>,
+    pub note: Option<String>,
+}
+
+/// A value as written: a YAML number, or text ("72,81 %", "2 407", or words).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum ValueEntry {
+    Number(f64),
+    Text(String),
 }
 
 /// A pilote or contributeur: an actor id, an actor with a precision, or free text.
@@ -289,6 +402,9 @@ pub struct SousActionEntry {
     pub debut: Option<Spanned<String>>,
     pub fin: Option<Spanned<String>>,
     pub statut: Option<crate::model::time::Statut>,
+    /// Where the sous-action stood each year.
+    #[serde(default)]
+    pub suivi: Vec<SuiviEntry>,
     #[serde(default)]
     pub jalons: Vec<JalonEntry>,
     pub description: Option<Spanned<String>>,

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use crate::diagnostics::Location;
 pub use crate::load::raw::{
-    AccessibilityConfig, ActeurKind, Conformity, KeyFigures, LegalConfig, Numbering, Publication,
-    ReferenceDisplay, Territoire, TerritoireKind,
+    AccessibilityConfig, ActeurKind, Conformity, IndicateurKind, KeyFigures, LegalConfig,
+    Numbering, Publication, ReferenceDisplay, Sens, Territoire, TerritoireKind, Unite,
 };
 pub use time::{Month, Precision, Span, Statut};
 
@@ -17,6 +17,8 @@ pub use time::{Month, Precision, Span, Statut};
 pub struct Site {
     /// The day the site is built for: lateness and the "today" marker of calendars.
     pub today: jiff::civil::Date,
+    /// The statuses and indicator values are example data (`donnees_exemple` in jalon.yaml).
+    pub example_data: bool,
     pub base_url: String,
     /// The absolute address of the published site, ending with `/`, when configured.
     pub url: Option<String>,
@@ -39,7 +41,104 @@ pub struct Site {
     /// The practice catalogue: its themes and card sections, and the cards by code.
     pub catalogue: Option<Catalogue>,
     pub pratiques: Vec<Pratique>,
+    /// Indicators of `schema-data/indicateurs.yaml`, in file order.
+    pub indicateurs: Vec<Indicateur>,
     pub index: Index,
+}
+
+pub type IndicateurId = usize;
+
+/// A measure of the schéma's progress or results, with its values year by year.
+#[derive(Debug)]
+pub struct Indicateur {
+    /// Stable id: also the name of its page.
+    pub id: String,
+    pub libelle: String,
+    /// The fiches it measures, in reading order.
+    pub fiches: Vec<FicheId>,
+    pub kind: IndicateurKind,
+    pub unite: Unite,
+    /// What is counted ("journées"), for `nombre`.
+    pub mesure: Option<String>,
+    pub sens: Option<Sens>,
+    pub cible: Option<Cible>,
+    pub source: Option<String>,
+    pub description: Option<String>,
+    /// Sorted by year, one per year.
+    pub valeurs: Vec<Valeur>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Cible {
+    pub valeur: f64,
+    pub annee: Option<u16>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Valeur {
+    pub annee: u16,
+    pub mesure: Mesure,
+    pub source: Option<String>,
+    pub date: Option<jiff::civil::Date>,
+    pub note: Option<String>,
+}
+
+/// A measured value: a number for numeric indicators, words for qualitative ones.
+#[derive(Debug, Clone)]
+pub enum Mesure {
+    Nombre(f64),
+    Texte(String),
+}
+
+impl Mesure {
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Mesure::Nombre(n) => Some(*n),
+            Mesure::Texte(_) => None,
+        }
+    }
+}
+
+impl Indicateur {
+    /// The values that are numbers, as (year, value).
+    pub fn points(&self) -> Vec<(u16, f64)> {
+        self.valeurs
+            .iter()
+            .filter_map(|v| v.mesure.number().map(|n| (v.annee, n)))
+            .collect()
+    }
+
+    /// Whether the last value moved away from the target: against the desired direction
+    /// while the target is not reached (without a direction, further from the target than
+    /// the value before; without a target, against the desired direction).
+    pub fn moves_away(&self) -> bool {
+        let points = self.points();
+        let [.., (_, before), (_, last)] = points.as_slice() else {
+            return false;
+        };
+        let (before, last) = (*before, *last);
+        match (self.cible.map(|c| c.valeur), self.sens) {
+            (Some(cible), Some(Sens::Hausse)) => last < before && last < cible,
+            (Some(cible), Some(Sens::Baisse)) => last > before && last > cible,
+            (Some(cible), None) => (cible - last).abs() > (cible - before).abs(),
+            (None, Some(Sens::Hausse)) => last < before,
+            (None, Some(Sens::Baisse)) => last > before,
+            (None, None) => false,
+        }
+    }
+
+    pub fn value_in(&self, year: u16) -> Option<&Valeur> {
+        self.valeurs.iter().find(|v| v.annee == year)
+    }
+}
+
+/// Where a fiche or a sous-action stood in one year, as its pilotes reported it.
+#[derive(Debug, Clone)]
+pub struct Suivi {
+    pub annee: u16,
+    pub statut: Statut,
+    pub date: Option<jiff::civil::Date>,
+    pub commentaire: Option<String>,
 }
 
 #[derive(Debug)]
@@ -262,6 +361,12 @@ pub struct Fiche {
     pub calendrier: FicheCalendar,
     pub sous_actions: Vec<SousAction>,
     pub indicateurs: Indicateurs,
+    /// The status its pilotes set; otherwise [`Fiche::statut`] computes it.
+    pub statut_declare: Option<Statut>,
+    /// Follow-up year by year, sorted by year.
+    pub suivi: Vec<Suivi>,
+    /// The structured indicators that measure it (`fiches:` in indicateurs.yaml).
+    pub mesures: Vec<IndicateurId>,
     /// Configured extra fields, in configuration order, with their values.
     pub fields: Vec<(usize, Vec<String>)>,
     pub mis_a_jour: Option<jiff::civil::Date>,
@@ -301,7 +406,10 @@ pub struct SousAction {
     pub periodes: Vec<Span>,
     /// Years touched by the periods, sorted, without duplicates.
     pub annees: Vec<u16>,
+    /// The current status: `statut` as written, otherwise the latest year of `suivi`.
     pub statut: Option<Statut>,
+    /// Follow-up year by year, sorted by year.
+    pub suivi: Vec<Suivi>,
     pub jalons: Vec<Jalon>,
     pub description: Option<Markdown>,
 }
@@ -323,6 +431,62 @@ impl SousAction {
             Some(Statut::Realisee | Statut::Abandonnee) | None => false,
         }
     }
+
+    /// What its pilotes reported for `year`.
+    pub fn suivi_en(&self, year: u16) -> Option<&Suivi> {
+        self.suivi.iter().find(|s| s.annee == year)
+    }
+
+    /// The latest follow-up entry: its date and comment describe the current status.
+    pub fn dernier_suivi(&self) -> Option<&Suivi> {
+        self.suivi.last()
+    }
+}
+
+impl Fiche {
+    /// The fiche's overall status: as its pilotes set it, otherwise computed from its
+    /// sous-actions (see [`status_of`]). For lists, search facets and exports.
+    pub fn statut(&self) -> Option<Statut> {
+        self.statut_declare
+            .or_else(|| status_of(&self.sous_actions))
+    }
+
+    /// Whether the status comes from the sous-actions rather than from the fiche itself.
+    pub fn statut_calcule(&self) -> bool {
+        self.statut_declare.is_none()
+    }
+
+    /// Late when one of its sous-actions is.
+    pub fn is_late(&self, today: Month) -> bool {
+        self.sous_actions.iter().any(|s| s.is_late(today))
+    }
+}
+
+/// A fiche's status from its sous-actions' statuses: unknown while none is declared;
+/// done (or abandoned) when all are; running as soon as one runs or is done; postponed
+/// when one is postponed; otherwise not engaged.
+pub fn status_of(sous_actions: &[SousAction]) -> Option<Statut> {
+    let declared: Vec<Statut> = sous_actions.iter().filter_map(|s| s.statut).collect();
+    if declared.is_empty() {
+        return None;
+    }
+    let all = |statut: Statut| {
+        declared.len() == sous_actions.len() && declared.iter().all(|&s| s == statut)
+    };
+    Some(if all(Statut::Realisee) {
+        Statut::Realisee
+    } else if all(Statut::Abandonnee) {
+        Statut::Abandonnee
+    } else if declared
+        .iter()
+        .any(|&s| matches!(s, Statut::EnCours | Statut::Realisee))
+    {
+        Statut::EnCours
+    } else if declared.contains(&Statut::Reportee) {
+        Statut::Reportee
+    } else {
+        Statut::NonEngagee
+    })
 }
 
 #[derive(Debug, Default)]
@@ -395,6 +559,7 @@ pub struct Index {
     pub sigles: BTreeMap<String, usize>,
     pub pages: HashMap<String, usize>,
     pub pratiques: HashMap<String, PratiqueId>,
+    pub indicateurs: HashMap<String, IndicateurId>,
 }
 
 impl Site {
@@ -457,5 +622,51 @@ impl Site {
             .enumerate()
             .filter(|(_, g)| g.parent.is_none())
             .map(|(id, _)| id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sous_action(statut: Option<Statut>) -> SousAction {
+        SousAction {
+            numero: 1,
+            titre: String::new(),
+            periodes: vec![Span::years(2020, 2021)],
+            annees: vec![2020, 2021],
+            statut,
+            suivi: Vec::new(),
+            jalons: Vec::new(),
+            description: None,
+        }
+    }
+
+    #[test]
+    fn a_fiche_status_comes_from_its_sous_actions() {
+        let of = |statuses: &[Option<Statut>]| {
+            status_of(&statuses.iter().map(|&s| sous_action(s)).collect::<Vec<_>>())
+        };
+        use Statut::*;
+        assert_eq!(of(&[None, None]), None);
+        assert_eq!(of(&[Some(Realisee), Some(Realisee)]), Some(Realisee));
+        // One without status: not all done.
+        assert_eq!(of(&[Some(Realisee), None]), Some(EnCours));
+        assert_eq!(of(&[Some(NonEngagee), Some(EnCours)]), Some(EnCours));
+        assert_eq!(of(&[Some(NonEngagee), Some(Reportee)]), Some(Reportee));
+        assert_eq!(of(&[Some(NonEngagee), None]), Some(NonEngagee));
+        assert_eq!(of(&[Some(Abandonnee), Some(Abandonnee)]), Some(Abandonnee));
+    }
+
+    #[test]
+    fn lateness_against_the_calendar() {
+        let in_2021 = Month::new(2021, 6);
+        assert!(sous_action(Some(Statut::NonEngagee)).is_late(in_2021));
+        assert!(sous_action(Some(Statut::Reportee)).is_late(in_2021));
+        assert!(!sous_action(Some(Statut::EnCours)).is_late(in_2021));
+        assert!(sous_action(Some(Statut::EnCours)).is_late(Month::new(2022, 1)));
+        assert!(!sous_action(Some(Statut::Realisee)).is_late(Month::new(2022, 1)));
+        assert!(!sous_action(None).is_late(Month::new(2022, 1)));
+        assert!(!sous_action(Some(Statut::NonEngagee)).is_late(Month::new(2020, 1)));
     }
 }

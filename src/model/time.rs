@@ -170,6 +170,25 @@ pub enum Statut {
 }
 
 impl Statut {
+    pub const ALL: [Statut; 5] = [
+        Statut::NonEngagee,
+        Statut::EnCours,
+        Statut::Realisee,
+        Statut::Reportee,
+        Statut::Abandonnee,
+    ];
+
+    /// The YAML keyword, also the CSS class: `en-cours`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Statut::NonEngagee => "non-engagee",
+            Statut::EnCours => "en-cours",
+            Statut::Realisee => "realisee",
+            Statut::Reportee => "reportee",
+            Statut::Abandonnee => "abandonnee",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Statut::NonEngagee => "non engagée",

@@ -86,6 +86,9 @@ pub fn link_fingerprint(site: &Site) -> u64 {
     for pratique in &site.pratiques {
         (&pratique.code, &pratique.titre).hash(&mut h);
     }
+    for indicateur in &site.indicateurs {
+        (&indicateur.id, &indicateur.libelle).hash(&mut h);
+    }
     if let Some(catalogue) = &site.catalogue {
         for rule in &catalogue.sections {
             (&rule.titre, rule.required).hash(&mut h);

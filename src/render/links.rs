@@ -16,6 +16,7 @@ pub enum Target {
     Sigle(usize),
     Page(usize),
     Pratique(PratiqueId),
+    Indicateur(crate::model::IndicateurId),
 }
 
 pub const HOME: &str = "index.html";
@@ -30,6 +31,11 @@ pub const LEGAL: &str = "mentions-legales.html";
 pub const SITEMAP: &str = "plan-du-site.html";
 pub const OPEN_DATA: &str = "donnees-ouvertes.html";
 pub const SEARCH: &str = "recherche.html";
+pub const DASHBOARD: &str = "tableau-de-bord.html";
+
+pub fn indicateur_path(site: &Site, indicateur: crate::model::IndicateurId) -> String {
+    format!("indicateur/{}.html", site.indicateurs[indicateur].id)
+}
 
 pub fn pratique_path(site: &Site, pratique: PratiqueId) -> String {
     format!("pratique/{}.html", site.pratiques[pratique].code)
@@ -86,6 +92,7 @@ pub fn url(site: &Site, target: &Target) -> String {
         Target::Sigle(sigle) => format!("{GLOSSARY}#{}", sigle_anchor(&site.sigles[sigle].sigle)),
         Target::Page(page) => page_path(site, page),
         Target::Pratique(pratique) => pratique_path(site, pratique),
+        Target::Indicateur(indicateur) => indicateur_path(site, indicateur),
     }
 }
 
@@ -117,6 +124,9 @@ pub fn title(site: &Site, target: &Target) -> String {
             let p = &site.pratiques[pratique];
             format!("Fiche pratique {} : {}", p.code, p.titre)
         }
+        Target::Indicateur(indicateur) => {
+            format!("Indicateur : {}", site.indicateurs[indicateur].libelle)
+        }
     }
 }
 
@@ -125,7 +135,9 @@ pub fn title(site: &Site, target: &Target) -> String {
 pub fn anchor(site: &Site, target: &Target, root: &str) -> String {
     let text = match (site.references, target) {
         (ReferenceDisplay::NumeroEtTitre, _)
-        | (_, Target::Acteur(_) | Target::Sigle(_) | Target::Page(_)) => title(site, target),
+        | (_, Target::Acteur(_) | Target::Sigle(_) | Target::Page(_) | Target::Indicateur(_)) => {
+            title(site, target)
+        }
         (ReferenceDisplay::Numero, _) => number(site, target),
         (ReferenceDisplay::Titre, _) => bare_title(site, target),
     };
@@ -271,6 +283,18 @@ pub fn parse_reference(site: &Site, inner: &str) -> Result<Target, Problem> {
                     nearest(id, site.index.pratiques.keys().map(String::as_str)),
                 )
             }),
+        "indicateur" => site
+            .index
+            .indicateurs
+            .get(id)
+            .map(|&i| Target::Indicateur(i))
+            .ok_or_else(|| {
+                unknown(
+                    "indicateur",
+                    id,
+                    nearest(id, site.index.indicateurs.keys().map(String::as_str)),
+                )
+            }),
         _ => Err(Problem {
             message: format!("type de référence « {keyword} » inconnu"),
             hint: nearest(&keyword_lower, keywords.iter().map(String::as_str))
@@ -322,6 +346,6 @@ fn unknown(what: &str, id: &str, hint: Option<String>) -> Problem {
 fn keywords(site: &Site) -> Vec<String> {
     let mut keywords: Vec<String> = site.hierarchy.levels.iter().map(|l| l.id.clone()).collect();
     keywords.push(site.hierarchy.fiche.id.clone());
-    keywords.extend(["acteur", "sigle", "page", "pratique"].map(String::from));
+    keywords.extend(["acteur", "sigle", "page", "pratique", "indicateur"].map(String::from));
     keywords
 }

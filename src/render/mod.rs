@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod links;
 pub mod markdown;
+pub mod suivi;
 pub mod theme;
 pub mod views;
 
@@ -51,6 +52,8 @@ pub enum PageKind {
     SiteMap,
     OpenData,
     Search,
+    Dashboard,
+    Indicateur(crate::model::IndicateurId),
     NotFound,
 }
 
@@ -68,7 +71,8 @@ impl PageKind {
             PageKind::NotFound,
         ];
         if site.publishes_schema() {
-            pages.extend([PageKind::Recap, PageKind::Calendar]);
+            pages.extend([PageKind::Recap, PageKind::Calendar, PageKind::Dashboard]);
+            pages.extend((0..site.indicateurs.len()).map(PageKind::Indicateur));
             pages.extend(site.schema.periode.years().map(PageKind::Year));
             pages.extend((0..site.groups.len()).map(PageKind::Group));
             pages.extend((0..site.fiches.len()).map(PageKind::Fiche));
@@ -112,6 +116,8 @@ impl PageKind {
             PageKind::SiteMap => links::SITEMAP.to_string(),
             PageKind::OpenData => links::OPEN_DATA.to_string(),
             PageKind::Search => links::SEARCH.to_string(),
+            PageKind::Dashboard => links::DASHBOARD.to_string(),
+            PageKind::Indicateur(i) => links::indicateur_path(site, i),
             PageKind::NotFound => links::NOT_FOUND.to_string(),
         }
     }
@@ -136,6 +142,8 @@ impl PageKind {
             PageKind::SiteMap => "plan-du-site.html",
             PageKind::OpenData => "donnees-ouvertes.html",
             PageKind::Search => "recherche.html",
+            PageKind::Dashboard => "tableau-de-bord.html",
+            PageKind::Indicateur(_) => "indicateur.html",
             PageKind::NotFound => "404.html",
         }
     }
@@ -156,6 +164,9 @@ impl PageKind {
             "pilotes",
             "contributeurs",
             "chiffres-cles",
+            "suivi",
+            "etat-suivi",
+            "indicateurs-chiffres",
             "sommaire-titre",
             "fiches-liees",
             "pratiques-proches",
@@ -203,6 +214,7 @@ impl PageKind {
             PageKind::Acteur(a) => Some(Target::Acteur(a)),
             PageKind::Page(p) => Some(Target::Page(p)),
             PageKind::Pratique(p) => Some(Target::Pratique(p)),
+            PageKind::Indicateur(i) => Some(Target::Indicateur(i)),
             _ => None,
         }
     }
@@ -514,6 +526,10 @@ fn site_view(site: &Site) -> SiteView {
             MenuEntry {
                 titre: "Calendrier".into(),
                 url: links::CALENDAR.into(),
+            },
+            MenuEntry {
+                titre: "Tableau de bord".into(),
+                url: links::DASHBOARD.into(),
             },
         ]);
     }
@@ -829,6 +845,7 @@ fn page_data(
                 "nombre_fiches": site.fiches.len(),
                 "nombre_sous_actions": site.fiches.iter().map(|f| f.sous_actions.len()).sum::<usize>(),
                 "nombre_acteurs": site.acteurs.len(),
+                "suivi": site.publishes_schema().then(|| suivi::home_summary(viewer)).flatten(),
                 "pages": site.pages.iter().enumerate().map(|(i, p)| serde_json::json!({
                     "titre": p.titre, "resume": p.resume, "url": viewer.url(&Target::Page(i)),
                 })).collect::<Vec<_>>(),
@@ -921,6 +938,8 @@ fn page_data(
         }
         PageKind::Search => search_data(viewer),
         PageKind::Year(year) => year_data(viewer, year),
+        PageKind::Dashboard => dashboard(viewer),
+        PageKind::Indicateur(i) => indicator_page(viewer, i, cited_by),
         PageKind::Glossary => {
             let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
             for sigle in &site.sigles {
@@ -984,6 +1003,7 @@ fn fiche_data(
                 "periode": periods_label(&s.periodes),
                 "statut": s.statut.map(|statut| statut.label()),
                 "retard": s.is_late(crate::model::Month::of_date(site.today)),
+                "suivi": suivi::sous_action_follow_up(site, s),
                 "description": s.description.as_ref().and_then(|_| descriptions.next()).map(|r| r.html.clone()),
             })
         })
@@ -1002,13 +1022,24 @@ fn fiche_data(
             .map(|g| viewer.group_link(g)),
     );
     let body_headings = prepared.main_headings();
-    let mut toc = TocEntry::from_headings(body_headings, 2);
+    let mut toc = Vec::new();
+    if !fiche.suivi.is_empty() {
+        toc.push(TocEntry {
+            id: "suivi".into(),
+            titre: "Suivi de la fiche".into(),
+            niveau: 2,
+        });
+    }
+    toc.extend(TocEntry::from_headings(body_headings, 2));
     toc.push(TocEntry {
         id: "sous-actions".into(),
         titre: hierarchy.sous_action.pluriel.clone(),
         niveau: 2,
     });
-    if !fiche.indicateurs.suivi.is_empty() || !fiche.indicateurs.resultats.is_empty() {
+    if !fiche.indicateurs.suivi.is_empty()
+        || !fiche.indicateurs.resultats.is_empty()
+        || !fiche.mesures.is_empty()
+    {
         toc.push(TocEntry {
             id: "indicateurs".into(),
             titre: "Indicateurs".into(),
@@ -1037,6 +1068,7 @@ fn fiche_data(
         "gantt": calendars(viewer).fiche(f),
         "legende": crate::calendar::legend(),
         "indicateurs": {"suivi": fiche.indicateurs.suivi, "resultats": fiche.indicateurs.resultats},
+        "suivi": suivi::fiche_follow_up(viewer, f),
         "precedente": neighbour(f.checked_sub(1)),
         "suivante": neighbour(Some(f + 1).filter(|&n| n < site.fiches.len())),
         "cite_par": cited_by,
@@ -1336,6 +1368,7 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
         general.extend([
             link("Tableau récapitulatif", links::RECAP),
             link("Calendrier", links::CALENDAR),
+            link("Tableau de bord du suivi", links::DASHBOARD),
         ]);
     }
     general.extend([
@@ -1378,6 +1411,7 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
         "pratiques": pratiques,
         "acteurs": acteurs,
         "annees": if site.publishes_schema() { year_links(viewer) } else { Vec::new() },
+        "indicateurs": (0..site.indicateurs.len()).filter(|_| site.publishes_schema()).map(|i| link(&site.indicateurs[i].libelle, &links::indicateur_path(site, i))).collect::<Vec<_>>(),
     });
     (
         meta("Plan du site", vec![home_link(viewer)], Vec::new()),
@@ -1454,6 +1488,8 @@ fn year_data(viewer: &Viewer, year: u16) -> (PageMeta, serde_json::Value) {
         "precedente": neighbour(year - 1),
         "suivante": neighbour(year + 1),
         "annees": year_links(viewer),
+        "bilan": suivi::year_review(viewer, year),
+        "tableau_de_bord": format!("{}{}", viewer.root, links::DASHBOARD),
     });
     let fil = vec![
         home_link(viewer),
@@ -1463,7 +1499,66 @@ fn year_data(viewer: &Viewer, year: u16) -> (PageMeta, serde_json::Value) {
             url: format!("{}{}", viewer.root, links::CALENDAR),
         },
     ];
-    (meta(format!("Année {year}"), fil, Vec::new()), data)
+    (
+        meta(
+            format!("Année {year} : programme et bilan"),
+            fil,
+            Vec::new(),
+        ),
+        data,
+    )
+}
+
+fn dashboard(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+    let toc = vec![
+        TocEntry {
+            id: "avancement".into(),
+            titre: "Avancement".into(),
+            niveau: 2,
+        },
+        TocEntry {
+            id: "retards".into(),
+            titre: "Actions en retard".into(),
+            niveau: 2,
+        },
+        TocEntry {
+            id: "ecarts".into(),
+            titre: "Indicateurs qui s'éloignent de leur cible".into(),
+            niveau: 2,
+        },
+        TocEntry {
+            id: "tous-indicateurs".into(),
+            titre: "Tous les indicateurs".into(),
+            niveau: 2,
+        },
+    ];
+    (
+        meta("Tableau de bord du suivi", vec![home_link(viewer)], toc),
+        suivi::dashboard_data(viewer),
+    )
+}
+
+fn indicator_page(
+    viewer: &Viewer,
+    i: crate::model::IndicateurId,
+    cited_by: Vec<CitedBy>,
+) -> (PageMeta, serde_json::Value) {
+    let fil = vec![
+        home_link(viewer),
+        Link {
+            label: "Tableau de bord".into(),
+            titre: "Tableau de bord du suivi".into(),
+            url: format!("{}{}", viewer.root, links::DASHBOARD),
+        },
+    ];
+    (
+        meta(
+            format!("Indicateur : {}", viewer.site.indicateurs[i].libelle),
+            fil,
+            Vec::new(),
+        ),
+        suivi::indicator_data(viewer, i, cited_by),
+    )
 }
 
 /// Groups → fiches → sous-actions with their start, as the seed's closing table.

@@ -99,6 +99,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/recherche.html"),
     ),
     (
+        "tableau-de-bord.html",
+        include_str!("../../themes/default/templates/tableau-de-bord.html"),
+    ),
+    (
+        "indicateur.html",
+        include_str!("../../themes/default/templates/indicateur.html"),
+    ),
+    (
+        "partiels/etat-suivi.html",
+        include_str!("../../themes/default/templates/partiels/etat-suivi.html"),
+    ),
+    (
+        "partiels/liste-indicateurs.html",
+        include_str!("../../themes/default/templates/partiels/liste-indicateurs.html"),
+    ),
+    (
         "partiels/gantt.html",
         include_str!("../../themes/default/templates/partiels/gantt.html"),
     ),

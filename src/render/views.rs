@@ -109,6 +109,9 @@ pub struct FicheSummary {
     /// Names of the pilotes, for lists.
     pub pilotes: Vec<String>,
     pub calendrier: Option<String>,
+    /// Its overall status, with its cue, and whether it is late.
+    pub statut: Option<crate::render::suivi::StatusView>,
+    pub en_retard: bool,
 }
 
 #[derive(Serialize)]
@@ -185,6 +188,10 @@ impl Viewer<'_> {
             resume: f.resume.clone(),
             pilotes: f.pilotes.iter().map(|p| self.short_name(p)).collect(),
             calendrier: calendar_label(self.site, fiche),
+            statut: f
+                .statut()
+                .map(|s| crate::render::suivi::status_view(Some(s))),
+            en_retard: f.is_late(crate::model::Month::of_date(self.site.today)),
         }
     }
 

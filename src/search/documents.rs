@@ -163,7 +163,7 @@ pub fn facets(site: &Site) -> Facets {
                 .map(|&a| value(&site.acteurs[a].id, site.acteurs[a].display_name()))
                 .collect(),
         });
-        if site.fiches.iter().any(|f| fiche_status(f).is_some()) {
+        if site.fiches.iter().any(|f| f.statut().is_some()) {
             list.push(Facet {
                 id: STATUT,
                 libelle: "État d'avancement".into(),
@@ -230,22 +230,6 @@ fn years(site: &Site) -> Vec<u16> {
     years.sort_unstable();
     years.dedup();
     years
-}
-
-/// Where a fiche stands, from its sous-actions: done when all are, not engaged when
-/// none has started, postponed or abandoned when all are, running otherwise.
-pub fn fiche_status(fiche: &crate::model::Fiche) -> Option<Statut> {
-    let statuts: Vec<Statut> = fiche.sous_actions.iter().filter_map(|s| s.statut).collect();
-    let first = *statuts.first()?;
-    if statuts.iter().all(|&s| s == first) {
-        return Some(first);
-    }
-    let finished = |s: &Statut| matches!(s, Statut::Realisee | Statut::Abandonnee);
-    if statuts.iter().all(finished) {
-        Some(Statut::Realisee)
-    } else {
-        Some(Statut::EnCours)
-    }
 }
 
 /// Every document of the site, in a stable order: fiches, groups, actors, cards, pages,
@@ -452,7 +436,8 @@ impl Builder<'_> {
         {
             years.extend(debut..=fin.unwrap_or(debut));
         }
-        let statut = fiche_status(fiche)
+        let statut = fiche
+            .statut()
             .and_then(|s| STATUTS.iter().position(|&t| t == s))
             .into_iter()
             .collect();

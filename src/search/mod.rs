@@ -27,7 +27,7 @@ use crate::model::Site;
 use crate::render::{OutputFile, Prepared};
 use analyze::{Analyzer, fold};
 use documents::{Document, documents};
-pub use documents::{Facet, Facets, facets, fiche_status};
+pub use documents::{Facet, Facets, facets};
 
 /// The folder of the index in the output.
 pub const FOLDER: &str = "recherche";

@@ -59,8 +59,17 @@ pub fn scratch() -> tempfile::TempDir {
 }
 
 pub fn build(root: &Path) -> Built {
+    build_with(root, &jalon::Options::default())
+}
+
+/// A build for a given day ("today" of lateness and calendars).
+pub fn build_on(root: &Path, today: &str) -> Built {
+    build_with(root, &jalon::Options::on(today.parse().unwrap()))
+}
+
+pub fn build_with(root: &Path, options: &jalon::Options) -> Built {
     let dir = scratch();
-    let report = jalon::build(root, &dir.path().join("public"), &jalon::Options::default());
+    let report = jalon::build(root, &dir.path().join("public"), options);
     let errors: Vec<String> = report
         .diagnostics
         .iter()
