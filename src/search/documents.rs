@@ -86,6 +86,7 @@ const STATUTS: [Statut; 5] = [
 enum Kind {
     Fiche,
     Group(usize),
+    Indicateur,
     Acteur,
     Pratique,
     Page,
@@ -97,6 +98,9 @@ fn kinds(site: &Site) -> Vec<Kind> {
     if site.publishes_schema() {
         kinds.push(Kind::Fiche);
         kinds.extend((0..site.hierarchy.levels.len()).map(Kind::Group));
+        if !site.indicateurs.is_empty() {
+            kinds.push(Kind::Indicateur);
+        }
     }
     kinds.push(Kind::Acteur);
     if site.catalogue.is_some() {
@@ -110,6 +114,7 @@ fn kind_id(site: &Site, kind: Kind) -> String {
     match kind {
         Kind::Fiche => site.hierarchy.fiche.id.clone(),
         Kind::Group(level) => site.hierarchy.levels[level].id.clone(),
+        Kind::Indicateur => "indicateur".into(),
         Kind::Acteur => "acteur".into(),
         Kind::Pratique => "pratique".into(),
         Kind::Page => "page".into(),
@@ -121,6 +126,7 @@ fn kind_label(site: &Site, kind: Kind) -> String {
     match kind {
         Kind::Fiche => site.hierarchy.fiche.labels.pluriel.clone(),
         Kind::Group(level) => site.hierarchy.levels[level].labels.pluriel.clone(),
+        Kind::Indicateur => "Indicateurs".into(),
         Kind::Acteur => "Acteurs".into(),
         Kind::Pratique => "Fiches pratiques".into(),
         Kind::Page => "Pages".into(),
@@ -251,6 +257,9 @@ pub fn documents(site: &Site, prepared: &[Prepared], facets: &Facets) -> Vec<Doc
         }
         for (g, group) in site.groups.iter().enumerate() {
             documents.push(builder.group(g, kind_index(Kind::Group(group.level)), &texts));
+        }
+        for i in 0..site.indicateurs.len() {
+            documents.push(builder.indicateur(i, kind_index(Kind::Indicateur)));
         }
     }
     for a in 0..site.acteurs.len() {
@@ -416,8 +425,7 @@ impl Builder<'_> {
         body.extend(fiche.indicateurs.resultats.iter().cloned());
         body.extend(fiche.fields.iter().flat_map(|(_, v)| v.iter().cloned()));
         body.push(self.actor_names(&fiche.contributeurs));
-        let root = site.ancestry(fiche.group)[0];
-        let root_index = site.roots().position(|g| g == root).unwrap_or(0);
+        let root_index = self.root_of(f);
         let pilotes = fiche
             .pilotes
             .iter()
@@ -490,6 +498,51 @@ impl Builder<'_> {
             body: fragments.join(" "),
             sections: Vec::new(),
             facets: self.facet_values(kind, &[(AXE, vec![root_index])]),
+        }
+    }
+
+    fn root_of(&self, fiche: usize) -> usize {
+        let site = self.site;
+        let root = site.ancestry(site.fiches[fiche].group)[0];
+        site.roots().position(|g| g == root).unwrap_or(0)
+    }
+
+    fn indicateur(&self, i: usize, kind: usize) -> Document {
+        let site = self.site;
+        let indicateur = &site.indicateurs[i];
+        let mut axes: Vec<usize> = indicateur.fiches.iter().map(|&f| self.root_of(f)).collect();
+        axes.sort_unstable();
+        axes.dedup();
+        let fiches = indicateur
+            .fiches
+            .iter()
+            .map(|&f| links::title(site, &Target::Fiche(f)))
+            .collect::<Vec<_>>()
+            .join(" ; ");
+        let mut body = vec![format!("Indicateur de {}", indicateur.kind.label())];
+        body.extend(indicateur.mesure.clone());
+        body.extend(indicateur.description.clone());
+        body.extend(indicateur.source.clone());
+        Document {
+            kind,
+            title_weight: 16,
+            title: indicateur.libelle.clone(),
+            url: links::indicateur_path(site, i),
+            breadcrumb: fiches,
+            key: String::new(),
+            headings: String::new(),
+            body: body.join(" "),
+            sections: Vec::new(),
+            facets: self.facet_values(
+                kind,
+                &[
+                    (AXE, axes),
+                    (
+                        ANNEE,
+                        self.year_values(indicateur.valeurs.iter().map(|v| v.annee)),
+                    ),
+                ],
+            ),
         }
     }
 
