@@ -16,6 +16,11 @@ fn check_links(built: &Built) {
         .collect();
     let mut broken = Vec::new();
     for (path, page) in &pages {
+        for id in duplicate_ids(page) {
+            broken.push(format!("{path}: id {id} used more than once"));
+        }
+    }
+    for (path, page) in &pages {
         // The 404 page is served at any depth: its links start at the site's base.
         if path == "404.html" {
             continue;
@@ -56,6 +61,18 @@ fn check_links(built: &Built) {
         broken.len(),
         broken.join("\n")
     );
+}
+
+/// Ids that appear on more than one element of a page: an anchor to them is ambiguous.
+fn duplicate_ids(page: &common::Page) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut twice: Vec<String> = page
+        .attrs("[id]", "id")
+        .into_iter()
+        .filter(|id| !seen.insert(id.clone()))
+        .collect();
+    twice.dedup();
+    twice
 }
 
 /// `../fiche/12.html` seen from `axe/as1.html` → `fiche/12.html`.
@@ -101,6 +118,54 @@ fn the_checker_sees_a_broken_link() {
     .unwrap();
     let result = std::panic::catch_unwind(|| check_links(&built));
     assert!(result.is_err());
+}
+
+#[test]
+fn the_checker_sees_a_duplicate_id() {
+    let built = build(&fixture("orientations"));
+    let page = built.out().join("gouvernance.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        html.replace("</main>", "<p id=\"contenu\">x</p></main>"),
+    )
+    .unwrap();
+    let result = std::panic::catch_unwind(|| check_links(&built));
+    assert!(result.is_err());
+}
+
+/// The document complet holds the whole schéma: every link to a fiche, a sous-action, a
+/// group, a free page or a sigle is an anchor inside it, never a link to another page.
+#[test]
+fn document_complet_links_stay_inside() {
+    for site in [repo(), fixture("orientations")] {
+        let built = build(&site);
+        let page = built.page("document-complet.html");
+        let outside: Vec<String> = page
+            .attrs("main a[href]", "href")
+            .into_iter()
+            .filter(|href| !href.starts_with('#') && !href.starts_with("http"))
+            .filter(|href| !href.starts_with("acteur/") && !href.starts_with("pratique/"))
+            .collect();
+        assert!(outside.is_empty(), "{}: {outside:?}", site.display());
+        let internal = page.attrs("main a[href^='#']", "href").len();
+        assert!(internal > 20, "{internal} in-page links only");
+        for fiche in [
+            "#fiche-9",
+            "#fiche-17--sous-action-1",
+            "#axe-as3",
+            "#sigle-odpe",
+        ] {
+            if site == repo() {
+                assert!(
+                    page.attrs("main a[href]", "href")
+                        .iter()
+                        .any(|h| h == fiche),
+                    "no link to {fiche}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
