@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod exports;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
