@@ -25,6 +25,7 @@ const PAGES: &[&str] = &[
     "/pratiques/theme/aller-vers.html",
     "/accessibilite.html",
     "/plan-du-site.html",
+    "/document-complet.html",
     "/page-qui-n-existe-pas.html",
 ];
 
