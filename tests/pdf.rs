@@ -25,8 +25,8 @@ impl Printed {
 }
 
 fn chromium() -> PathBuf {
-    let path = std::env::var_os("CHROMIUM")
-        .map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from);
+    let path =
+        std::env::var_os("CHROMIUM").map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from);
     assert!(
         path.exists(),
         "Chromium is missing at {}: run scripts/test, which installs it",
@@ -79,14 +79,19 @@ fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
         .arg(pdf)
         .arg("-")
         .output()
-        .unwrap_or_else(|e| panic!("{tool}: {e} (poppler-utils: run scripts/test, which installs it)"));
+        .unwrap_or_else(|e| {
+            panic!("{tool}: {e} (poppler-utils: run scripts/test, which installs it)")
+        });
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 fn page_count(pdf: &Path) -> usize {
-    let info = Command::new("pdfinfo").arg(pdf).output().unwrap_or_else(|e| {
-        panic!("pdfinfo: {e} (poppler-utils: run scripts/test, which installs it)")
-    });
+    let info = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("pdfinfo: {e} (poppler-utils: run scripts/test, which installs it)")
+        });
     let info = String::from_utf8_lossy(&info.stdout);
     info.lines()
         .find_map(|l| l.strip_prefix("Pages:"))
@@ -134,7 +139,9 @@ fn the_pdf_has_pages_for_every_fiche_and_axe() {
     let printed = printed();
     let pages = page_count(&printed.pdf());
     let fiches = fiche_titles(&printed.out()).len();
-    let groups = std::fs::read_dir(printed.out().join("axe")).unwrap().count();
+    let groups = std::fs::read_dir(printed.out().join("axe"))
+        .unwrap()
+        .count();
     eprintln!(
         "{pages} pages for {fiches} fiches and {groups} axes: {:.1} pages per fiche",
         pages as f64 / fiches as f64
@@ -143,14 +150,20 @@ fn the_pdf_has_pages_for_every_fiche_and_axe() {
     // Each axe and each fiche starts a page, after a cover and a sommaire.
     assert!(pages > fiches + groups + 2, "{pages} pages");
     let first = page_text(&printed.pdf(), 1);
-    assert!(first.contains("Seine-Saint-Denis") && first.contains("2019-2023"), "{first}");
+    assert!(
+        first.contains("Seine-Saint-Denis") && first.contains("2019-2023"),
+        "{first}"
+    );
 }
 
 #[test]
 fn the_pdf_holds_every_fiche_title_in_order() {
     let printed = printed();
     let sommaire = sommaire_pages(&printed.pdf());
-    let body_start = *sommaire.values().min().expect("a sommaire with page numbers");
+    let body_start = *sommaire
+        .values()
+        .min()
+        .expect("a sommaire with page numbers");
     let pages = page_count(&printed.pdf()).to_string();
     let body = poppler(
         "pdftotext",
