@@ -348,6 +348,11 @@ fn render_markdown(site: &Site, kind: PageKind, root: &str) -> PageMarkdown {
         })
         .collect();
     let mut diagnostics = std::mem::take(&mut state.diagnostics);
+    // The document complet shows the texts of the other pages, which report their
+    // problems: said twice, each problem would count twice.
+    if kind == PageKind::Document {
+        diagnostics.clear();
+    }
     match kind {
         PageKind::Fiche(f) => diagnostics.extend(check_sections(
             &site.hierarchy.fiche.sections,
