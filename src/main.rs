@@ -441,9 +441,13 @@ fn pdf(
         return fail(
             jalon::diagnostics::Diagnostic::error(
                 "document-absent",
-                "ce site ne publie pas de schéma : il n'a pas de document complet à imprimer",
+                format!(
+                    "ce site n'a pas de document complet à imprimer : il ne publie pas de schéma \
+                     (« publier: catalogue »), ou son schéma a plus de {} fiches",
+                    jalon::render::document::MAX_FICHES
+                ),
             )
-            .hint("jalon pdf imprime le schéma ; retirez « publier: catalogue » de jalon.yaml pour le publier"),
+            .hint("jalon pdf imprime le schéma d'un site qui publie « tout », jusqu'à ce nombre de fiches"),
         );
     }
     match jalon::pdf::print(&document, sortie, &chromium) {

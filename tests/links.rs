@@ -175,3 +175,20 @@ fn catalogue_only_links_resolve() {
     jalon::scaffold::init(&site, "catalogue-pratiques", false).unwrap();
     check_links(&build(&site));
 }
+
+/// A schéma beyond `MAX_FICHES` fiches has no document complet, and no page links to one.
+#[test]
+fn no_document_complet_beyond_the_largest_real_schemas() {
+    let dir = common::scratch();
+    let site = dir.path().join("corpus");
+    let fiches = jalon::render::document::MAX_FICHES + 1;
+    jalon::corpus::generate(&site, fiches, 42).unwrap();
+    let built = build(&site);
+    assert!(!built.out().join("document-complet.html").exists());
+    assert!(
+        built
+            .page("index.html")
+            .attrs("a[href$='document-complet.html']", "href")
+            .is_empty()
+    );
+}

@@ -5,6 +5,16 @@
 
 use super::*;
 
+/// Beyond this many fiches, no document complet: it would run to thousands of printed
+/// pages, and building it would cost as much as every fiche page again, on one page.
+/// Real schémas have from ten to a hundred fiches.
+pub const MAX_FICHES: usize = 500;
+
+/// The site has a document complet: it publishes a schéma of at most `MAX_FICHES` fiches.
+pub fn published(site: &Site) -> bool {
+    site.publishes_schema() && site.fiches.len() <= MAX_FICHES
+}
+
 /// A section of the document: a group, then its own fiches, then its children.
 #[derive(Clone, Copy)]
 enum Part {
@@ -46,36 +56,61 @@ fn prefix(anchor: &str) -> String {
     format!("{anchor}--")
 }
 
-/// Every Markdown text of the document, in page order: the free pages (the préambule),
-/// then each group's introduction and each fiche's body and descriptions.
+/// The Markdown texts of the document, section by section, in page order: the free pages
+/// (the préambule), then each group's introduction and each fiche's body and descriptions.
+fn sections(site: &Site) -> Vec<Vec<Fragment<'_>>> {
+    let pages = site.pages.iter().enumerate().map(|(p, page)| {
+        vec![Fragment::new(
+            &page.body,
+            1,
+            &prefix(&anchor(site, Target::Page(p))),
+        )]
+    });
+    let parts = parts(site).into_iter().map(|part| match part {
+        Part::Group(g) => site.groups[g]
+            .introduction
+            .iter()
+            .map(|introduction| {
+                let id_prefix = prefix(&anchor(site, Target::Group(g)));
+                Fragment::new(introduction, group_level(site, g) - 1, &id_prefix)
+            })
+            .collect(),
+        Part::Fiche(f) => fiche_fragments(
+            site,
+            f,
+            (fiche_level(site, f) + 1).min(6),
+            &prefix(&links::fiche_anchor(site, f)),
+        ),
+    });
+    pages.chain(parts).collect()
+}
+
 pub(super) fn fragments(site: &Site) -> Vec<Fragment<'_>> {
-    let mut out: Vec<Fragment> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(p, page)| Fragment::new(&page.body, 1, &prefix(&anchor(site, Target::Page(p)))))
+    sections(site).into_iter().flatten().collect()
+}
+
+/// The document's Markdown, each section on its own (in parallel): ids are unique through
+/// their prefixes, and a sigle is spelled out at its first use in each section. The
+/// document reports no diagnostic: its texts are the other pages', which report them.
+pub(super) fn render_markdown(site: &Site, root: &str) -> cache::PageMarkdown {
+    let rendered: Vec<Vec<Rendered>> = sections(site)
+        .into_par_iter()
+        .map(|section| {
+            let mut state = PageState::new(site, root, LinkStyle::Document, &[]);
+            section
+                .into_iter()
+                .map(|fragment| {
+                    state.id_prefix = fragment.id_prefix;
+                    state.render(fragment.markdown, fragment.heading_offset)
+                })
+                .collect()
+        })
         .collect();
-    for part in parts(site) {
-        match part {
-            Part::Group(g) => {
-                if let Some(introduction) = &site.groups[g].introduction {
-                    let id_prefix = prefix(&anchor(site, Target::Group(g)));
-                    out.push(Fragment::new(
-                        introduction,
-                        group_level(site, g) - 1,
-                        &id_prefix,
-                    ));
-                }
-            }
-            Part::Fiche(f) => out.extend(fiche_fragments(
-                site,
-                f,
-                (fiche_level(site, f) + 1).min(6),
-                &prefix(&links::fiche_anchor(site, f)),
-            )),
-        }
+    cache::PageMarkdown {
+        fragments: rendered.into_iter().flatten().collect(),
+        citations: Vec::new(),
+        diagnostics: Vec::new(),
     }
-    out
 }
 
 /// The template data: cover, sommaire (its entries carry the ids whose page `jalon pdf`
@@ -112,46 +147,33 @@ pub(super) fn data(viewer: &Viewer, prepared: &Prepared) -> (PageMeta, serde_jso
             })
         })
         .collect();
-    let parties: Vec<_> = parts(site)
+    // Each part's fragments, counted first, so that the parts can be built in parallel.
+    let parts: Vec<(Part, &[Rendered])> = parts(site)
         .into_iter()
-        .map(|part| match part {
-            Part::Group(g) => {
-                let group = &site.groups[g];
-                let ancre = anchor(site, Target::Group(g));
-                let level = group_level(site, g);
-                let introduction = take(usize::from(group.introduction.is_some()));
-                let mut body =
-                    group_body(viewer, g, introduction.first(), &prefix(&ancre), level + 1);
-                entry(
-                    &ancre,
-                    format!("{} : {}", site.group_label(group), group.titre),
-                    level,
-                );
-                body["ancre"] = serde_json::json!(ancre);
-                body["niveau_titre"] = serde_json::json!(level);
-                serde_json::json!({ "groupe": body })
-            }
-            Part::Fiche(f) => {
-                let fiche = &site.fiches[f];
-                let ancre = links::fiche_anchor(site, f);
-                let level = fiche_level(site, f);
-                let count = 1 + fiche
-                    .sous_actions
-                    .iter()
-                    .filter(|s| s.description.is_some())
-                    .count();
-                let mut body =
-                    fiche_body(viewer, f, take(count), &prefix(&ancre), (level + 1).min(6));
-                entry(
-                    &ancre,
-                    format!("{} : {}", site.fiche_label(fiche), fiche.titre),
-                    level,
-                );
-                body["ancre"] = serde_json::json!(ancre);
-                body["niveau_titre"] = serde_json::json!(level);
-                serde_json::json!({ "fiche": body })
-            }
+        .map(|part| {
+            let count = match part {
+                Part::Group(g) => usize::from(site.groups[g].introduction.is_some()),
+                Part::Fiche(f) => {
+                    1 + site.fiches[f]
+                        .sous_actions
+                        .iter()
+                        .filter(|s| s.description.is_some())
+                        .count()
+                }
+            };
+            (part, take(count))
         })
+        .collect();
+    for &(part, _) in &parts {
+        let (target, level) = match part {
+            Part::Group(g) => (Target::Group(g), group_level(site, g)),
+            Part::Fiche(f) => (Target::Fiche(f), fiche_level(site, f)),
+        };
+        entry(&anchor(site, target), links::title(site, &target), level);
+    }
+    let parties: Vec<serde_json::Value> = parts
+        .into_par_iter()
+        .map(|(part, fragments)| part_data(viewer, part, fragments))
         .collect();
     entry(RECAP_ID, "Tableau récapitulatif".into(), 2);
     if !site.sigles.is_empty() {
@@ -171,6 +193,30 @@ pub(super) fn data(viewer: &Viewer, prepared: &Prepared) -> (PageMeta, serde_jso
         meta("Document complet", vec![home_link(viewer)], Vec::new()),
         data,
     )
+}
+
+/// A group or a fiche as the document shows it: the same data as on its page, with its
+/// own ids prefixed and its headings at its depth in the document.
+fn part_data(viewer: &Viewer, part: Part, fragments: &[Rendered]) -> serde_json::Value {
+    let site = viewer.site;
+    match part {
+        Part::Group(g) => {
+            let ancre = anchor(site, Target::Group(g));
+            let level = group_level(site, g);
+            let mut body = group_body(viewer, g, fragments.first(), &prefix(&ancre), level + 1);
+            body["ancre"] = serde_json::json!(ancre);
+            body["niveau_titre"] = serde_json::json!(level);
+            serde_json::json!({ "groupe": body })
+        }
+        Part::Fiche(f) => {
+            let ancre = links::fiche_anchor(site, f);
+            let level = fiche_level(site, f);
+            let mut body = fiche_body(viewer, f, fragments, &prefix(&ancre), (level + 1).min(6));
+            body["ancre"] = serde_json::json!(ancre);
+            body["niveau_titre"] = serde_json::json!(level);
+            serde_json::json!({ "fiche": body })
+        }
+    }
 }
 
 const RECAP_ID: &str = "recapitulatif";

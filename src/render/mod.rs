@@ -5,7 +5,7 @@
 //! page goes through its template (in parallel).
 
 pub mod cache;
-mod document;
+pub mod document;
 pub mod links;
 pub mod markdown;
 pub mod theme;
@@ -68,7 +68,10 @@ impl PageKind {
             PageKind::NotFound,
         ];
         if site.publishes_schema() {
-            pages.extend([PageKind::Recap, PageKind::Calendar, PageKind::Document]);
+            pages.extend([PageKind::Recap, PageKind::Calendar]);
+        }
+        if document::published(site) {
+            pages.push(PageKind::Document);
             pages.extend(site.schema.periode.years().map(PageKind::Year));
             pages.extend((0..site.groups.len()).map(PageKind::Group));
             pages.extend((0..site.fiches.len()).map(PageKind::Fiche));
@@ -338,6 +341,9 @@ fn markdown_key(site: &Site, kind: PageKind, root: &str, fingerprint: u64) -> u6
 }
 
 fn render_markdown(site: &Site, kind: PageKind, root: &str) -> PageMarkdown {
+    if kind == PageKind::Document {
+        return document::render_markdown(site, root);
+    }
     let mut state = PageState::new(site, root, kind.link_style(), kind.reserved_ids());
     let fragments: Vec<Rendered> = kind
         .markdown(site)
@@ -348,11 +354,6 @@ fn render_markdown(site: &Site, kind: PageKind, root: &str) -> PageMarkdown {
         })
         .collect();
     let mut diagnostics = std::mem::take(&mut state.diagnostics);
-    // The document complet shows the texts of the other pages, which report their
-    // problems: said twice, each problem would count twice.
-    if kind == PageKind::Document {
-        diagnostics.clear();
-    }
     match kind {
         PageKind::Fiche(f) => diagnostics.extend(check_sections(
             &site.hierarchy.fiche.sections,
@@ -590,7 +591,7 @@ fn site_view(site: &Site) -> SiteView {
     SiteView {
         accessibilite: site.accessibilite.etat.label().to_string(),
         flux: crate::exports::atom::published(site).then_some(crate::exports::atom::PATH),
-        document: site.publishes_schema().then_some(links::DOCUMENT),
+        document: document::published(site).then_some(links::DOCUMENT),
         pied: site
             .pied
             .iter()
@@ -1423,8 +1424,10 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
         general.extend([
             link("Tableau récapitulatif", links::RECAP),
             link("Calendrier", links::CALENDAR),
-            link("Document complet, à imprimer", links::DOCUMENT),
         ]);
+    }
+    if document::published(site) {
+        general.push(link("Document complet, à imprimer", links::DOCUMENT));
     }
     general.extend([
         link("Acteurs", links::ACTORS),
