@@ -117,10 +117,12 @@ pub(super) fn render_markdown(site: &Site, root: &str) -> cache::PageMarkdown {
 /// writes), préambule, groups and fiches, tableau récapitulatif, glossary.
 pub(super) fn data(viewer: &Viewer, prepared: &Prepared) -> (PageMeta, serde_json::Value) {
     let site = viewer.site;
+    // The rendered fragments, cut back into the sections they were made from.
     let fragments = &prepared.markdown.fragments;
+    let mut sizes = sections(site).into_iter().map(|section| section.len());
     let mut next = 0;
-    let mut take = |count: usize| {
-        let end = (next + count).min(fragments.len());
+    let mut next_section = || {
+        let end = (next + sizes.next().unwrap_or(0)).min(fragments.len());
         let slice = &fragments[next.min(end)..end];
         next = end;
         slice
@@ -143,26 +145,14 @@ pub(super) fn data(viewer: &Viewer, prepared: &Prepared) -> (PageMeta, serde_jso
             serde_json::json!({
                 "ancre": ancre,
                 "titre": page.titre,
-                "corps": take(1).first().map(|r| r.html.clone()),
+                "corps": next_section().first().map(|r| r.html.clone()),
             })
         })
         .collect();
-    // Each part's fragments, counted first, so that the parts can be built in parallel.
+    // Each part with its fragments, gathered first, so that parts are built in parallel.
     let parts: Vec<(Part, &[Rendered])> = parts(site)
         .into_iter()
-        .map(|part| {
-            let count = match part {
-                Part::Group(g) => usize::from(site.groups[g].introduction.is_some()),
-                Part::Fiche(f) => {
-                    1 + site.fiches[f]
-                        .sous_actions
-                        .iter()
-                        .filter(|s| s.description.is_some())
-                        .count()
-                }
-            };
-            (part, take(count))
-        })
+        .map(|part| (part, next_section()))
         .collect();
     for &(part, _) in &parts {
         let (target, level) = match part {
