@@ -192,3 +192,16 @@ fn no_document_complet_beyond_the_largest_real_schemas() {
             .is_empty()
     );
 }
+
+/// The préambule holds the free pages in their order, except those marked `document: false`.
+#[test]
+fn the_preamble_leaves_out_pages_marked_so() {
+    let built = build(&fixture("orientations"));
+    let page = built.page("document-complet.html");
+    let ids = page.ids();
+    assert!(ids.contains("page-gouvernance"));
+    assert!(!ids.contains("page-aide"));
+    let sommaire = page.texts(".sommaire-document li").join(" | ");
+    assert!(sommaire.starts_with("Gouvernance | Axe 1"), "{sommaire}");
+    assert!(!page.texts("main").join(" ").contains("Aide à la rédaction"));
+}

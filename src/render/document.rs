@@ -37,6 +37,14 @@ fn parts(site: &Site) -> Vec<Part> {
     out
 }
 
+/// The free pages of the préambule, in their order: all but those marked `document: false`.
+fn preamble(site: &Site) -> impl Iterator<Item = (usize, &crate::model::Page)> {
+    site.pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| page.in_document)
+}
+
 /// Heading level of a group's title: `h2` for the top level, one more per level below.
 fn group_level(site: &Site, g: GroupId) -> u8 {
     (site.ancestry(g).len() as u8 + 1).min(6)
@@ -59,7 +67,7 @@ fn prefix(anchor: &str) -> String {
 /// The Markdown texts of the document, section by section, in page order: the free pages
 /// (the préambule), then each group's introduction and each fiche's body and descriptions.
 fn sections(site: &Site) -> Vec<Vec<Fragment<'_>>> {
-    let pages = site.pages.iter().enumerate().map(|(p, page)| {
+    let pages = preamble(site).map(|(p, page)| {
         vec![Fragment::new(
             &page.body,
             1,
@@ -135,10 +143,7 @@ pub(super) fn data(viewer: &Viewer, prepared: &Prepared) -> (PageMeta, serde_jso
             niveau,
         })
     };
-    let pages: Vec<_> = site
-        .pages
-        .iter()
-        .enumerate()
+    let pages: Vec<_> = preamble(site)
         .map(|(p, page)| {
             let ancre = anchor(site, Target::Page(p));
             entry(&ancre, page.titre.clone(), 2);

@@ -62,7 +62,9 @@ pub fn document_anchor(site: &Site, target: &Target) -> Option<String> {
             fiche_anchor(site, fiche)
         )),
         Target::Sigle(sigle) => Some(sigle_anchor(&site.sigles[sigle].sigle)),
-        Target::Page(page) => Some(format!("page-{}", site.pages[page].slug)),
+        Target::Page(page) => site.pages[page]
+            .in_document
+            .then(|| format!("page-{}", site.pages[page].slug)),
         Target::Acteur(_) | Target::Pratique(_) => None,
     }
 }
