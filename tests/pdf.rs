@@ -255,3 +255,25 @@ fn without_chromium_the_error_says_how_to_install_it() {
         assert!(!pdf.exists());
     }
 }
+
+#[test]
+fn a_catalogue_alone_has_no_document_to_print() {
+    let dir = common::scratch();
+    let site = dir.path().join("catalogue");
+    jalon::scaffold::init(&site, "catalogue-pratiques", false).unwrap();
+    let pdf = dir.path().join("s.pdf");
+    let output = jalon(
+        &[
+            "pdf",
+            "--root",
+            site.to_str().unwrap(),
+            "--sortie",
+            pdf.to_str().unwrap(),
+        ],
+        &[("JALON_CHROMIUM", chromium().as_os_str())],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("[document-absent]"), "{stderr}");
+    assert!(!pdf.exists());
+}
