@@ -461,7 +461,7 @@ fn pdf(
                     if printed.sommaire_exact {
                         ""
                     } else {
-                        " ; attention, les numéros de page du sommaire n'ont pas pu être stabilisés"
+                        " ; attention, les numéros de page du sommaire manquent ou ne sont pas sûrs"
                     }
                 );
             }

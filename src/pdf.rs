@@ -41,7 +41,8 @@ pub struct Printed {
     pub pages: usize,
     /// How many times the document went through Chromium.
     pub passes: usize,
-    /// The sommaire's numbers are those of the final PDF.
+    /// The sommaire's numbers are those of the final PDF (false: numbers missing or not
+    /// stable after three prints).
     pub sommaire_exact: bool,
 }
 
@@ -104,8 +105,10 @@ pub fn print(document: &Path, output: &Path, chromium: &Path) -> Result<Printed,
             .print_to_pdf(Some(pdf_options(&header)))
             .map_err(print_failed)?;
         let found = destination_pages(&pdf);
-        let exact = found == written;
-        if exact || passes == MAX_PASSES {
+        // No destination at all: a Chromium that writes its PDF differently; the sommaire
+        // stays without numbers, and the caller says so.
+        let exact = !found.is_empty() && found == written;
+        if exact || found.is_empty() || passes == MAX_PASSES {
             write_atomically(output, &pdf)?;
             return Ok(Printed {
                 pages: page_count(&pdf),
