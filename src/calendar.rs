@@ -113,6 +113,7 @@ pub fn status_cue(statut: Option<Statut>) -> (&'static str, &'static str, &'stat
 pub struct Calendars<'a> {
     pub site: &'a Site,
     pub root: &'a str,
+    pub links: links::LinkStyle,
 }
 
 impl Calendars<'_> {
@@ -258,10 +259,11 @@ impl Calendars<'_> {
             .map(|s| GanttRow {
                 label: format!("{label} {}", s.numero),
                 titre: s.titre.clone(),
-                url: format!(
-                    "{}{}",
+                url: links::href(
+                    self.site,
+                    &Target::SousAction(fiche, s.numero),
                     self.root,
-                    links::url(self.site, &Target::SousAction(fiche, s.numero))
+                    self.links,
                 ),
                 barres: s
                     .periodes
@@ -283,11 +285,7 @@ impl Calendars<'_> {
         GanttRow {
             label: self.site.fiche_label(f),
             titre: f.titre.clone(),
-            url: format!(
-                "{}{}",
-                self.root,
-                links::url(self.site, &Target::Fiche(fiche))
-            ),
+            url: links::href(self.site, &Target::Fiche(fiche), self.root, self.links),
             barres: span
                 .map(|span| self.bar(span, f.statut(), f.is_late(today)))
                 .into_iter()
@@ -339,6 +337,7 @@ impl Calendars<'_> {
         let viewer = crate::render::views::Viewer {
             site: self.site,
             root: self.root,
+            links: self.links,
         };
         let today = Month::of_date(self.site.today);
         self.site
@@ -364,10 +363,11 @@ impl Calendars<'_> {
                                 "{} {} : {}",
                                 self.site.hierarchy.sous_action.libelle, s.numero, s.titre
                             ),
-                            url: format!(
-                                "{}{}",
+                            url: links::href(
+                                self.site,
+                                &Target::SousAction(f, s.numero),
                                 self.root,
-                                links::url(self.site, &Target::SousAction(f, s.numero))
+                                self.links,
                             ),
                             periode,
                             statut: class,

@@ -11,6 +11,7 @@ pub mod exports;
 pub mod indicators;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

@@ -81,6 +81,23 @@ enum Command {
         #[command(flatten)]
         date: DateOptions,
     },
+    /// Construit le site, puis imprime le document complet en PDF (A4, sommaire avec numéros
+    /// de page, titre en tête et numéro en pied de chaque page) avec Chromium.
+    ///
+    /// Exemple : jalon pdf --root mon-schema --sortie schema-2019-2023.pdf
+    Pdf {
+        /// Dossier du site (celui qui contient schema-data/ et content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Dossier de sortie du site ; par défaut, public/ dans le dossier du site.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Fichier PDF à écrire ; par défaut, schema.pdf dans le dossier du site.
+        #[arg(long, value_name = "FICHIER")]
+        sortie: Option<PathBuf>,
+        #[command(flatten)]
+        date: DateOptions,
+    },
     /// Aperçu en direct : sert le site sur http://127.0.0.1:1111/ et le met à jour à chaque
     /// enregistrement ; les erreurs s'affichent dans la page.
     ///
@@ -320,6 +337,16 @@ fn main() -> ExitCode {
             }
             exit_code(&report, false)
         }
+        Command::Pdf {
+            root,
+            out,
+            sortie,
+            date,
+        } => {
+            let out = out.unwrap_or_else(|| root.join("public"));
+            let sortie = sortie.unwrap_or_else(|| root.join(jalon::pdf::DEFAULT_OUTPUT));
+            pdf(&root, &out, &sortie, &date.options(), verbosity)
+        }
         Command::Check {
             root,
             strict,
@@ -379,6 +406,67 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// `jalon pdf`: Chromium first (its absence is said before anything is built), then the
+/// site, then the print.
+fn pdf(
+    root: &std::path::Path,
+    out: &std::path::Path,
+    sortie: &std::path::Path,
+    options: &jalon::Options,
+    verbosity: Verbosity,
+) -> ExitCode {
+    let fail = |error: jalon::diagnostics::Diagnostic| {
+        eprint!(
+            "{}",
+            render_terminal(&[error], &jalon::diagnostics::Sources::default(), color())
+        );
+        ExitCode::from(2)
+    };
+    let chromium = match jalon::pdf::find_chromium() {
+        Ok(path) => path,
+        Err(error) => return fail(error),
+    };
+    let report = jalon::build(root, out, options);
+    print_report(&report, Format::Texte, verbosity);
+    if report.has_errors() {
+        eprintln!("Corrigez d'abord ces erreurs : le PDF n'a pas été produit.");
+        return exit_code(&report, false);
+    }
+    let document = out.join(jalon::render::links::DOCUMENT);
+    if !document.is_file() {
+        return fail(
+            jalon::diagnostics::Diagnostic::error(
+                "document-absent",
+                format!(
+                    "ce site n'a pas de document complet à imprimer : il ne publie pas de schéma \
+                     (« publier: catalogue »), ou son schéma a plus de {} fiches",
+                    jalon::render::document::MAX_FICHES
+                ),
+            )
+            .hint("jalon pdf imprime le schéma d'un site qui publie « tout », jusqu'à ce nombre de fiches"),
+        );
+    }
+    match jalon::pdf::print(&document, sortie, &chromium) {
+        Ok(printed) => {
+            if verbosity != Verbosity::Quiet {
+                eprintln!(
+                    "PDF écrit dans {} : {} pages, {} impression(s){}.",
+                    sortie.display(),
+                    printed.pages,
+                    printed.passes,
+                    if printed.sommaire_exact {
+                        ""
+                    } else {
+                        " ; attention, les numéros de page du sommaire manquent ou ne sont pas sûrs"
+                    }
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
     }
 }
 

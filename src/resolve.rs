@@ -1583,6 +1583,7 @@ impl Resolver<'_> {
                 titre: front.titre.clone(),
                 menu: front.menu,
                 resume: front.resume.clone(),
+                in_document: front.document.unwrap_or(true),
                 body: document.markdown(),
                 source: document.front.file.clone(),
             });

@@ -28,6 +28,7 @@ const PAGES: &[&str] = &[
     "/accessibilite.html",
     "/plan-du-site.html",
     "/recherche.html?q=parentalit%C3%A9&type=fiche",
+    "/document-complet.html",
     "/page-qui-n-existe-pas.html",
 ];
 

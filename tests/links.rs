@@ -16,6 +16,11 @@ fn check_links(built: &Built) {
         .collect();
     let mut broken = Vec::new();
     for (path, page) in &pages {
+        for id in duplicate_ids(page) {
+            broken.push(format!("{path}: id {id} used more than once"));
+        }
+    }
+    for (path, page) in &pages {
         // The 404 page is served at any depth: its links start at the site's base.
         if path == "404.html" {
             continue;
@@ -56,6 +61,18 @@ fn check_links(built: &Built) {
         broken.len(),
         broken.join("\n")
     );
+}
+
+/// Ids that appear on more than one element of a page: an anchor to them is ambiguous.
+fn duplicate_ids(page: &common::Page) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut twice: Vec<String> = page
+        .attrs("[id]", "id")
+        .into_iter()
+        .filter(|id| !seen.insert(id.clone()))
+        .collect();
+    twice.dedup();
+    twice
 }
 
 /// `../fiche/12.html` seen from `axe/as1.html` → `fiche/12.html`.
@@ -104,9 +121,87 @@ fn the_checker_sees_a_broken_link() {
 }
 
 #[test]
+fn the_checker_sees_a_duplicate_id() {
+    let built = build(&fixture("orientations"));
+    let page = built.out().join("gouvernance.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        html.replace("</main>", "<p id=\"contenu\">x</p></main>"),
+    )
+    .unwrap();
+    let result = std::panic::catch_unwind(|| check_links(&built));
+    assert!(result.is_err());
+}
+
+/// The document complet holds the whole schéma: every link to a fiche, a sous-action, a
+/// group, a free page or a sigle is an anchor inside it, never a link to another page.
+#[test]
+fn document_complet_links_stay_inside() {
+    for site in [repo(), fixture("orientations")] {
+        let built = build(&site);
+        let page = built.page("document-complet.html");
+        let outside: Vec<String> = page
+            .attrs("main a[href]", "href")
+            .into_iter()
+            .filter(|href| !href.starts_with('#') && !href.starts_with("http"))
+            .filter(|href| !href.starts_with("acteur/") && !href.starts_with("pratique/"))
+            .collect();
+        assert!(outside.is_empty(), "{}: {outside:?}", site.display());
+        let internal = page.attrs("main a[href^='#']", "href").len();
+        assert!(internal > 20, "{internal} in-page links only");
+        for fiche in [
+            "#fiche-9",
+            "#fiche-17--sous-action-1",
+            "#axe-as3",
+            "#sigle-odpe",
+        ] {
+            if site == repo() {
+                assert!(
+                    page.attrs("main a[href]", "href")
+                        .iter()
+                        .any(|h| h == fiche),
+                    "no link to {fiche}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn catalogue_only_links_resolve() {
     let dir = common::scratch();
     let site = dir.path().join("catalogue");
     jalon::scaffold::init(&site, "catalogue-pratiques", false).unwrap();
     check_links(&build(&site));
+}
+
+/// A schéma beyond `MAX_FICHES` fiches has no document complet, and no page links to one.
+#[test]
+fn no_document_complet_beyond_the_largest_real_schemas() {
+    let dir = common::scratch();
+    let site = dir.path().join("corpus");
+    let fiches = jalon::render::document::MAX_FICHES + 1;
+    jalon::corpus::generate(&site, fiches, 42).unwrap();
+    let built = build(&site);
+    assert!(!built.out().join("document-complet.html").exists());
+    assert!(
+        built
+            .page("index.html")
+            .attrs("a[href$='document-complet.html']", "href")
+            .is_empty()
+    );
+}
+
+/// The préambule holds the free pages in their order, except those marked `document: false`.
+#[test]
+fn the_preamble_leaves_out_pages_marked_so() {
+    let built = build(&fixture("orientations"));
+    let page = built.page("document-complet.html");
+    let ids = page.ids();
+    assert!(ids.contains("page-gouvernance"));
+    assert!(!ids.contains("page-aide"));
+    let sommaire = page.texts(".sommaire-document li").join(" | ");
+    assert!(sommaire.starts_with("Gouvernance | Axe 1"), "{sommaire}");
+    assert!(!page.texts("main").join(" ").contains("Aide à la rédaction"));
 }

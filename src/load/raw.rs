@@ -475,6 +475,8 @@ pub struct PageFrontMatter {
     pub titre: String,
     pub menu: Option<u32>,
     pub resume: Option<String>,
+    /// `false`: the page stays out of the document complet (a help page, a contact page).
+    pub document: Option<bool>,
 }
 
 /// `schema-data/pratiques.yaml`: the practice catalogue's themes and card sections.

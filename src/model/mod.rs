@@ -533,6 +533,8 @@ pub struct Page {
     pub titre: String,
     pub menu: Option<u32>,
     pub resume: Option<String>,
+    /// Part of the document complet's préambule (the default).
+    pub in_document: bool,
     pub body: Markdown,
     pub source: PathBuf,
 }

@@ -37,6 +37,55 @@ pub fn indicateur_path(site: &Site, indicateur: crate::model::IndicateurId) -> S
     format!("indicateur/{}.html", site.indicateurs[indicateur].id)
 }
 
+pub const DOCUMENT: &str = "document-complet.html";
+
+/// Where the links of a page lead. On the document complet, a target that the document
+/// holds is an anchor inside it (the technique of mdBook's `print.html`); actors and
+/// practice cards, which it does not hold, stay links to their pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum LinkStyle {
+    #[default]
+    Pages,
+    Document,
+}
+
+/// The `href` of a link to `target` from a page whose root prefix is `root`.
+pub fn href(site: &Site, target: &Target, root: &str, style: LinkStyle) -> String {
+    match (style, document_anchor(site, target)) {
+        (LinkStyle::Document, Some(anchor)) => format!("#{anchor}"),
+        _ => format!("{root}{}", url(site, target)),
+    }
+}
+
+/// The id of a target's section in the document complet, None for what it does not hold.
+pub fn document_anchor(site: &Site, target: &Target) -> Option<String> {
+    match *target {
+        Target::Group(group) => {
+            let g = &site.groups[group];
+            Some(format!("{}-{}", site.level_of(g).id, g.id))
+        }
+        Target::Fiche(fiche) => Some(fiche_anchor(site, fiche)),
+        Target::SousAction(fiche, numero) => Some(format!(
+            "{}--sous-action-{numero}",
+            fiche_anchor(site, fiche)
+        )),
+        Target::Sigle(sigle) => Some(sigle_anchor(&site.sigles[sigle].sigle)),
+        Target::Page(page) => site.pages[page]
+            .in_document
+            .then(|| format!("page-{}", site.pages[page].slug)),
+        Target::Acteur(_) | Target::Pratique(_) | Target::Indicateur(_) => None,
+    }
+}
+
+/// `fiche-12`: the section of a fiche in the document complet.
+pub fn fiche_anchor(site: &Site, fiche: FicheId) -> String {
+    format!(
+        "{}-{}",
+        site.hierarchy.fiche.id,
+        site.fiches[fiche].numero.slug()
+    )
+}
+
 pub fn pratique_path(site: &Site, pratique: PratiqueId) -> String {
     format!("pratique/{}.html", site.pratiques[pratique].code)
 }
@@ -132,7 +181,7 @@ pub fn title(site: &Site, target: &Target) -> String {
 
 /// `<a>` for a reference written in content, relative to a page whose root prefix is
 /// `root`, showing what the site's configuration asks for.
-pub fn anchor(site: &Site, target: &Target, root: &str) -> String {
+pub fn anchor(site: &Site, target: &Target, root: &str, style: LinkStyle) -> String {
     let text = match (site.references, target) {
         (ReferenceDisplay::NumeroEtTitre, _)
         | (_, Target::Acteur(_) | Target::Sigle(_) | Target::Page(_) | Target::Indicateur(_)) => {
@@ -141,12 +190,18 @@ pub fn anchor(site: &Site, target: &Target, root: &str) -> String {
         (ReferenceDisplay::Numero, _) => number(site, target),
         (ReferenceDisplay::Titre, _) => bare_title(site, target),
     };
-    anchor_with_text(site, target, root, &text)
+    anchor_with_text(site, target, root, style, &text)
 }
 
 /// `<a>` to `target` with the author's own text.
-pub fn anchor_with_text(site: &Site, target: &Target, root: &str, text: &str) -> String {
-    let href = format!("{root}{}", url(site, target));
+pub fn anchor_with_text(
+    site: &Site,
+    target: &Target,
+    root: &str,
+    style: LinkStyle,
+    text: &str,
+) -> String {
+    let href = href(site, target, root, style);
     match target {
         Target::Sigle(sigle) => format!(
             "<a class=\"ref\" href=\"{}\"><abbr title=\"{}\">{}</abbr></a>",

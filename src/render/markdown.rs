@@ -14,13 +14,18 @@ use regex::Regex;
 
 use crate::diagnostics::{Diagnostic, Location, did_you_mean, suggest};
 use crate::model::{Markdown, Site};
-use crate::render::links::{self, Target};
+use crate::render::links::{self, LinkStyle, Target};
 
 /// The state shared by every Markdown fragment of one page.
 pub struct PageState<'a> {
     pub site: &'a Site,
     /// "../" for a page one folder deep: prefix of every internal link.
     pub root: &'a str,
+    /// On the document complet, references lead to its own sections.
+    pub links: LinkStyle,
+    /// Put before every id the text makes (headings, footnotes): on the document complet,
+    /// the section's own prefix (`fiche-12--`) keeps ids unique across the whole page.
+    pub id_prefix: String,
     /// Ids already used on the page (by the template or earlier fragments).
     pub ids: HashSet<String>,
     /// Sigles already expanded with `<abbr>` on this page.
@@ -57,10 +62,12 @@ pub struct Rendered {
 }
 
 impl<'a> PageState<'a> {
-    pub fn new(site: &'a Site, root: &'a str, reserved_ids: &[&str]) -> Self {
+    pub fn new(site: &'a Site, root: &'a str, links: LinkStyle, reserved_ids: &[&str]) -> Self {
         PageState {
             site,
             root,
+            links,
+            id_prefix: String::new(),
             ids: reserved_ids.iter().map(|id| id.to_string()).collect(),
             abbreviated: HashSet::new(),
             unknown_sigles: HashSet::new(),
@@ -72,8 +79,8 @@ impl<'a> PageState<'a> {
     /// A unique id on this page, made from `text`.
     pub fn unique_id(&mut self, text: &str) -> String {
         let base = match slug::slugify(text) {
-            s if s.is_empty() => "section".to_string(),
-            s => s,
+            s if s.is_empty() => format!("{}section", self.id_prefix),
+            s => format!("{}{s}", self.id_prefix),
         };
         let mut id = base.clone();
         let mut n = 1;
@@ -190,6 +197,12 @@ impl Renderer<'_, '_> {
                     inside_link = inside_link.saturating_sub(1);
                     vec![Event::End(TagEnd::Link)]
                 }
+                Event::FootnoteReference(name) => {
+                    vec![Event::FootnoteReference(self.prefixed(name))]
+                }
+                Event::Start(Tag::FootnoteDefinition(name)) => {
+                    vec![Event::Start(Tag::FootnoteDefinition(self.prefixed(name)))]
+                }
                 // The raw-HTML policy: shown, escaped, as text.
                 Event::Html(html) | Event::InlineHtml(html) => vec![Event::Text(html)],
                 Event::Text(t) if inside_link == 0 => self.text(&t, range.start, heading.is_some()),
@@ -227,7 +240,7 @@ impl Renderer<'_, '_> {
                 _ => None,
             })
             .collect();
-        let id = match id {
+        let id = match id.map(|id| format!("{}{id}", self.state.id_prefix)) {
             Some(id) if self.state.ids.insert(id.clone()) => id,
             _ => self.state.unique_id(&text),
         };
@@ -280,9 +293,15 @@ impl Renderer<'_, '_> {
                             self.state.site,
                             &target,
                             self.state.root,
+                            self.state.links,
                             label,
                         ),
-                        None => links::anchor(self.state.site, &target, self.state.root),
+                        None => links::anchor(
+                            self.state.site,
+                            &target,
+                            self.state.root,
+                            self.state.links,
+                        ),
                     };
                     self.cite(target);
                     out.push(Event::InlineHtml(html.into()));
@@ -331,6 +350,7 @@ impl Renderer<'_, '_> {
                             self.state.site,
                             &target,
                             self.state.root,
+                            self.state.links,
                             whole.as_str(),
                         );
                         self.cite(target);
@@ -399,6 +419,14 @@ impl Renderer<'_, '_> {
         }
         if last < text.len() {
             out.push(Event::Text(text[last..].to_string().into()));
+        }
+    }
+
+    /// A footnote's name with the page's id prefix: its definition's id stays unique.
+    fn prefixed<'e>(&self, name: CowStr<'e>) -> CowStr<'e> {
+        match self.state.id_prefix.as_str() {
+            "" => name,
+            prefix => format!("{prefix}{name}").into(),
         }
     }
 

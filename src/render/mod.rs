@@ -5,6 +5,7 @@
 //! page goes through its template (in parallel).
 
 pub mod cache;
+pub mod document;
 pub mod links;
 pub mod markdown;
 pub mod suivi;
@@ -21,7 +22,7 @@ use crate::catalogue::FacetKind;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{ActeurId, FicheId, GroupId, PratiqueId, Site};
 use cache::{Cache, PageMarkdown};
-use links::Target;
+use links::{LinkStyle, Target};
 use markdown::{Heading, PageState, Rendered};
 use theme::Theme;
 use views::*;
@@ -54,6 +55,7 @@ pub enum PageKind {
     Search,
     Dashboard,
     Indicateur(crate::model::IndicateurId),
+    Document,
     NotFound,
 }
 
@@ -76,6 +78,9 @@ impl PageKind {
             pages.extend(site.schema.periode.years().map(PageKind::Year));
             pages.extend((0..site.groups.len()).map(PageKind::Group));
             pages.extend((0..site.fiches.len()).map(PageKind::Fiche));
+        }
+        if document::published(site) {
+            pages.push(PageKind::Document);
         }
         pages.extend((0..site.acteurs.len()).map(PageKind::Acteur));
         pages.extend((0..site.pages.len()).map(PageKind::Page));
@@ -118,6 +123,7 @@ impl PageKind {
             PageKind::Search => links::SEARCH.to_string(),
             PageKind::Dashboard => links::DASHBOARD.to_string(),
             PageKind::Indicateur(i) => links::indicateur_path(site, i),
+            PageKind::Document => links::DOCUMENT.to_string(),
             PageKind::NotFound => links::NOT_FOUND.to_string(),
         }
     }
@@ -144,6 +150,7 @@ impl PageKind {
             PageKind::Search => "recherche.html",
             PageKind::Dashboard => "tableau-de-bord.html",
             PageKind::Indicateur(_) => "indicateur.html",
+            PageKind::Document => "document-complet.html",
             PageKind::NotFound => "404.html",
         }
     }
@@ -183,25 +190,26 @@ impl PageKind {
         ]
     }
 
-    /// The Markdown texts shown on this page, in page order, each with how many levels its
-    /// headings go down: a sous-action's description sits under an `h3`.
-    fn markdown(self, site: &Site) -> Vec<(&crate::model::Markdown, u8)> {
+    /// Where this page's links lead: the document complet links to its own sections.
+    fn link_style(self) -> LinkStyle {
         match self {
-            PageKind::Group(g) => site.groups[g].introduction.iter().map(|m| (m, 0)).collect(),
-            PageKind::Fiche(f) => {
-                let fiche = &site.fiches[f];
-                std::iter::once((&fiche.body, 0))
-                    .chain(
-                        fiche
-                            .sous_actions
-                            .iter()
-                            .filter_map(|s| s.description.as_ref())
-                            .map(|m| (m, 2)),
-                    )
-                    .collect()
-            }
-            PageKind::Page(p) => vec![(&site.pages[p].body, 0)],
-            PageKind::Pratique(p) => vec![(&site.pratiques[p].body, 0)],
+            PageKind::Document => LinkStyle::Document,
+            _ => LinkStyle::Pages,
+        }
+    }
+
+    /// The Markdown texts shown on this page, in page order.
+    fn markdown(self, site: &Site) -> Vec<Fragment<'_>> {
+        match self {
+            PageKind::Group(g) => site.groups[g]
+                .introduction
+                .iter()
+                .map(|m| Fragment::new(m, 0, ""))
+                .collect(),
+            PageKind::Fiche(f) => fiche_fragments(site, f, FICHE_SECTION_LEVEL, ""),
+            PageKind::Page(p) => vec![Fragment::new(&site.pages[p].body, 0, "")],
+            PageKind::Pratique(p) => vec![Fragment::new(&site.pratiques[p].body, 0, "")],
+            PageKind::Document => document::fragments(site),
             _ => Vec::new(),
         }
     }
@@ -218,6 +226,48 @@ impl PageKind {
             _ => None,
         }
     }
+}
+
+/// A Markdown text shown on a page.
+struct Fragment<'a> {
+    markdown: &'a crate::model::Markdown,
+    /// How many levels its headings go down: a sous-action's description sits under an `h3`.
+    heading_offset: u8,
+    /// Put before each id it makes: unique ids across the document complet.
+    id_prefix: String,
+}
+
+impl<'a> Fragment<'a> {
+    fn new(markdown: &'a crate::model::Markdown, heading_offset: u8, id_prefix: &str) -> Self {
+        Fragment {
+            markdown,
+            heading_offset,
+            id_prefix: id_prefix.to_string(),
+        }
+    }
+}
+
+/// Heading level of a fiche's sections on its own page (its title is the `h1`).
+const FICHE_SECTION_LEVEL: u8 = 2;
+
+/// A fiche's body, then the descriptions of its sous-actions, which sit one level below
+/// the sections (under the sous-action's own heading).
+fn fiche_fragments<'a>(
+    site: &'a Site,
+    f: FicheId,
+    section_level: u8,
+    id_prefix: &str,
+) -> Vec<Fragment<'a>> {
+    let fiche = &site.fiches[f];
+    std::iter::once(Fragment::new(&fiche.body, section_level - 2, id_prefix))
+        .chain(
+            fiche
+                .sous_actions
+                .iter()
+                .filter_map(|s| s.description.as_ref())
+                .map(|m| Fragment::new(m, section_level, id_prefix)),
+        )
+        .collect()
 }
 
 /// The Markdown of one page, rendered.
@@ -291,13 +341,15 @@ fn markdown_key(site: &Site, kind: PageKind, root: &str, fingerprint: u64) -> u6
     fingerprint.hash(&mut h);
     root.hash(&mut h);
     std::mem::discriminant(&kind).hash(&mut h);
-    for (markdown, heading_offset) in kind.markdown(site) {
+    for fragment in kind.markdown(site) {
+        let markdown = fragment.markdown;
         (
             &markdown.text,
             &markdown.file,
             markdown.first_line,
             markdown.indent,
-            heading_offset,
+            fragment.heading_offset,
+            &fragment.id_prefix,
         )
             .hash(&mut h);
     }
@@ -305,11 +357,17 @@ fn markdown_key(site: &Site, kind: PageKind, root: &str, fingerprint: u64) -> u6
 }
 
 fn render_markdown(site: &Site, kind: PageKind, root: &str) -> PageMarkdown {
-    let mut state = PageState::new(site, root, kind.reserved_ids());
+    if kind == PageKind::Document {
+        return document::render_markdown(site, root);
+    }
+    let mut state = PageState::new(site, root, kind.link_style(), kind.reserved_ids());
     let fragments: Vec<Rendered> = kind
         .markdown(site)
         .into_iter()
-        .map(|(m, heading_offset)| state.render(m, heading_offset))
+        .map(|fragment| {
+            state.id_prefix = fragment.id_prefix;
+            state.render(fragment.markdown, fragment.heading_offset)
+        })
         .collect();
     let mut diagnostics = std::mem::take(&mut state.diagnostics);
     match kind {
@@ -553,6 +611,7 @@ fn site_view(site: &Site) -> SiteView {
     SiteView {
         accessibilite: site.accessibilite.etat.label().to_string(),
         flux: crate::exports::atom::published(site).then_some(crate::exports::atom::PATH),
+        document: document::published(site).then_some(links::DOCUMENT),
         pied: site
             .pied
             .iter()
@@ -601,6 +660,7 @@ fn page_context<'a>(site: &Site, shared: &Shared<'a>, prepared: &'a Prepared) ->
     let viewer = Viewer {
         site,
         root: &prepared.root,
+        links: kind.link_style(),
     };
     let cited_by = kind
         .target()
@@ -863,17 +923,22 @@ fn page_data(
             );
             let headings = prepared.main_headings();
             let label = site.group_label(group);
-            let data = serde_json::json!({
-                "label": label,
-                "titre": group.titre,
-                "introduction": html(0),
-                "chiffres_cles": group.chiffres_cles,
-                "gantt": calendars(viewer).group(g),
-                "legende": crate::calendar::legend(),
-                "enfants": group.children.iter().map(|&c| viewer.group_summary(c)).collect::<Vec<_>>(),
-                "fiches": group.fiches.iter().map(|&f| viewer.fiche_summary(f)).collect::<Vec<_>>(),
-                "cite_par": cited_by,
-            });
+            let mut data = group_body(viewer, g, prepared.markdown.fragments.first(), "", 2);
+            data["enfants"] = serde_json::json!(
+                group
+                    .children
+                    .iter()
+                    .map(|&c| viewer.group_summary(c))
+                    .collect::<Vec<_>>()
+            );
+            data["fiches"] = serde_json::json!(
+                group
+                    .fiches
+                    .iter()
+                    .map(|&f| viewer.fiche_summary(f))
+                    .collect::<Vec<_>>()
+            );
+            data["cite_par"] = serde_json::json!(cited_by);
             (
                 meta(
                     format!("{label} : {}", group.titre),
@@ -940,27 +1005,11 @@ fn page_data(
         PageKind::Year(year) => year_data(viewer, year),
         PageKind::Dashboard => dashboard(viewer),
         PageKind::Indicateur(i) => indicator_page(viewer, i, cited_by),
-        PageKind::Glossary => {
-            let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
-            for sigle in &site.sigles {
-                let letter = crate::resolve::sort_key(&sigle.sigle)
-                    .chars()
-                    .next()
-                    .unwrap_or('#')
-                    .to_ascii_uppercase();
-                letters.entry(letter).or_default().push(serde_json::json!({
-                    "sigle": sigle.sigle, "definition": sigle.definition, "ancre": links::sigle_anchor(&sigle.sigle),
-                }));
-            }
-            let letters: Vec<_> = letters
-                .into_iter()
-                .map(|(letter, sigles)| serde_json::json!({"lettre": letter.to_string(), "ancre": format!("lettre-{}", letter.to_ascii_lowercase()), "sigles": sigles}))
-                .collect();
-            (
-                meta("Glossaire des sigles", vec![home_link(viewer)], Vec::new()),
-                serde_json::json!({ "lettres": letters }),
-            )
-        }
+        PageKind::Glossary => (
+            meta("Glossaire des sigles", vec![home_link(viewer)], Vec::new()),
+            serde_json::json!({ "lettres": glossary_letters(site) }),
+        ),
+        PageKind::Document => document::data(viewer, prepared),
         PageKind::Page(p) => {
             let page = &site.pages[p];
             let headings = prepared.main_headings();
@@ -983,22 +1032,49 @@ fn page_data(
     }
 }
 
-fn fiche_data(
+/// What the partial `partiels/groupe-corps.html` shows of a group (introduction, key
+/// figures) and its calendar, on its page and in the document complet.
+fn group_body(
+    viewer: &Viewer,
+    g: GroupId,
+    introduction: Option<&Rendered>,
+    prefix: &str,
+    section_level: u8,
+) -> serde_json::Value {
+    let group = &viewer.site.groups[g];
+    serde_json::json!({
+        "label": viewer.site.group_label(group),
+        "titre": group.titre,
+        "introduction": introduction.map(|r| r.html.clone()),
+        "chiffres_cles": group.chiffres_cles,
+        "gantt": calendars(viewer).group(g),
+        "legende": crate::calendar::legend(),
+        "prefixe": prefix,
+        "niveau": section_level.min(6),
+    })
+}
+
+/// What the partial `partiels/fiche-corps.html` shows of a fiche, on its page and in the
+/// document complet: `fragments` are its rendered body then its sous-actions' descriptions;
+/// `prefix` goes before every id the partial writes; `section_level` is the heading level
+/// of its sections (its sous-actions are one level below).
+fn fiche_body(
     viewer: &Viewer,
     f: FicheId,
-    prepared: &Prepared,
-    cited_by: Vec<CitedBy>,
-) -> (PageMeta, serde_json::Value) {
+    fragments: &[Rendered],
+    prefix: &str,
+    section_level: u8,
+) -> serde_json::Value {
     let site = viewer.site;
     let fiche = &site.fiches[f];
-    let mut descriptions = prepared.markdown.fragments.iter().skip(1);
+    let mut descriptions = fragments.iter().skip(1);
     let sous_actions: Vec<_> = fiche
         .sous_actions
         .iter()
         .map(|s| {
             serde_json::json!({
                 "numero": s.numero,
-                "ancre": s.anchor(),
+                "ancre": format!("{prefix}{}", s.anchor()),
                 "titre": s.titre,
                 "periode": periods_label(&s.periodes),
                 "statut": s.statut.map(|statut| statut.label()),
@@ -1008,12 +1084,62 @@ fn fiche_data(
             })
         })
         .collect();
-    let hierarchy = &site.hierarchy;
     let fields: Vec<_> = fiche
         .fields
         .iter()
-        .map(|(rule, values)| serde_json::json!({"libelle": hierarchy.fiche.fields[*rule].libelle, "valeurs": values}))
+        .map(|(rule, values)| serde_json::json!({"libelle": site.hierarchy.fiche.fields[*rule].libelle, "valeurs": values}))
         .collect();
+    serde_json::json!({
+        "label": site.fiche_label(fiche),
+        "numero": fiche.numero.text,
+        "titre": fiche.titre,
+        "resume": fiche.resume,
+        "mis_a_jour": fiche.mis_a_jour.map(DateView::of),
+        "groupe": viewer.group_link(fiche.group),
+        "pilotes": fiche.pilotes.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
+        "contributeurs": fiche.contributeurs.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
+        "calendrier": calendar_label(site, f),
+        "champs": fields,
+        "corps": fragments.first().map(|r| r.html.clone()),
+        "sous_actions": sous_actions,
+        "gantt": calendars(viewer).fiche(f),
+        "legende": crate::calendar::legend(),
+        "indicateurs": {"suivi": fiche.indicateurs.suivi, "resultats": fiche.indicateurs.resultats},
+        "suivi": suivi::fiche_follow_up(viewer, f),
+        "prefixe": prefix,
+        "niveau": section_level.min(6),
+        "niveau_sous_action": (section_level + 1).min(6),
+    })
+}
+
+/// The sigles by initial, for the glossary page and the document complet.
+fn glossary_letters(site: &Site) -> Vec<serde_json::Value> {
+    let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
+    for sigle in &site.sigles {
+        let letter = crate::resolve::sort_key(&sigle.sigle)
+            .chars()
+            .next()
+            .unwrap_or('#')
+            .to_ascii_uppercase();
+        letters.entry(letter).or_default().push(serde_json::json!({
+            "sigle": sigle.sigle, "definition": sigle.definition, "ancre": links::sigle_anchor(&sigle.sigle),
+        }));
+    }
+    letters
+        .into_iter()
+        .map(|(letter, sigles)| serde_json::json!({"lettre": letter.to_string(), "ancre": format!("lettre-{}", letter.to_ascii_lowercase()), "sigles": sigles}))
+        .collect()
+}
+
+fn fiche_data(
+    viewer: &Viewer,
+    f: FicheId,
+    prepared: &Prepared,
+    cited_by: Vec<CitedBy>,
+) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    let fiche = &site.fiches[f];
+    let hierarchy = &site.hierarchy;
     let neighbour = |id: Option<FicheId>| id.map(|id| viewer.fiche_link(id));
     let mut fil = vec![home_link(viewer)];
     fil.extend(
@@ -1051,28 +1177,17 @@ fn fiche_data(
         titre: "Calendrier".into(),
         niveau: 2,
     });
+    let mut data = fiche_body(
+        viewer,
+        f,
+        &prepared.markdown.fragments,
+        "",
+        FICHE_SECTION_LEVEL,
+    );
+    data["precedente"] = serde_json::json!(neighbour(f.checked_sub(1)));
+    data["suivante"] = serde_json::json!(neighbour(Some(f + 1).filter(|&n| n < site.fiches.len())));
+    data["cite_par"] = serde_json::json!(cited_by);
     let label = site.fiche_label(fiche);
-    let data = serde_json::json!({
-        "label": label,
-        "numero": fiche.numero.text,
-        "titre": fiche.titre,
-        "resume": fiche.resume,
-        "mis_a_jour": fiche.mis_a_jour.map(DateView::of),
-        "groupe": viewer.group_link(fiche.group),
-        "pilotes": fiche.pilotes.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
-        "contributeurs": fiche.contributeurs.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
-        "calendrier": calendar_label(site, f),
-        "champs": fields,
-        "corps": prepared.markdown.fragments.first().map(|r| r.html.clone()),
-        "sous_actions": sous_actions,
-        "gantt": calendars(viewer).fiche(f),
-        "legende": crate::calendar::legend(),
-        "indicateurs": {"suivi": fiche.indicateurs.suivi, "resultats": fiche.indicateurs.resultats},
-        "suivi": suivi::fiche_follow_up(viewer, f),
-        "precedente": neighbour(f.checked_sub(1)),
-        "suivante": neighbour(Some(f + 1).filter(|&n| n < site.fiches.len())),
-        "cite_par": cited_by,
-    });
     (meta(format!("{label} : {}", fiche.titre), fil, toc), data)
 }
 
@@ -1371,6 +1486,9 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
             link("Tableau de bord du suivi", links::DASHBOARD),
         ]);
     }
+    if document::published(site) {
+        general.push(link("Document complet, à imprimer", links::DOCUMENT));
+    }
     general.extend([
         link("Acteurs", links::ACTORS),
         link("Glossaire des sigles", links::GLOSSARY),
@@ -1423,6 +1541,7 @@ fn calendars<'a>(viewer: &Viewer<'a>) -> crate::calendar::Calendars<'a> {
     crate::calendar::Calendars {
         site: viewer.site,
         root: viewer.root,
+        links: viewer.links,
     }
 }
 
@@ -1563,6 +1682,15 @@ fn indicator_page(
 
 /// Groups → fiches → sous-actions with their start, as the seed's closing table.
 fn recap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+    let data = serde_json::json!({ "sections": recap_sections(viewer) });
+    (
+        meta("Tableau récapitulatif", vec![home_link(viewer)], Vec::new()),
+        data,
+    )
+}
+
+/// The tables of the tableau récapitulatif, one per kind of top-level group.
+fn recap_sections(viewer: &Viewer) -> serde_json::Value {
     let site = viewer.site;
     let roots: Vec<GroupId> = site.roots().collect();
     let sections = viewer.by_kind(&roots, |g| {
@@ -1584,9 +1712,5 @@ fn recap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
             .collect();
         serde_json::json!({"groupe": viewer.group_link(g), "fiches": fiches})
     });
-    let data = serde_json::json!({ "sections": sections });
-    (
-        meta("Tableau récapitulatif", vec![home_link(viewer)], Vec::new()),
-        data,
-    )
+    serde_json::json!(sections)
 }

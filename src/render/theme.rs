@@ -126,6 +126,26 @@ const TEMPLATES: &[(&str, &str)] = &[
         "partiels/cite-par.html",
         include_str!("../../themes/default/templates/partiels/cite-par.html"),
     ),
+    (
+        "document-complet.html",
+        include_str!("../../themes/default/templates/document-complet.html"),
+    ),
+    (
+        "partiels/fiche-corps.html",
+        include_str!("../../themes/default/templates/partiels/fiche-corps.html"),
+    ),
+    (
+        "partiels/groupe-corps.html",
+        include_str!("../../themes/default/templates/partiels/groupe-corps.html"),
+    ),
+    (
+        "partiels/recapitulatif-tableaux.html",
+        include_str!("../../themes/default/templates/partiels/recapitulatif-tableaux.html"),
+    ),
+    (
+        "partiels/glossaire-liste.html",
+        include_str!("../../themes/default/templates/partiels/glossaire-liste.html"),
+    ),
 ];
 
 const STATIC: &[(&str, &[u8])] = &[

@@ -50,6 +50,9 @@ pub struct SiteView {
     pub pied: Vec<MenuEntry>,
     /// Path of the Atom feed, when the site publishes one.
     pub flux: Option<&'static str>,
+    /// Path of the document complet (the whole schéma on one page, to print), when the
+    /// site publishes a schéma.
+    pub document: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -144,11 +147,13 @@ pub struct KindSection<T: Serialize> {
 pub struct Viewer<'a> {
     pub site: &'a Site,
     pub root: &'a str,
+    /// On the document complet, links to what it holds are anchors inside it.
+    pub links: links::LinkStyle,
 }
 
 impl Viewer<'_> {
     pub fn url(&self, target: &Target) -> String {
-        format!("{}{}", self.root, links::url(self.site, target))
+        links::href(self.site, target, self.root, self.links)
     }
 
     pub fn fiche_link(&self, fiche: FicheId) -> Link {

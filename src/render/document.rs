@@ -1,0 +1,218 @@
+//! The document complet: the whole schéma on one page, in reading order, to print or to
+//! turn into the official PDF (`jalon pdf`). As in mdBook's `print.html`, every id is
+//! prefixed by its section (`fiche-12--constats`) so that ids stay unique across the
+//! page, and links to what the document holds are anchors inside it (`LinkStyle::Document`).
+
+use super::*;
+
+/// Beyond this many fiches, no document complet: it would run to thousands of printed
+/// pages, and building it would cost as much as every fiche page again, on one page.
+/// Real schémas have from ten to a hundred fiches.
+pub const MAX_FICHES: usize = 500;
+
+/// The site has a document complet: it publishes a schéma of at most `MAX_FICHES` fiches.
+pub fn published(site: &Site) -> bool {
+    site.publishes_schema() && site.fiches.len() <= MAX_FICHES
+}
+
+/// A section of the document: a group, then its own fiches, then its children.
+#[derive(Clone, Copy)]
+enum Part {
+    Group(GroupId),
+    Fiche(FicheId),
+}
+
+fn parts(site: &Site) -> Vec<Part> {
+    fn visit(site: &Site, g: GroupId, out: &mut Vec<Part>) {
+        out.push(Part::Group(g));
+        out.extend(site.groups[g].fiches.iter().map(|&f| Part::Fiche(f)));
+        for &child in &site.groups[g].children {
+            visit(site, child, out);
+        }
+    }
+    let mut out = Vec::new();
+    for root in site.roots() {
+        visit(site, root, &mut out);
+    }
+    out
+}
+
+/// The free pages of the préambule, in their order: all but those marked `document: false`.
+fn preamble(site: &Site) -> impl Iterator<Item = (usize, &crate::model::Page)> {
+    site.pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| page.in_document)
+}
+
+/// Heading level of a group's title: `h2` for the top level, one more per level below.
+fn group_level(site: &Site, g: GroupId) -> u8 {
+    (site.ancestry(g).len() as u8 + 1).min(6)
+}
+
+/// Heading level of a fiche's title: one below its group's.
+fn fiche_level(site: &Site, f: FicheId) -> u8 {
+    (group_level(site, site.fiches[f].group) + 1).min(6)
+}
+
+fn anchor(site: &Site, target: Target) -> String {
+    links::document_anchor(site, &target).unwrap_or_default()
+}
+
+/// The prefix of the ids inside the section whose own id is `anchor`.
+fn prefix(anchor: &str) -> String {
+    format!("{anchor}--")
+}
+
+/// The Markdown texts of the document, section by section, in page order: the free pages
+/// (the préambule), then each group's introduction and each fiche's body and descriptions.
+fn sections(site: &Site) -> Vec<Vec<Fragment<'_>>> {
+    let pages = preamble(site).map(|(p, page)| {
+        vec![Fragment::new(
+            &page.body,
+            1,
+            &prefix(&anchor(site, Target::Page(p))),
+        )]
+    });
+    let parts = parts(site).into_iter().map(|part| match part {
+        Part::Group(g) => site.groups[g]
+            .introduction
+            .iter()
+            .map(|introduction| {
+                let id_prefix = prefix(&anchor(site, Target::Group(g)));
+                Fragment::new(introduction, group_level(site, g) - 1, &id_prefix)
+            })
+            .collect(),
+        Part::Fiche(f) => fiche_fragments(
+            site,
+            f,
+            (fiche_level(site, f) + 1).min(6),
+            &prefix(&links::fiche_anchor(site, f)),
+        ),
+    });
+    pages.chain(parts).collect()
+}
+
+pub(super) fn fragments(site: &Site) -> Vec<Fragment<'_>> {
+    sections(site).into_iter().flatten().collect()
+}
+
+/// The document's Markdown, each section on its own (in parallel): ids are unique through
+/// their prefixes, and a sigle is spelled out at its first use in each section. The
+/// document reports no diagnostic: its texts are the other pages', which report them.
+pub(super) fn render_markdown(site: &Site, root: &str) -> cache::PageMarkdown {
+    let rendered: Vec<Vec<Rendered>> = sections(site)
+        .into_par_iter()
+        .map(|section| {
+            let mut state = PageState::new(site, root, LinkStyle::Document, &[]);
+            section
+                .into_iter()
+                .map(|fragment| {
+                    state.id_prefix = fragment.id_prefix;
+                    state.render(fragment.markdown, fragment.heading_offset)
+                })
+                .collect()
+        })
+        .collect();
+    cache::PageMarkdown {
+        fragments: rendered.into_iter().flatten().collect(),
+        citations: Vec::new(),
+        diagnostics: Vec::new(),
+    }
+}
+
+/// The template data: cover, sommaire (its entries carry the ids whose page `jalon pdf`
+/// writes), préambule, groups and fiches, tableau récapitulatif, glossary.
+pub(super) fn data(viewer: &Viewer, prepared: &Prepared) -> (PageMeta, serde_json::Value) {
+    let site = viewer.site;
+    // The rendered fragments, cut back into the sections they were made from.
+    let fragments = &prepared.markdown.fragments;
+    let mut sizes = sections(site).into_iter().map(|section| section.len());
+    let mut next = 0;
+    let mut next_section = || {
+        let end = (next + sizes.next().unwrap_or(0)).min(fragments.len());
+        let slice = &fragments[next.min(end)..end];
+        next = end;
+        slice
+    };
+    let mut sommaire = Vec::new();
+    let mut entry = |id: &str, titre: String, niveau: u8| {
+        sommaire.push(TocEntry {
+            id: id.to_string(),
+            titre,
+            niveau,
+        })
+    };
+    let pages: Vec<_> = preamble(site)
+        .map(|(p, page)| {
+            let ancre = anchor(site, Target::Page(p));
+            entry(&ancre, page.titre.clone(), 2);
+            serde_json::json!({
+                "ancre": ancre,
+                "titre": page.titre,
+                "corps": next_section().first().map(|r| r.html.clone()),
+            })
+        })
+        .collect();
+    // Each part with its fragments, gathered first, so that parts are built in parallel.
+    let parts: Vec<(Part, &[Rendered])> = parts(site)
+        .into_iter()
+        .map(|part| (part, next_section()))
+        .collect();
+    for &(part, _) in &parts {
+        let (target, level) = match part {
+            Part::Group(g) => (Target::Group(g), group_level(site, g)),
+            Part::Fiche(f) => (Target::Fiche(f), fiche_level(site, f)),
+        };
+        entry(&anchor(site, target), links::title(site, &target), level);
+    }
+    let parties: Vec<serde_json::Value> = parts
+        .into_par_iter()
+        .map(|(part, fragments)| part_data(viewer, part, fragments))
+        .collect();
+    entry(RECAP_ID, "Tableau récapitulatif".into(), 2);
+    if !site.sigles.is_empty() {
+        entry(GLOSSARY_ID, "Glossaire des sigles".into(), 2);
+    }
+    let data = serde_json::json!({
+        "date": DateView::of(site.today),
+        "sommaire": sommaire,
+        "pages": pages,
+        "parties": parties,
+        "recapitulatif": recap_sections(viewer),
+        "glossaire": glossary_letters(site),
+        "ancre_recapitulatif": RECAP_ID,
+        "ancre_glossaire": GLOSSARY_ID,
+    });
+    (
+        meta("Document complet", vec![home_link(viewer)], Vec::new()),
+        data,
+    )
+}
+
+/// A group or a fiche as the document shows it: the same data as on its page, with its
+/// own ids prefixed and its headings at its depth in the document.
+fn part_data(viewer: &Viewer, part: Part, fragments: &[Rendered]) -> serde_json::Value {
+    let site = viewer.site;
+    match part {
+        Part::Group(g) => {
+            let ancre = anchor(site, Target::Group(g));
+            let level = group_level(site, g);
+            let mut body = group_body(viewer, g, fragments.first(), &prefix(&ancre), level + 1);
+            body["ancre"] = serde_json::json!(ancre);
+            body["niveau_titre"] = serde_json::json!(level);
+            serde_json::json!({ "groupe": body })
+        }
+        Part::Fiche(f) => {
+            let ancre = links::fiche_anchor(site, f);
+            let level = fiche_level(site, f);
+            let mut body = fiche_body(viewer, f, fragments, &prefix(&ancre), (level + 1).min(6));
+            body["ancre"] = serde_json::json!(ancre);
+            body["niveau_titre"] = serde_json::json!(level);
+            serde_json::json!({ "fiche": body })
+        }
+    }
+}
+
+const RECAP_ID: &str = "recapitulatif";
+const GLOSSARY_ID: &str = "glossaire";
