@@ -145,7 +145,11 @@ fn document_complet_links_stay_inside() {
             .attrs("main a[href]", "href")
             .into_iter()
             .filter(|href| !href.starts_with('#') && !href.starts_with("http"))
-            .filter(|href| !href.starts_with("acteur/") && !href.starts_with("pratique/"))
+            .filter(|href| {
+                !["acteur/", "pratique/", "indicateur/"]
+                    .iter()
+                    .any(|page| href.starts_with(page))
+            })
             .collect();
         assert!(outside.is_empty(), "{}: {outside:?}", site.display());
         let internal = page.attrs("main a[href^='#']", "href").len();

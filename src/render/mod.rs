@@ -172,7 +172,6 @@ impl PageKind {
             "contributeurs",
             "chiffres-cles",
             "suivi",
-            "etat-suivi",
             "indicateurs-chiffres",
             "sommaire-titre",
             "fiches-liees",
