@@ -78,6 +78,7 @@ pub fn real_today() -> jiff::civil::Date {
 pub struct Cache {
     load: load::Cache,
     render: render::cache::Cache,
+    search: search::Cache,
 }
 
 /// Load, resolve and render the Markdown: everything a build relies on, without writing.
@@ -142,7 +143,7 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
     };
     let rendered = match (validated, theme) {
         (Some((site, prepared)), Some(theme)) if !diagnostics.has_errors() => {
-            let search = search::files(&site, &prepared);
+            let search = search::files(&site, &prepared, &mut cache.search);
             match render::render_pages(&site, &theme, prepared, &mut cache.render) {
                 Ok(pages) => Some((site, theme, pages, search)),
                 Err(errors) => {

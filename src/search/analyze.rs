@@ -3,7 +3,7 @@
 //! browser, which applies them to the query; stemming happens here only, and the index
 //! ships a dictionary from each folded word to its stem (see `mod.rs`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
@@ -25,6 +25,9 @@ pub const STOP_WORDS: &[&str] = &[
 /// does with `normalize("NFD")`, the removal of combining marks and the same two
 /// ligatures.
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let mut folded = String::with_capacity(text.len());
     for c in text.nfd() {
         match c {
@@ -51,20 +54,22 @@ pub(crate) fn is_sigle(word: &str) -> bool {
         && word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
-/// Finds the words of texts and the term of each: the dictionary that the index is keyed
-/// by and that the browser reads to go from what the reader types to a term.
+/// A word of a text: folded as the reader may type it, and its index term.
 ///
 /// Terms are given to folded words, because the reader may type without accents; the stem
-/// is taken from an accented spelling, where the French rules apply. When spellings of
-/// one folded word stem differently (`parentalité`, `parentalite`), the shortest stem
-/// wins, so that the result does not depend on which document came first.
+/// is taken from the accented spelling, where the French rules apply.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Word {
+    pub folded: String,
+    pub term: String,
+}
+
+/// Finds the words of texts, stemming each spelling once.
 pub struct Analyzer {
     stemmer: Stemmer,
-    stop_words: std::collections::HashSet<&'static str>,
-    /// Folded word → its term.
-    dictionary: HashMap<String, String>,
-    /// Words already seen as written: most words come back often and are stemmed once.
-    seen: std::collections::HashSet<String>,
+    stop_words: rustc_hash::FxHashSet<&'static str>,
+    /// Every spelling met, with its word, or `None` for a stop word.
+    spellings: HashMap<String, Option<Word>>,
 }
 
 impl Default for Analyzer {
@@ -72,59 +77,53 @@ impl Default for Analyzer {
         Analyzer {
             stemmer: Stemmer::create(Algorithm::French),
             stop_words: STOP_WORDS.iter().copied().collect(),
-            dictionary: HashMap::new(),
-            seen: std::collections::HashSet::new(),
+            spellings: HashMap::default(),
         }
     }
 }
 
 impl Analyzer {
-    /// The folded words of `text`, in order, stop words left out.
-    pub fn words(&mut self, text: &str, out: &mut Vec<String>) {
-        for word in words(text) {
-            if let Some(folded) = self.word(word) {
-                out.push(folded);
+    /// Calls `f` with each word of `text`, in order, stop words left out.
+    pub fn each_word(&mut self, text: &str, mut f: impl FnMut(&Word)) {
+        for spelling in words(text) {
+            let word = match self.spellings.get(spelling) {
+                Some(word) => word,
+                None => {
+                    let word = self.analyse(spelling);
+                    self.spellings.entry(spelling.to_string()).or_insert(word)
+                }
+            };
+            if let Some(word) = word {
+                f(word);
             }
         }
     }
 
-    /// One word, folded, or `None` for a stop word.
-    pub fn word(&mut self, word: &str) -> Option<String> {
-        let folded = fold(word);
+    fn analyse(&self, spelling: &str) -> Option<Word> {
+        let folded = fold(spelling);
         if self.stop_words.contains(folded.as_str()) {
             return None;
         }
-        if !self.seen.contains(word) {
-            self.seen.insert(word.to_string());
-            let term = if is_sigle(word) || folded.chars().all(|c| c.is_ascii_digit()) {
-                folded.clone()
-            } else {
-                fold(&self.stemmer.stem(&word.to_lowercase()))
-            };
-            keep_shortest(&mut self.dictionary, folded.clone(), term);
-        }
-        Some(folded)
-    }
-
-    /// Merges what another analyzer (another thread) met.
-    pub fn absorb(&mut self, other: Analyzer) {
-        for (folded, term) in other.dictionary {
-            keep_shortest(&mut self.dictionary, folded, term);
-        }
-    }
-
-    /// Every folded word met, with its term.
-    pub fn into_dictionary(self) -> HashMap<String, String> {
-        self.dictionary
+        let term = if is_sigle(spelling) || folded.chars().all(|c| c.is_ascii_digit()) {
+            folded.clone()
+        } else {
+            fold(&self.stemmer.stem(&spelling.to_lowercase()))
+        };
+        Some(Word { folded, term })
     }
 }
 
-fn keep_shortest(dictionary: &mut HashMap<String, String>, folded: String, term: String) {
-    match dictionary.get_mut(&folded) {
-        Some(known) if (term.len(), &term) < (known.len(), &*known) => *known = term,
+/// Adds a word to a dictionary from folded words to terms. When spellings of one folded
+/// word stem differently (`parentalité`, `parentalite`), the shortest stem wins, so that
+/// the result depends neither on the order of documents nor on which thread saw them.
+pub fn keep_shortest(dictionary: &mut HashMap<String, String>, word: &Word) {
+    match dictionary.get_mut(&word.folded) {
+        Some(known) if (word.term.len(), &word.term) < (known.len(), &*known) => {
+            known.clone_from(&word.term);
+        }
         Some(_) => {}
         None => {
-            dictionary.insert(folded, term);
+            dictionary.insert(word.folded.clone(), word.term.clone());
         }
     }
 }
@@ -137,9 +136,15 @@ mod tests {
     fn terms(text: &str) -> Vec<String> {
         let mut analyzer = Analyzer::default();
         let mut words = Vec::new();
-        analyzer.words(text, &mut words);
-        let dictionary = analyzer.into_dictionary();
-        words.iter().map(|w| dictionary[w].clone()).collect()
+        analyzer.each_word(text, |w| words.push(w.clone()));
+        let mut dictionary = HashMap::default();
+        for word in &words {
+            keep_shortest(&mut dictionary, word);
+        }
+        words
+            .iter()
+            .map(|w| dictionary[&w.folded].clone())
+            .collect()
     }
 
     #[test]
@@ -160,9 +165,13 @@ mod tests {
         assert_eq!(terms("parentalité"), terms("parentales"));
         let mut analyzer = Analyzer::default();
         let mut words = Vec::new();
-        analyzer.words("parentalite parentalité", &mut words);
-        assert_eq!(words, ["parentalite", "parentalite"]);
-        assert_eq!(analyzer.into_dictionary()["parentalite"], "parental");
+        analyzer.each_word("parentalite parentalité", |w| words.push(w.clone()));
+        assert_eq!(words[0].folded, words[1].folded);
+        let mut dictionary = HashMap::default();
+        for word in words.iter().rev() {
+            keep_shortest(&mut dictionary, word);
+        }
+        assert_eq!(dictionary["parentalite"], "parental");
         assert_eq!(terms("évaluations"), terms("évaluation"));
     }
 

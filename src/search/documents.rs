@@ -2,6 +2,8 @@
 //! and glossary entry, read from the resolved model and the page texts already rendered
 //! (so that references read as their titles), with the facets each belongs to.
 
+use rayon::prelude::*;
+
 use crate::catalogue::FacetKind;
 use crate::model::{ActorRef, Site, Statut};
 use crate::render::links::{self, Target};
@@ -252,9 +254,12 @@ pub fn documents(site: &Site, prepared: &[Prepared], facets: &Facets) -> Vec<Doc
     };
     let mut documents = Vec::new();
     if site.publishes_schema() {
-        for (f, _) in site.fiches.iter().enumerate() {
-            documents.push(builder.fiche(f, kind_index(Kind::Fiche), &texts));
-        }
+        let kind = kind_index(Kind::Fiche);
+        documents.par_extend(
+            (0..site.fiches.len())
+                .into_par_iter()
+                .map(|f| builder.fiche(f, kind, &texts)),
+        );
         for (g, group) in site.groups.iter().enumerate() {
             documents.push(builder.group(g, kind_index(Kind::Group(group.level)), &texts));
         }
@@ -307,30 +312,39 @@ impl<'a> PageTexts<'a> {
     }
 }
 
-/// The text of HTML the renderer wrote: tags dropped, the five escapes decoded, block
-/// ends turned into spaces.
+/// The text of HTML the renderer wrote: tags dropped (block ends and list items turned
+/// into spaces), the escapes it writes decoded, runs of white space made one.
 fn html_text(html: &str) -> String {
+    const ESCAPES: [(&str, &str); 6] = [
+        ("&amp;", "&"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&#x27;", "'"),
+    ];
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        text.push_str(&rest[..start]);
-        let end = rest[start..]
-            .find('>')
-            .map_or(rest.len(), |e| start + e + 1);
-        let tag = &rest[start..end];
-        if tag.starts_with("</") || tag.starts_with("<br") || tag.starts_with("<li") {
-            text.push(' ');
+    while let Some(special) = rest.find(['<', '&']) {
+        text.push_str(&rest[..special]);
+        rest = &rest[special..];
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+            let tag = &rest[..end];
+            if tag.starts_with("</") || tag.starts_with("<br") || tag.starts_with("<li") {
+                text.push(' ');
+            }
+            rest = &rest[end..];
+        } else {
+            let (entity, decoded) = ESCAPES
+                .into_iter()
+                .find(|(entity, _)| rest.starts_with(entity))
+                .unwrap_or(("&", "&"));
+            text.push_str(decoded);
+            rest = &rest[entity.len()..];
         }
-        rest = &rest[end..];
     }
     text.push_str(rest);
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

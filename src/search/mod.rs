@@ -16,36 +16,36 @@
 
 pub mod analyze;
 mod documents;
+mod words;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
-use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use crate::model::Site;
 use crate::render::{OutputFile, Prepared};
-use analyze::{Analyzer, fold};
 use documents::{Document, documents};
 pub use documents::{Facet, Facets, facets};
+pub use words::Cache;
+use words::{ALIAS, Analysed, HEADING, KEY, Occurrence, TITLE};
 
 /// The folder of the index in the output.
 pub const FOLDER: &str = "recherche";
-/// Sections (sous-actions) a result can point into; later ones are found with their
-/// fiche but not pointed at.
-const MAX_SECTIONS: usize = 30;
 const POSTINGS_CHUNK: usize = 16 * 1024;
 const DICTIONARY_CHUNK: usize = 8 * 1024;
 /// The longest text kept for the excerpts of a result.
 const EXCERPT_TEXT: usize = 20_000;
 
 /// The files of the search index for `site`, whose Markdown is rendered in `prepared`.
-pub fn files(site: &Site, prepared: &[Prepared]) -> Vec<OutputFile> {
+///
+/// `cache` keeps the words of each document from one build to the next (the preview): a
+/// saved fiche is analysed again, the others are not.
+pub fn files(site: &Site, prepared: &[Prepared], cache: &mut Cache) -> Vec<OutputFile> {
     let facets = facets(site);
     let documents = documents(site, prepared, &facets);
-    let sigles = Sigles::new(site);
-    let analysed = analyse(&documents, &sigles);
-    let mut index = Index::new(&documents, analysed);
+    let analysed = words::analyse(site, &documents, cache);
+    let mut index = Index::new(&documents, &analysed);
     let mut files = index.chunk_files();
     files.push(facet_file(&facets, &documents));
     files.extend(
@@ -71,180 +71,6 @@ pub fn files(site: &Site, prepared: &[Prepared]) -> Vec<OutputFile> {
     files
 }
 
-/// Glossary sigles and their expansions, both ways: a text that says `ASE` is also found
-/// by "aide sociale à l'enfance", and one that spells it out is also found by `ASE`.
-struct Sigles {
-    /// Folded sigle → the text of its expansion.
-    expansions: HashMap<String, String>,
-    /// Finds expansions, as folded words between spaces, in a document's folded words.
-    finder: Option<AhoCorasick>,
-    /// The folded sigle of each pattern of `finder`.
-    patterns: Vec<String>,
-}
-
-impl Sigles {
-    fn new(site: &Site) -> Self {
-        let mut analyzer = Analyzer::default();
-        let expansions: HashMap<String, String> = site
-            .sigles
-            .iter()
-            .map(|s| (fold(&s.sigle), s.definition.clone()))
-            .collect();
-        let (patterns, texts): (Vec<String>, Vec<String>) = site
-            .sigles
-            .iter()
-            .filter_map(|s| {
-                let mut words = Vec::new();
-                analyzer.words(&s.definition, &mut words);
-                (words.len() >= 2).then(|| (fold(&s.sigle), format!(" {} ", words.join(" "))))
-            })
-            .unzip();
-        Sigles {
-            expansions,
-            finder: AhoCorasick::new(&texts).ok(),
-            patterns,
-        }
-    }
-}
-
-/// How a word occurs in a document.
-#[derive(Default, Clone, Copy)]
-struct Occurrence {
-    /// The weighty places it occurs in: [`TITLE`], [`KEY`], [`HEADING`], [`ALIAS`].
-    places: u8,
-    /// Times in the text.
-    count: u32,
-    /// Bit `i`: in section `i`.
-    sections: u32,
-}
-
-const TITLE: u8 = 1;
-const KEY: u8 = 2;
-const HEADING: u8 = 4;
-/// Through a sigle or its expansion only.
-const ALIAS: u8 = 8;
-
-impl Occurrence {
-    fn merge(&mut self, other: Occurrence) {
-        self.places |= other.places;
-        self.count += other.count;
-        self.sections |= other.sections;
-    }
-
-    fn has(self, place: u8) -> bool {
-        self.places & place != 0
-    }
-}
-
-struct DocumentWords {
-    words: HashMap<String, Occurrence>,
-    /// Words of text, for the length normalisation of the weights.
-    length: u32,
-}
-
-impl DocumentWords {
-    fn mark(&mut self, analyzer: &mut Analyzer, text: &str, place: u8) {
-        let mut found = Vec::new();
-        analyzer.words(text, &mut found);
-        for word in found {
-            self.words.entry(word).or_default().places |= place;
-        }
-    }
-}
-
-/// The words of every document, and the dictionary of the words met.
-struct Analysed {
-    documents: Vec<DocumentWords>,
-    dictionary: HashMap<String, String>,
-}
-
-/// Analyses the documents on every core, each thread with its own analyzer.
-fn analyse(documents: &[Document], sigles: &Sigles) -> Analysed {
-    let chunks: Vec<(Vec<DocumentWords>, Analyzer)> = documents
-        .par_chunks(64)
-        .map(|chunk| {
-            let mut analyzer = Analyzer::default();
-            let words = chunk
-                .iter()
-                .map(|d| document_words(&mut analyzer, d, sigles))
-                .collect();
-            (words, analyzer)
-        })
-        .collect();
-    let mut analyzer = Analyzer::default();
-    let mut words = Vec::with_capacity(documents.len());
-    for (chunk, chunk_analyzer) in chunks {
-        words.extend(chunk);
-        analyzer.absorb(chunk_analyzer);
-    }
-    Analysed {
-        documents: words,
-        dictionary: analyzer.into_dictionary(),
-    }
-}
-
-fn document_words(analyzer: &mut Analyzer, document: &Document, sigles: &Sigles) -> DocumentWords {
-    let mut words = DocumentWords {
-        words: HashMap::new(),
-        length: 0,
-    };
-    words.mark(analyzer, &document.title, TITLE);
-    words.mark(analyzer, &document.key, KEY);
-    words.mark(analyzer, &document.headings, HEADING);
-    let mut text = Vec::new();
-    analyzer.words(&document.body, &mut text);
-    let mut counted = 0;
-    for (i, section) in document.sections.iter().enumerate() {
-        count(&mut words, &text[counted..], 0);
-        counted = text.len();
-        analyzer.words(&section.title, &mut text);
-        analyzer.words(&section.text, &mut text);
-        let bit = if i < MAX_SECTIONS { 1 << i } else { 0 };
-        count(&mut words, &text[counted..], bit);
-        counted = text.len();
-    }
-    count(&mut words, &text[counted..], 0);
-    words.length = text.len() as u32;
-    for expansion in sigles_in(document, sigles) {
-        words.mark(analyzer, expansion, ALIAS);
-    }
-    if let Some(finder) = &sigles.finder {
-        let spaced = format!(" {} ", text.join(" "));
-        let found: std::collections::BTreeSet<usize> = finder
-            .find_overlapping_iter(&spaced)
-            .map(|m| m.pattern().as_usize())
-            .collect();
-        for pattern in found {
-            let sigle = &sigles.patterns[pattern];
-            words.words.entry(sigle.clone()).or_default().places |= ALIAS;
-        }
-    }
-    words
-}
-
-/// Counts words of the text, found in the sections of `bit`.
-fn count(words: &mut DocumentWords, text: &[String], bit: u32) {
-    for word in text {
-        let occurrence = words.words.entry(word.clone()).or_default();
-        occurrence.count += 1;
-        occurrence.sections |= bit;
-    }
-}
-
-/// The expansions of the glossary sigles written (in capitals) in a document.
-fn sigles_in<'s>(document: &Document, sigles: &'s Sigles) -> Vec<&'s String> {
-    let mut found: Vec<&String> = [&document.title, &document.key, &document.body]
-        .into_iter()
-        .chain(document.sections.iter().map(|s| &s.text))
-        .flat_map(|text| analyze::words(text))
-        .filter(|word| analyze::is_sigle(word))
-        .filter_map(|word| sigles.expansions.get(&fold(word)))
-        .collect();
-    found.sort_unstable();
-    found.dedup();
-    found
-}
-
 /// The inverted index: for each term, the documents that hold it.
 struct Index {
     /// Sorted by term; postings sorted by document.
@@ -262,18 +88,17 @@ struct Posting {
 }
 
 impl Index {
-    fn new(documents: &[Document], analysed: Analysed) -> Self {
-        let Analysed {
-            documents: words,
-            dictionary,
-        } = analysed;
-        let total: u64 = words.iter().map(|d| u64::from(d.length)).sum();
-        let average = (total as f64 / words.len().max(1) as f64).max(1.0);
-        let mut postings: HashMap<&str, Vec<Posting>> = HashMap::new();
-        for (i, (document, words)) in documents.iter().zip(&words).enumerate() {
-            let mut terms: HashMap<&str, Occurrence> = HashMap::new();
+    fn new(documents: &[Document], analysed: &Analysed) -> Self {
+        let total: u64 = analysed.documents.iter().map(|d| u64::from(d.length)).sum();
+        let average = (total as f64 / documents.len().max(1) as f64).max(1.0);
+        let mut postings: HashMap<&str, Vec<Posting>> = HashMap::default();
+        for (i, (document, words)) in documents.iter().zip(&analysed.documents).enumerate() {
+            let mut terms: HashMap<&str, Occurrence> = HashMap::default();
             for (word, occurrence) in &words.words {
-                let term = dictionary.get(word).map_or(word.as_str(), String::as_str);
+                let term = analysed
+                    .dictionary
+                    .get(word)
+                    .map_or(word.as_str(), String::as_str);
                 terms.entry(term).or_default().merge(*occurrence);
             }
             for (term, occurrence) in terms {
@@ -289,7 +114,11 @@ impl Index {
             .map(|(term, list)| (term.to_string(), list))
             .collect();
         postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut dictionary: Vec<(String, String)> = dictionary.into_iter().collect();
+        let mut dictionary: Vec<(String, String)> = analysed
+            .dictionary
+            .iter()
+            .map(|(w, t)| (w.clone(), t.clone()))
+            .collect();
         dictionary.sort_unstable();
         Index {
             postings,
