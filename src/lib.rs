@@ -48,6 +48,8 @@ pub struct Stats {
     pub fiches: usize,
     pub files: usize,
     pub duration: Duration,
+    /// Of which building the search index.
+    pub search: Duration,
 }
 
 /// What a build is made for.
@@ -143,7 +145,9 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
     };
     let rendered = match (validated, theme) {
         (Some((site, prepared)), Some(theme)) if !diagnostics.has_errors() => {
+            let search_started = Instant::now();
             let search = search::files(&site, &prepared, &mut cache.search);
+            let search = (search, search_started.elapsed());
             match render::render_pages(&site, &theme, prepared, &mut cache.render) {
                 Ok(pages) => Some((site, theme, pages, search)),
                 Err(errors) => {
@@ -161,7 +165,7 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
             mut files,
             rendered,
         },
-        search,
+        (search, search_duration),
     )) = rendered
     else {
         return Generated {
@@ -197,6 +201,7 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
         fiches: site.fiches.len(),
         files: files.len(),
         duration: started.elapsed(),
+        search: search_duration,
     };
     Generated {
         files: Some(files),

@@ -327,12 +327,13 @@ fn main() -> ExitCode {
             {
                 let warnings = report.diagnostics.len();
                 eprintln!(
-                    "Site construit dans {} : {} pages dont {} fiches, {} fichiers, {warnings} avertissement(s), en {} ms.",
+                    "Site construit dans {} : {} pages dont {} fiches, {} fichiers, {warnings} avertissement(s), en {} ms (dont index de recherche : {} ms).",
                     out.display(),
                     stats.pages,
                     stats.fiches,
                     stats.files,
-                    stats.duration.as_millis()
+                    stats.duration.as_millis(),
+                    stats.search.as_millis()
                 );
             }
             exit_code(&report, false)

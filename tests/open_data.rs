@@ -211,12 +211,30 @@ fn dated_sources() -> usize {
         .count()
 }
 
+/// Indicators with at least one dated value, from the published model.
+fn dated_indicators() -> usize {
+    let model: serde_json::Value = serde_json::from_str(&read("donnees/schema.json")).unwrap();
+    model["indicateurs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["valeurs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v["date"].is_string())
+        })
+        .count()
+}
+
 #[test]
-fn the_feed_lists_dated_fiches_and_cards_newest_first() {
+fn the_feed_lists_dated_fiches_indicators_and_cards_newest_first() {
     let feed: atom_syndication::Feed = read("atom.xml").parse().unwrap();
     let entries = feed.entries();
     assert!(dated_sources() > 1);
-    assert_eq!(entries.len(), dated_sources());
+    assert!(dated_indicators() > 0);
+    assert_eq!(entries.len(), dated_sources() + dated_indicators());
     assert!(
         entries
             .windows(2)
@@ -241,6 +259,11 @@ fn the_feed_lists_dated_fiches_and_cards_newest_first() {
         entries
             .iter()
             .any(|e| e.title().as_str().starts_with("Fiche-action"))
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.title().as_str().starts_with("Indicateur : "))
     );
     // Every page announces it, and a dated fiche shows its date.
     assert!(read("index.html").contains(r#"type="application/atom+xml""#));

@@ -1,5 +1,5 @@
 //! The Atom feed (RFC 4287) of updates: every fiche and practice card that carries a
-//! `mis_a_jour` date, newest first. Atom ids must be absolute, so the feed exists only
+//! `mis_a_jour` date, and every indicator with a dated value, newest first. Atom ids must be absolute, so the feed exists only
 //! when `url` is set in jalon.yaml, and only when something is dated.
 
 use std::fmt::Write as _;
@@ -83,8 +83,8 @@ pub fn feed(site: &Site) -> Option<String> {
     Some(xml)
 }
 
-/// Dated fiches (when the schéma is published) and cards, newest first, then in
-/// reading order.
+/// Dated fiches and indicators (when the schéma is published) and cards, newest
+/// first, then in reading order. An indicator is as recent as its latest dated value.
 fn entries(site: &Site) -> Vec<Entry> {
     let fiches = site
         .fiches
@@ -109,7 +109,21 @@ fn entries(site: &Site) -> Vec<Entry> {
             updated,
         })
     });
-    let mut entries: Vec<Entry> = fiches.chain(cards).collect();
+    let indicateurs = site
+        .indicateurs
+        .iter()
+        .enumerate()
+        .filter(|_| site.publishes_schema())
+        .filter_map(|(id, indicateur)| {
+            let updated = indicateur.valeurs.iter().filter_map(|v| v.date).max()?;
+            Some(Entry {
+                titre: format!("Indicateur : {}", indicateur.libelle),
+                resume: indicateur.description.clone(),
+                target: Target::Indicateur(id),
+                updated,
+            })
+        });
+    let mut entries: Vec<Entry> = fiches.chain(indicateurs).chain(cards).collect();
     entries.sort_by_key(|entry| std::cmp::Reverse(entry.updated));
     entries
 }
