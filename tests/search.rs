@@ -284,3 +284,48 @@ fn without_javascript_the_search_page_points_elsewhere() {
         "{noscript:?}"
     );
 }
+
+#[test]
+fn the_search_fits_a_320_pixel_screen() {
+    use headless_chrome::protocol::cdp::Emulation;
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width: 320,
+        height: 640,
+        device_scale_factor: 1.0,
+        mobile: true,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+    let hits = results(&tab, &file_base(), "q=parentalite");
+    assert!(!hits.is_empty());
+    // Nothing sticks out sideways: no horizontal scrolling of the page.
+    let width = eval(&tab, "document.documentElement.scrollWidth");
+    assert!(width.as_u64() <= Some(320), "the page is {width} px wide");
+    // The header box opens its suggestions within the screen.
+    let field = tab
+        .wait_for_element("#recherche-champ[role=combobox]")
+        .unwrap();
+    field.click().unwrap();
+    tab.type_str("parenta").unwrap();
+    assert!(eventually(Duration::from_secs(10), || {
+        eval(&tab, "document.getElementById('recherche-suggestions') && !document.getElementById('recherche-suggestions').hidden")
+            .as_bool()
+            == Some(true)
+    }));
+    let right = eval(
+        &tab,
+        "document.getElementById('recherche-suggestions').getBoundingClientRect().right",
+    );
+    assert!(right.as_f64() <= Some(320.0), "suggestions end at {right}");
+}
