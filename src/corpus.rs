@@ -1,6 +1,7 @@
 //! A generator of large synthetic schémas for benchmarks: N fiches spread over axes, with
 //! 600–900 words of French-like prose each (headings, lists, a table), cross-references,
-//! sous-actions with calendars, indicators, pilotes and sigles. Deterministic for a seed.
+//! sous-actions with calendars and follow-up, pilotes and sigles; N/10 indicators with
+//! yearly values; N/5 practice cards. Deterministic for a seed.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -152,6 +153,18 @@ pub fn generate(dir: &Path, fiches: usize, seed: u64) -> std::io::Result<()> {
         let text = fiche(&mut rng, numero, fiches);
         std::fs::write(dir.join(format!("content/fiches/fa-{numero:05}.md")), text)?;
     }
+    std::fs::write(
+        dir.join("schema-data/indicateurs.yaml"),
+        indicateurs(&mut rng, fiches),
+    )?;
+    std::fs::create_dir_all(dir.join("content/pratiques"))?;
+    std::fs::write(dir.join("schema-data/pratiques.yaml"), catalogue())?;
+    for numero in 1..=fiches / 5 {
+        std::fs::write(
+            dir.join(format!("content/pratiques/p{numero:05}.md")),
+            pratique(&mut rng, numero),
+        )?;
+    }
     Ok(())
 }
 
@@ -189,6 +202,60 @@ fn acteurs() -> String {
     text
 }
 
+const THEMES: [&str; 5] = [
+    "aller-vers",
+    "pair-aidance",
+    "reseaux",
+    "pouvoir-d-agir",
+    "conferences",
+];
+
+fn catalogue() -> String {
+    let mut text = String::from("themes:\n");
+    for theme in THEMES {
+        let _ = writeln!(text, "  - id: {theme}\n    titre: Thème {theme}");
+    }
+    text.push_str("sections:\n  - titre: Descriptif de l'action\n    requise: true\n  - titre: Bilan et effets\n");
+    text
+}
+
+/// A practice card of about 400 words.
+fn pratique(rng: &mut Rng, numero: usize) -> String {
+    format!(
+        "---\ncode: p{numero:05}\ntitre: {}\nthemes: [{}]\nterritoire:\n  nom: Commune numéro {}\n  type: commune\nannee: \"{}\"\ninitiateurs:\n  - acteur-{}\npublics:\n  - Familles\n---\n\n## Descriptif de l'action\n\n{}\n\n{}\n\n## Bilan et effets\n\n{}\n",
+        rng.sentence(7).trim_end_matches('.'),
+        THEMES[rng.below(THEMES.len())],
+        rng.below(200) + 1,
+        2010 + rng.below(15),
+        rng.below(ACTEURS) + 1,
+        rng.sentence(120),
+        rng.sentence(120),
+        rng.sentence(120)
+    )
+}
+
+/// One indicator per ten fiches, with a value for each of the first three years.
+fn indicateurs(rng: &mut Rng, fiches: usize) -> String {
+    let mut text = String::new();
+    for i in 1..=fiches.div_ceil(10) {
+        let _ = write!(
+            text,
+            "- id: indicateur-{i}\n  libelle: {}\n  fiches: [{}]\n  type: resultat\n  unite: nombre\n  sens: hausse\n  cible:\n    valeur: {}\n    annee: {LAST_YEAR}\n  valeurs:\n",
+            rng.sentence(6).trim_end_matches('.'),
+            (i - 1) * 10 + 1,
+            1000 + rng.below(1000),
+        );
+        for year in FIRST_YEAR..FIRST_YEAR + 3 {
+            let _ = writeln!(
+                text,
+                "    - annee: {year}\n      valeur: {}\n      date: {year}-12-31",
+                200 + rng.below(800)
+            );
+        }
+    }
+    text
+}
+
 fn fiche(rng: &mut Rng, numero: usize, total: usize) -> String {
     let axe = (numero - 1) * AXES / total + 1;
     let mut text = format!(
@@ -206,9 +273,10 @@ fn fiche(rng: &mut Rng, numero: usize, total: usize) -> String {
         let years: Vec<String> = (start..=end).map(|y| y.to_string()).collect();
         let _ = write!(
             text,
-            "  - numero: {action}\n    titre: {}\n    annees: [{}]\n    description: |\n      {}\n",
+            "  - numero: {action}\n    titre: {}\n    annees: [{}]\n    suivi:\n      - annee: {start}\n        statut: {}\n    description: |\n      {}\n",
             rng.sentence(8).trim_end_matches('.'),
             years.join(", "),
+            ["non-engagee", "en-cours", "realisee", "reportee"][rng.below(4)],
             rng.sentence(40)
         );
     }
