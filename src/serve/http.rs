@@ -73,15 +73,11 @@ fn file(request: Request, state: &State, path: &str) {
     }
 }
 
-/// Each response closes its connection: tiny_http reads the next request of a kept-alive
-/// connection only once the previous one is answered, and a page that loads many small
-/// files at once (the search index) saw some of them wait forever behind another.
 fn respond(request: Request, status: u16, mime: &str, body: &[u8]) {
     let response = Response::from_data(body.to_vec())
         .with_status_code(StatusCode(status))
         .with_header(header("Content-Type", mime))
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("Connection", "close"));
+        .with_header(header("Cache-Control", "no-cache"));
     let _ = request.respond(response);
 }
 

@@ -28,15 +28,29 @@
 
   window.jalonRecherche = function (nom, donnees) { attente(nom).ok(donnees); };
 
+  // Une requête restée sans réponse (serveur ou réseau défaillant) est refaite deux fois
+  // au plus, sous une autre adresse pour ne pas attendre derrière la première.
+  var PATIENCE = 3000;
   function charger(nom) {
     var a = attente(nom);
     if (!a.demande) {
       a.demande = true;
-      var balise = document.createElement("script");
-      var suffixe = version && location.protocol !== "file:" ? "?v=" + version : "";
-      balise.src = dossier + nom + ".js" + suffixe;
-      balise.onerror = function () { a.ko(new Error(nom)); };
-      document.head.appendChild(balise);
+      var essai = 0;
+      var recu = false;
+      a.promesse.then(function () { recu = true; }, function () { recu = true; });
+      var demander = function () {
+        var balise = document.createElement("script");
+        var parametres = [];
+        if (version && location.protocol !== "file:") { parametres.push("v=" + version); }
+        if (essai > 0) { parametres.push("essai=" + essai); }
+        balise.src = dossier + nom + ".js" + (parametres.length ? "?" + parametres.join("&") : "");
+        balise.onerror = function () { a.ko(new Error(nom)); };
+        document.head.appendChild(balise);
+        setTimeout(function () {
+          if (!recu && essai < 2) { essai += 1; demander(); }
+        }, PATIENCE);
+      };
+      demander();
     }
     return a.promesse;
   }
