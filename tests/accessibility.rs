@@ -4,9 +4,7 @@
 
 mod common;
 
-use headless_chrome::protocol::cdp::Emulation;
-
-use common::server::{Preview, browser, eventually};
+use common::server::{Preview, browser, eventually, set_screen};
 use common::{copy_site, repo};
 
 const PAGES: &[&str] = &[
@@ -88,29 +86,18 @@ fn every_page_type_passes_axe_core() {
     let tab = browser.new_tab().unwrap();
     let mut violations = Vec::new();
     for (width, height, mobile) in [(1280, 900, false), (375, 740, true)] {
-        tab.call_method(Emulation::SetDeviceMetricsOverride {
-            width,
-            height,
-            device_scale_factor: 1.0,
-            mobile,
-            scale: None,
-            screen_width: None,
-            screen_height: None,
-            position_x: None,
-            position_y: None,
-            dont_set_visible_size: None,
-            screen_orientation: None,
-            viewport: None,
-            display_feature: None,
-            device_posture: None,
-        })
-        .unwrap();
+        set_screen(&tab, width, height, mobile);
         for page in PAGES {
             let url = format!("{}{}", preview.url.trim_end_matches('/'), page);
             tab.navigate_to(&url).unwrap();
             let ready = || {
                 tab.evaluate(
-                    "document.readyState === 'complete' && !!document.querySelector('h1')",
+                    // The search page is ready once it has announced its results: the
+                    // preview may leave one of its many index requests pending (the
+                    // script asks again), which holds back the load event.
+                    "document.readyState !== 'loading' && !!document.querySelector('h1') \
+                     && (document.readyState === 'complete' \
+                         || !!(document.getElementById('recherche-etat') || {}).textContent)",
                     false,
                 )
                 .ok()

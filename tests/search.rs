@@ -6,7 +6,7 @@ mod common;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::server::{Preview, browser, eventually};
+use common::server::{Preview, browser, eventually, set_screen};
 use common::{Built, copy_site, repo};
 
 fn site() -> &'static Built {
@@ -287,26 +287,9 @@ fn without_javascript_the_search_page_points_elsewhere() {
 
 #[test]
 fn the_search_fits_a_320_pixel_screen() {
-    use headless_chrome::protocol::cdp::Emulation;
     let browser = browser();
     let tab = browser.new_tab().unwrap();
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width: 320,
-        height: 640,
-        device_scale_factor: 1.0,
-        mobile: true,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
+    set_screen(&tab, 320, 640, true);
     let hits = results(&tab, &file_base(), "q=parentalite");
     assert!(!hits.is_empty());
     // Nothing sticks out sideways: no horizontal scrolling of the page.
