@@ -331,17 +331,7 @@ pub fn line_chart(indicateur: &Indicateur, years: (u16, u16), id: &str) -> Strin
             label = escape(&format_value(indicateur, cible.valeur)),
         );
     }
-    if points.len() > 1 {
-        let coordinates: Vec<String> = points
-            .iter()
-            .map(|&(year, value)| format!("{:.1},{:.1}", frame.x(year), frame.y(value)))
-            .collect();
-        let _ = write!(
-            svg,
-            r#"<polyline class="graphique-ligne" points="{}"/>"#,
-            coordinates.join(" ")
-        );
-    }
+    line(&mut svg, &frame, &points);
     for &(year, value) in &points {
         let (x, y) = (frame.x(year), frame.y(value));
         let _ = write!(
@@ -353,6 +343,21 @@ pub fn line_chart(indicateur: &Indicateur, years: (u16, u16), id: &str) -> Strin
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// The line joining the points of a chart, when there are two or more.
+fn line(svg: &mut String, frame: &Frame, points: &[(u16, f64)]) {
+    if points.len() > 1 {
+        let coordinates: Vec<String> = points
+            .iter()
+            .map(|&(year, value)| format!("{:.1},{:.1}", frame.x(year), frame.y(value)))
+            .collect();
+        let _ = write!(
+            svg,
+            r#"<polyline class="graphique-ligne" points="{}"/>"#,
+            coordinates.join(" ")
+        );
+    }
 }
 
 /// A small line for lists, without axes: the summary is its accessible name.
@@ -377,17 +382,7 @@ pub fn sparkline(indicateur: &Indicateur, years: (u16, u16)) -> Option<String> {
     let mut svg = format!(
         r#"<svg class="sparkline" viewBox="0 0 120 32" width="120" height="32" role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg"><title>{label}</title>"#
     );
-    if points.len() > 1 {
-        let coordinates: Vec<String> = points
-            .iter()
-            .map(|&(year, value)| format!("{:.1},{:.1}", frame.x(year), frame.y(value)))
-            .collect();
-        let _ = write!(
-            svg,
-            r#"<polyline class="graphique-ligne" points="{}"/>"#,
-            coordinates.join(" ")
-        );
-    }
+    line(&mut svg, &frame, &points);
     if let Some(&(year, value)) = points.last() {
         let _ = write!(
             svg,
