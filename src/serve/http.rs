@@ -1,11 +1,15 @@
 //! The preview's web server: files from memory, the reload script and its event stream.
 //! Nothing is read from disk, so no path can reach a file outside the site.
+//!
+//! One thread per connection, each reading its requests one after the other and giving
+//! up on a connection idle for a few seconds. (tiny_http, used before, queued new
+//! connections behind one that stayed open without a request, such as those a browser
+//! opens in advance: a page loading many small files at once saw some never answered.)
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::{State, stream_closed, stream_opened};
 
@@ -14,82 +18,226 @@ const SCRIPT_TAG: &str = "<script src=\"/__jalon/recharge.js\"></script>";
 /// Event streams held open at once; other tabs poll (browsers allow six connections per host).
 const MAX_STREAMS: usize = 4;
 const HEARTBEAT: Duration = Duration::from_secs(15);
+/// A kept-alive connection without a new request for this long is closed.
+const IDLE: Duration = Duration::from_secs(5);
+/// The longest request head accepted (request line and headers).
+const MAX_HEAD: usize = 16 * 1024;
 
-pub fn serve(server: tiny_http::Server, state: Arc<State>) {
-    for request in server.incoming_requests() {
+pub fn serve(listener: TcpListener, state: Arc<State>) {
+    for stream in listener.incoming().flatten() {
         let state = Arc::clone(&state);
-        std::thread::spawn(move || handle(request, &state));
+        std::thread::spawn(move || connection(stream, &state));
     }
 }
 
-fn handle(request: Request, state: &State) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("Méthode non permise").with_status_code(405);
-        let _ = request.respond(response.with_header(header("Allow", "GET, HEAD")));
-        return;
-    }
-    let Some(path) = site_path(request.url()) else {
-        let _ = request.respond(Response::from_string("Requête invalide").with_status_code(400));
+/// What a request asks, once its head is read.
+struct Request {
+    method: String,
+    target: String,
+    /// The client asked to close the connection after the response.
+    close: bool,
+}
+
+/// Answers the requests of one connection until it closes, idles or asks to close.
+fn connection(stream: TcpStream, state: &State) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let Ok(read_half) = stream.try_clone() else {
         return;
     };
-    match path.as_str() {
+    let mut reader = BufReader::new(read_half);
+    let mut writer = stream;
+    loop {
+        let request = match read_request(&mut reader) {
+            Some(Ok(request)) => request,
+            Some(Err(())) => {
+                let _ = respond(
+                    &mut writer,
+                    400,
+                    "text/plain; charset=utf-8",
+                    "Requête invalide".as_bytes(),
+                    &[],
+                    true,
+                );
+                return;
+            }
+            None => return,
+        };
+        let keep_alive = handle(&request, &mut writer, state) && !request.close;
+        if !keep_alive {
+            return;
+        }
+    }
+}
+
+/// The next request's head: `None` when the connection closed or idled, `Err` when it is
+/// not HTTP.
+fn read_request(reader: &mut impl BufRead) -> Option<Result<Request, ()>> {
+    let mut head = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        let room = (MAX_HEAD + 1 - head.len().min(MAX_HEAD)) as u64;
+        match std::io::Read::take(&mut *reader, room).read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return if head.is_empty() { None } else { Some(Err(())) },
+            Ok(_) => {}
+        }
+        if head.len() + line.len() > MAX_HEAD {
+            return Some(Err(()));
+        }
+        let blank = line == b"\r\n" || line == b"\n";
+        if blank && head.is_empty() {
+            continue;
+        }
+        head.extend_from_slice(&line);
+        if blank {
+            break;
+        }
+    }
+    let head = String::from_utf8(head).map_err(|_| ()).ok()?;
+    let mut lines = head.lines();
+    let mut parts = lines.next().unwrap_or("").split_whitespace();
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Some(Err(()));
+    };
+    if !version.starts_with("HTTP/1.") {
+        return Some(Err(()));
+    }
+    let connection = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("connection"))
+        .map(|(_, value)| value.trim().to_ascii_lowercase());
+    let close = match connection.as_deref() {
+        Some("close") => true,
+        Some("keep-alive") => false,
+        _ => version == "HTTP/1.0",
+    };
+    Some(Ok(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        close,
+    }))
+}
+
+/// Answers one request; false when the connection must close after it.
+fn handle(request: &Request, writer: &mut TcpStream, state: &State) -> bool {
+    let head_only = request.method == "HEAD";
+    if request.method != "GET" && !head_only {
+        let _ = respond(
+            writer,
+            405,
+            "text/plain; charset=utf-8",
+            "Méthode non permise".as_bytes(),
+            &[("Allow", "GET, HEAD")],
+            head_only,
+        );
+        // The request may carry a body this server does not read.
+        return false;
+    }
+    let Some(path) = site_path(&request.target) else {
+        let _ = respond(
+            writer,
+            400,
+            "text/plain; charset=utf-8",
+            "Requête invalide".as_bytes(),
+            &[],
+            head_only,
+        );
+        return false;
+    };
+    let written = match path.as_str() {
         "__jalon/recharge.js" => respond(
-            request,
+            writer,
             200,
             "text/javascript; charset=utf-8",
             SCRIPT.as_bytes(),
+            &[],
+            head_only,
         ),
         "__jalon/etat" => {
             let body = serde_json::to_vec(&state.status()).unwrap_or_default();
-            respond(request, 200, "application/json", &body);
+            respond(writer, 200, "application/json", &body, &[], head_only)
         }
-        "__jalon/evenements" => events(request, state),
-        _ => file(request, state, &path),
-    }
+        "__jalon/evenements" => {
+            events(writer, state);
+            return false;
+        }
+        _ => file(writer, state, &path, head_only),
+    };
+    written.is_ok()
 }
 
-fn file(request: Request, state: &State, path: &str) {
+fn file(writer: &mut TcpStream, state: &State, path: &str, head_only: bool) -> std::io::Result<()> {
     let files = state.files();
     let (status, path, bytes) = match files.get(path) {
         Some(bytes) => (200, path, bytes),
         None => match files.get("404.html") {
             Some(bytes) => (404, "404.html", bytes),
             None => {
-                respond(
-                    request,
+                return respond(
+                    writer,
                     404,
                     "text/plain; charset=utf-8",
                     "Page introuvable".as_bytes(),
+                    &[],
+                    head_only,
                 );
-                return;
             }
         },
     };
     let mime = mime_type(path);
     if mime.starts_with("text/html") {
-        respond(request, status, mime, &inject_script(bytes));
+        respond(writer, status, mime, &inject_script(bytes), &[], head_only)
     } else {
-        respond(request, status, mime, bytes);
+        respond(writer, status, mime, bytes, &[], head_only)
     }
 }
 
-fn respond(request: Request, status: u16, mime: &str, body: &[u8]) {
-    let response = Response::from_data(body.to_vec())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", mime))
-        .with_header(header("Cache-Control", "no-cache"));
-    let _ = request.respond(response);
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "",
+    }
 }
 
-/// Server-Sent Events: the current state at once, then each change, written through the
-/// raw connection and flushed after each event (a normal body would be buffered).
-fn events(request: Request, state: &State) {
+/// Writes a whole response; a HEAD request gets the head alone.
+fn respond(
+    writer: &mut TcpStream,
+    status: u16,
+    mime: &str,
+    body: &[u8],
+    headers: &[(&str, &str)],
+    head_only: bool,
+) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\n",
+        reason(status),
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut response = head.into_bytes();
+    if !head_only {
+        response.extend_from_slice(body);
+    }
+    writer.write_all(&response)?;
+    writer.flush()
+}
+
+/// Server-Sent Events: the current state at once, then each change, flushed after each
+/// event.
+fn events(writer: &mut TcpStream, state: &State) {
     if !stream_opened(state, MAX_STREAMS) {
         // 204 tells EventSource not to reconnect: the script falls back to polling.
-        let _ = request.respond(Response::empty(204));
+        let _ = writer.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
         return;
     }
-    let mut writer = request.into_writer();
+    let _ = writer.set_write_timeout(Some(HEARTBEAT * 2));
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n";
     let mut seen = None;
     let result = (|| -> std::io::Result<()> {
@@ -194,10 +342,6 @@ pub fn mime_type(path: &str) -> &'static str {
         "pdf" => "application/pdf",
         _ => "application/octet-stream",
     }
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
 #[cfg(test)]

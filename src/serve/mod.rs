@@ -261,9 +261,12 @@ pub fn run(options: Options) -> Result<(), String> {
     rebuild(&mut builder, &state);
 
     let address = SocketAddr::new(options.bind, options.port);
-    let server = tiny_http::Server::http(address)
+    let listener = std::net::TcpListener::bind(address)
         .map_err(|e| format!("impossible d'écouter sur {address} : {e}"))?;
-    let url = format!("http://{}/", server.server_addr());
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("impossible d'écouter sur {address} : {e}"))?;
+    let url = format!("http://{bound}/");
     if !options.bind.is_loopback() {
         eprintln!(
             "Attention : l'aperçu est accessible depuis le réseau ({}). Il n'est pas fait pour publier le site.",
@@ -276,7 +279,7 @@ pub fn run(options: Options) -> Result<(), String> {
     }
 
     let _watcher = watch::start(&options.root, builder, Arc::clone(&state))?;
-    http::serve(server, state);
+    http::serve(listener, state);
     Ok(())
 }
 
