@@ -332,14 +332,7 @@ impl Resolver<'_> {
                 abrege: fiche.abrege.clone(),
                 numbering: fiche.numerotation,
                 mentions: mention_pattern(&fiche.mentions, &raw.sous_action.libelle),
-                sections: fiche
-                    .sections
-                    .iter()
-                    .map(|s| SectionRule {
-                        titre: s.titre.clone(),
-                        required: s.requise,
-                    })
-                    .collect(),
+                sections: section_rules(&fiche.sections),
                 fields,
             },
             sous_action: labels(&raw.sous_action.libelle, &raw.sous_action.pluriel),
@@ -877,15 +870,7 @@ impl Resolver<'_> {
         Catalogue {
             themes,
             facets: Default::default(),
-            sections: parsed
-                .value
-                .sections
-                .iter()
-                .map(|s| SectionRule {
-                    titre: s.titre.clone(),
-                    required: s.requise,
-                })
-                .collect(),
+            sections: section_rules(&parsed.value.sections),
         }
     }
 
@@ -1873,6 +1858,17 @@ fn normalize_base(base: &str) -> String {
 /// Alphabetical order that ignores case and accents.
 pub fn sort_key(text: &str) -> String {
     slug::slugify(text)
+}
+
+/// The sections a fiche or a practice card must (or may) have, as configured.
+fn section_rules(configs: &[crate::load::raw::SectionConfig]) -> Vec<SectionRule> {
+    configs
+        .iter()
+        .map(|s| SectionRule {
+            titre: s.titre.clone(),
+            required: s.requise,
+        })
+        .collect()
 }
 
 #[cfg(test)]
