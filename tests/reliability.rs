@@ -366,8 +366,6 @@ fn oversized_inputs_are_refused_or_built_in_bounded_time() {
 #[test]
 fn the_preview_holds_under_load_while_files_change() {
     use std::io::{Read, Write};
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
 
     let site = copy_site(&fixture("orientations"));
     let mut preview = common::server::Preview::start(site.path());
@@ -396,25 +394,7 @@ fn the_preview_holds_under_load_while_files_change() {
     }
     let memory_before = preview.memory();
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let editor = {
-        let (stop, page) = (
-            Arc::clone(&stop),
-            site.path().join("content/pages/gouvernance.md"),
-        );
-        std::thread::spawn(move || {
-            let mut n = 0;
-            while !stop.load(Ordering::SeqCst) {
-                n += 1;
-                std::fs::write(
-                    &page,
-                    format!("---\ntitre: Gouvernance {n}\nmenu: 1\n---\n\nTexte {n}.\n"),
-                )
-                .unwrap();
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        })
-    };
+    let editor = common::server::Editor::start(site.path().join("content/pages/gouvernance.md"));
     let started = Instant::now();
     let paths = [
         "/index.html",
@@ -449,8 +429,7 @@ fn the_preview_holds_under_load_while_files_change() {
         .flat_map(|w| w.join().unwrap())
         .collect();
     let elapsed = started.elapsed();
-    stop.store(true, Ordering::SeqCst);
-    editor.join().unwrap();
+    editor.stop();
     let memory_after = preview.memory();
     eprintln!(
         "20 000 requêtes, 50 connexions : {:.0} requêtes/s, {} échec(s), mémoire {} → {} Kio",

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::server::{Preview, browser, eventually};
+use common::server::{Editor, Preview, browser, eventually};
 use common::{copy_site, fixture};
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -208,23 +208,7 @@ fn no_failed_request_while_rebuilding() {
     let mut preview = Preview::start(site.path());
     let address = preview.address();
     let page = site.path().join("content/pages/gouvernance.md");
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let editor = {
-        let stop = std::sync::Arc::clone(&stop);
-        let page = page.clone();
-        std::thread::spawn(move || {
-            let mut n = 0;
-            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
-                n += 1;
-                std::fs::write(
-                    &page,
-                    format!("---\ntitre: Gouvernance {n}\nmenu: 1\n---\n\nTexte {n}.\n"),
-                )
-                .unwrap();
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        })
-    };
+    let editor = Editor::start(page.clone());
     // Requests go on until the edits have caused a few rebuilds: bounded in count and time.
     let log = std::sync::Arc::clone(&preview.log);
     let rebuilds = move || {
@@ -263,8 +247,7 @@ fn no_failed_request_while_rebuilding() {
     }
     done.store(true, std::sync::atomic::Ordering::SeqCst);
     let results: Vec<(usize, usize)> = workers.into_iter().map(|w| w.join().unwrap()).collect();
-    stop.store(true, std::sync::atomic::Ordering::SeqCst);
-    editor.join().unwrap();
+    editor.stop();
     let sent: usize = results.iter().map(|r| r.0).sum();
     let failures: usize = results.iter().map(|r| r.1).sum();
     assert!(sent >= 2000, "{sent}");

@@ -141,3 +141,35 @@ pub fn set_screen(tab: &headless_chrome::Tab, width: u32, height: u32, mobile: b
     )
     .unwrap();
 }
+
+/// An editor saving a free page every 100 ms, with a new title each time, until stopped.
+pub struct Editor {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Editor {
+    pub fn start(page: std::path::PathBuf) -> Editor {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut n = 0;
+            while !flag.load(Ordering::SeqCst) {
+                n += 1;
+                std::fs::write(
+                    &page,
+                    format!("---\ntitre: Gouvernance {n}\nmenu: 1\n---\n\nTexte {n}.\n"),
+                )
+                .unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        Editor { stop, thread }
+    }
+
+    pub fn stop(self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread.join().unwrap();
+    }
+}
