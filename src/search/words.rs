@@ -61,10 +61,13 @@ pub struct DocumentWords {
 
 impl DocumentWords {
     fn add(&mut self, word: &Word, occurrence: Occurrence) {
-        self.words
-            .entry(word.folded.clone())
-            .or_default()
-            .merge(occurrence);
+        // Most words are met again: look them up before paying for a key.
+        match self.words.get_mut(&word.folded) {
+            Some(known) => known.merge(occurrence),
+            None => {
+                self.words.insert(word.folded.clone(), occurrence);
+            }
+        }
         if !self.spellings.contains(word) {
             self.spellings.insert(word.clone());
         }
