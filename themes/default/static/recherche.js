@@ -314,8 +314,7 @@
     return e;
   }
 
-  function resultat(reponse, r, doc) {
-    var trouve = surligner(reponse);
+  function resultat(reponse, trouve, r, doc) {
     var li = element("li", "resultat");
     li.appendChild(element("p", "resultat-type", reponse.idx.types.valeurs[doc.type].libelle));
     var titre = element("h2", "resultat-titre");
@@ -385,7 +384,8 @@
       plus.hidden = montres >= reponse.resultats.length;
       return Promise.all(tranche.map(function (r) { return documentNumero(r.doc); })).then(function (docs) {
         if (reponse !== derniere) { return; }
-        docs.forEach(function (doc, i) { liste.appendChild(resultat(reponse, tranche[i], doc)); });
+        var trouve = surligner(reponse);
+        docs.forEach(function (doc, i) { liste.appendChild(resultat(reponse, trouve, tranche[i], doc)); });
       });
     }
 
