@@ -2,10 +2,10 @@
 //! one page of every type, on a wide and a phone-sized screen. Zero violations is the bar.
 //! axe-core comes from the npm registry (scripts/test installs it).
 
-mod common;
+use crate::common;
 
-use common::server::{Preview, browser, eventually, set_screen};
-use common::{copy_site, repo};
+use crate::common::server::{Preview, browser, eventually, set_screen};
+use crate::common::{copy_site, repo};
 
 const PAGES: &[&str] = &[
     "/index.html",

@@ -1,8 +1,6 @@
 //! A schéma with three levels, `1.1.1` numbering, its own labels and extra fields.
 
-mod common;
-
-use common::{build, fixture};
+use crate::common::{build, fixture};
 
 #[test]
 fn the_fixture_builds_with_its_own_labels_and_numbering() {

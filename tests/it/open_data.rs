@@ -2,11 +2,9 @@
 //! CSV files parse with one row per fiche and per sous-action, the iCalendar files parse
 //! with one event per period, and a change in the sources changes the exports.
 
-mod common;
-
 use std::sync::OnceLock;
 
-use common::{Built, build, copy_site, fixture, repo};
+use crate::common::{Built, build, copy_site, fixture, repo};
 
 fn site() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();

@@ -1,13 +1,11 @@
 //! Arbitrary bytes and mutated valid files fed to front matter, YAML and Markdown
 //! loading: jalon never panics, and every diagnostic points inside the file it names.
 
-mod common;
-
 use std::path::Path;
 
 use proptest::prelude::*;
 
-use common::{copy_site, fixture};
+use crate::common::{copy_site, fixture};
 
 /// Files of the fixture that the mutations target: front matter + Markdown, and YAML.
 const TARGETS: &[&str] = &[

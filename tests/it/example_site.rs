@@ -1,10 +1,8 @@
 //! The bundled example schéma (Seine-Saint-Denis 2019-2023) builds into a complete site.
 
-mod common;
-
 use std::sync::OnceLock;
 
-use common::{Built, build, repo};
+use crate::common::{Built, build, repo};
 
 fn site() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();

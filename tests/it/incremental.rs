@@ -1,11 +1,11 @@
 //! The preview's incremental rebuilds give byte for byte the site of a full build, after
 //! every kind of edit, while re-rendering only the pages that changed.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{copy_site, fixture, repo, snapshot};
+use crate::common::{copy_site, fixture, repo, snapshot};
 use jalon::serve::{Builder, Outcome};
 
 /// Rebuilds incrementally, builds from scratch, and compares the two output folders.

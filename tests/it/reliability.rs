@@ -2,13 +2,13 @@
 //! output folder that is taken, a crashed run, hostile content, and oversized inputs.
 //! Each time the previous site must stay byte for byte, with a clear message.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{copy_site, fixture, snapshot};
+use crate::common::{copy_site, fixture, snapshot};
 
 fn jalon() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_jalon"));

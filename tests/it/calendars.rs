@@ -1,12 +1,12 @@
 //! Gantt calendars: years, finer periods, statuses, lateness against a fixed day, the
 //! table that carries the same data, the "par année" pages, and rendering in Chromium.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::server::browser;
-use common::{Built, Page, fixture};
+use crate::common::server::browser;
+use crate::common::{Built, Page, fixture};
 
 fn build_on(root: &Path, today: &str) -> Built {
     let dir = common::scratch();

@@ -7,11 +7,11 @@
 //! line. Run with `JALON_ACCEPTER=1` to rewrite `attendu.txt` after checking the new
 //! output by eye.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
-use common::{copy_dir, fixture, repo};
+use crate::common::{copy_dir, fixture, repo};
 
 const EXPECTED: &str = "attendu.txt";
 const DELETE: &str = "supprimer.txt";

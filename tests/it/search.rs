@@ -1,13 +1,13 @@
 //! The search, in a real headless Chromium, against the built example site opened from
 //! disk (`file://`, as from a USB key) and through the preview server.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use common::server::{Preview, browser, eventually, set_screen};
-use common::{Built, copy_site, repo};
+use crate::common::server::{Preview, browser, eventually, set_screen};
+use crate::common::{Built, copy_site, repo};
 
 fn site() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();

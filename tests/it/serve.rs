@@ -1,14 +1,14 @@
 //! `jalon serve` in a real headless Chromium: edits show up without any action, errors
 //! are shown over the page and go away when fixed; and the little web server is correct.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::server::{Editor, Preview, browser, eventually};
-use common::{copy_site, fixture};
+use crate::common::server::{Editor, Preview, browser, eventually};
+use crate::common::{copy_site, fixture};
 
 const WAIT: Duration = Duration::from_secs(15);
 

@@ -1,14 +1,14 @@
 //! `jalon pdf`: the example's document complet printed by a real headless Chromium, then
 //! read back with poppler's `pdfinfo` and `pdftotext` (scripts/test installs both).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use common::{Page, repo};
+use crate::common::{Page, repo};
 
 struct Printed {
     dir: tempfile::TempDir,

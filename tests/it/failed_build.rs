@@ -1,9 +1,9 @@
 //! A build that fails writes nothing: the previous site stays byte for byte, and no
 //! temporary folder is left behind.
 
-mod common;
+use crate::common;
 
-use common::{copy_dir, fixture, snapshot};
+use crate::common::{copy_dir, fixture, snapshot};
 
 #[test]
 fn a_failed_build_leaves_the_previous_site_intact() {

@@ -1,7 +1,7 @@
 //! Starting a site without help: `jalon init` for each model, `jalon new`, and the guide's
 //! list of diagnostics, which must match the codes the program really emits.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,12 +1,12 @@
 //! The practice catalogue of the example: one page per card, the catalogue and its facet
 //! pages, cross-links with the schéma, and the filters in a real Chromium.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 
-use common::server::{browser, eventually};
-use common::{Built, build, repo};
+use crate::common::server::{browser, eventually};
+use crate::common::{Built, build, repo};
 
 fn site() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();
