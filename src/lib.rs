@@ -20,6 +20,8 @@ pub mod serve;
 pub mod write;
 
 use std::path::Path;
+
+use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Diagnostics, Sources};
@@ -118,22 +120,22 @@ pub fn check(root: &Path, options: &Options) -> Report {
     }
 }
 
-/// A site rendered in memory, with what was found on the way. `files` is `None` when
-/// there were errors: nothing must be published then.
-pub struct Generated {
-    pub files: Option<Vec<render::OutputFile>>,
-    pub report: Report,
-}
-
-/// Validate and render the whole site in memory: what `build` writes and `serve` serves.
-pub fn generate(root: &Path, options: &Options) -> Generated {
-    generate_with(root, &mut Cache::default(), options)
-}
-
-/// The same, reusing and updating what `cache` kept from the previous build: the output
-/// is byte for byte what [`generate`] gives.
-pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Generated {
+/// Validate and render the whole site, handing every file to `sink` as soon as it is
+/// ready, so that a big site never sits whole in memory. `stats` is `None` in the report
+/// when there were errors: then whatever `sink` received must not be published.
+///
+/// With a `cache` (the preview), reuse and update what the previous build kept: the
+/// output is byte for byte the same as without.
+pub fn generate(
+    root: &Path,
+    cache: Option<&mut Cache>,
+    options: &Options,
+    sink: &dyn write::Sink,
+) -> Report {
     let started = Instant::now();
+    let mut fresh = Cache::default();
+    let keep = cache.is_some();
+    let cache = cache.unwrap_or(&mut fresh);
     let mut sources = Sources::default();
     let (validated, mut diagnostics) = validate(root, &mut sources, cache, options);
     let theme = match Theme::load(root) {
@@ -143,50 +145,55 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
             None
         }
     };
-    let rendered = match (validated, theme) {
+    let stats = match (validated, theme) {
         (Some((site, prepared)), Some(theme)) if !diagnostics.has_errors() => {
-            let search_started = Instant::now();
-            let search = search::files(&site, &prepared, &mut cache.search);
-            let search = (search, search_started.elapsed());
-            match render::render_pages(&site, &theme, prepared, &mut cache.render) {
-                Ok(pages) => Some((site, theme, pages, search)),
-                Err(errors) => {
-                    diagnostics.extend(errors);
-                    None
-                }
-            }
+            let written = write_site_files(&site, &theme, &prepared, cache, keep, sink);
+            let stats = written.map_err(|errors| diagnostics.extend(errors)).ok();
+            stats.map(|stats| Stats {
+                duration: started.elapsed(),
+                ..stats
+            })
         }
         _ => None,
     };
-    let Some((
-        site,
-        theme,
-        render::Pages {
-            mut files,
-            rendered,
+    Report {
+        diagnostics: diagnostics.into_vec(),
+        sources,
+        stats,
+    }
+}
+
+/// Renders the pages while the search index builds, then the exports and the theme's
+/// files, each handed to `sink`.
+fn write_site_files(
+    site: &Site,
+    theme: &Theme,
+    prepared: &[render::Prepared],
+    cache: &mut Cache,
+    keep: bool,
+    sink: &dyn write::Sink,
+) -> Result<Stats, Vec<Diagnostic>> {
+    let render_cache = keep.then_some(&mut cache.render);
+    let search_cache = &mut cache.search;
+    let (rendered, search) = rayon::join(
+        || render::render_pages(site, theme, prepared, render_cache, sink),
+        || {
+            let started = Instant::now();
+            let files = search::files(site, prepared, search_cache);
+            (files, started.elapsed())
         },
-        (search, search_duration),
-    )) = rendered
-    else {
-        return Generated {
-            files: None,
-            report: Report {
-                diagnostics: diagnostics.into_vec(),
-                sources,
-                stats: None,
-            },
-        };
-    };
-    let pages = files.len();
-    files.extend(exports::files(&site));
-    files.extend(search);
+    );
+    let rendered = rendered?;
+    let (search_files, search_duration) = search;
+    let mut others: Vec<render::OutputFile> = exports::files(site);
+    others.extend(search_files);
     if let Some((path, bytes)) = &site.schema.logo {
-        files.push(render::OutputFile {
+        others.push(render::OutputFile {
             path: path.clone(),
             contents: std::sync::Arc::from(bytes.as_slice()),
         });
     }
-    files.extend(
+    others.extend(
         theme
             .static_files
             .iter()
@@ -195,33 +202,40 @@ pub fn generate_with(root: &Path, cache: &mut Cache, options: &Options) -> Gener
                 contents: std::sync::Arc::from(bytes.as_slice()),
             }),
     );
-    let stats = Stats {
-        pages,
+    let files = prepared.len() + others.len();
+    others
+        .into_par_iter()
+        .try_for_each(|file| sink.put(file))
+        .map_err(|error| vec![error])?;
+    Ok(Stats {
+        pages: prepared.len(),
         rendered,
         fiches: site.fiches.len(),
-        files: files.len(),
-        duration: started.elapsed(),
+        files,
+        duration: Duration::ZERO,
         search: search_duration,
-    };
-    Generated {
-        files: Some(files),
-        report: Report {
-            diagnostics: diagnostics.into_vec(),
-            sources,
-            stats: Some(stats),
-        },
-    }
+    })
 }
 
-/// `jalon build`: validate, render, then swap the new site into `out`.
-/// On any error nothing is written and the previous site stays in place.
+/// `jalon build`: validate, render, then put the new site in `out`.
+/// On any error nothing changes in `out`: the previous site stays as it was.
 pub fn build(root: &Path, out: &Path, options: &Options) -> Report {
     let started = Instant::now();
-    let Generated { files, mut report } = generate(root, options);
-    let Some(files) = files else {
-        return report;
+    let staging = match write::Staging::begin(out) {
+        Ok(staging) => staging,
+        Err(error) => {
+            return Report {
+                diagnostics: vec![error],
+                sources: Sources::default(),
+                stats: None,
+            };
+        }
     };
-    if let Err(error) = write::write_site(out, &files) {
+    let mut report = generate(root, None, options, &staging);
+    if report.stats.is_none() {
+        return report;
+    }
+    if let Err(error) = staging.commit() {
         report.diagnostics.push(error);
         report.stats = None;
         return report;

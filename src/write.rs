@@ -1,13 +1,16 @@
-//! Write: the rendered files go to a temporary folder next to the output folder, which
-//! replaces the previous output only once every file is written. A failed build leaves
-//! the previous site as it was.
+//! Write: files go to a staging folder next to the output folder as they are rendered,
+//! and reach the output folder only once every file of the site is ready. A failed or
+//! interrupted build leaves the previous site as it was.
+//!
+//! A file identical to the one already published is not written again: over an existing
+//! output, the staging folder holds only what changed, which then replaces the old files
+//! one rename each, and the files the new site no longer has are removed. A rebuild that
+//! changes one page costs one write, not a delete and rewrite of the whole site.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
-
-use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::render::OutputFile;
@@ -16,70 +19,239 @@ use crate::render::OutputFile;
 const SOURCE_MARKERS: &[&str] = &["jalon.yaml", "schema-data", "content", ".git", "Cargo.toml"];
 
 /// The output being written (and its parent folder), for [`interrupted`] to clean its
-/// temporary folders. Held locked while the new site is swapped in, so that an
-/// interruption waits for the swap to finish.
+/// temporary folders. Held locked while the new files are moved in, so that an
+/// interruption waits for the site to be whole.
 static STAGING: Mutex<Option<(PathBuf, PathBuf)>> = Mutex::new(None);
 
 /// Set once the run is interrupted. Each file is written under a read guard, so the
 /// interruption waits for the files in flight and no file is written after it.
 static STOPPING: RwLock<bool> = RwLock::new(false);
 
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    refuse_source_folder(out)?;
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| io_error("créer le dossier", parent, &e))?;
-    let _lock = OutputLock::take(out)?;
-    remove_leftovers(out, parent);
-    set_staging(Some((out.to_path_buf(), parent.to_path_buf())));
-    let staging = tempfile::Builder::new()
-        .prefix(&staging_prefix(out, "construction"))
-        .tempdir_in(parent)
-        .map_err(|e| {
-            set_staging(None);
-            io_error("créer un dossier temporaire dans", parent, &e)
-        })?;
+/// Where rendered files go, one at a time and from several threads.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+}
 
-    let written = files
-        .par_iter()
-        .try_for_each(|file| write_file(staging.path(), file));
-    match written {
-        Ok(()) => {
-            let mut in_progress = STAGING.lock().unwrap_or_else(|e| e.into_inner());
-            let swapped = swap_in(staging, out);
-            *in_progress = None;
-            swapped
-        }
-        Err(error) => {
-            set_staging(None);
-            Err(error)
-        }
+/// The files of a site in memory, in the order they came (the preview serves them).
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<OutputFile>>);
+
+impl Collect {
+    pub fn into_files(self) -> Vec<OutputFile> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-/// `.jalon-construction-public-…`: the temporary folders of one output folder.
-fn staging_prefix(out: &Path, what: &str) -> String {
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+/// A site being written into `out`: nothing in `out` changes before [`Staging::commit`].
+/// Dropping it without committing removes what it wrote.
+pub struct Staging {
+    out: PathBuf,
+    dir: tempfile::TempDir,
+    /// `out` is an existing folder, updated in place; otherwise `dir` becomes `out`.
+    update: bool,
+    /// Every path of the new site, and those of them that differ from `out`.
+    paths: Mutex<HashSet<String>>,
+    changed: Mutex<Vec<String>>,
+    _lock: OutputLock,
+}
+
+impl Staging {
+    pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
+        refuse_source_folder(out)?;
+        let update = out.is_dir();
+        if !update && out.exists() {
+            return Err(Diagnostic::error(
+                "sortie-interdite",
+                format!("la sortie {} est un fichier, pas un dossier", out.display()),
+            )
+            .hint("choisissez un dossier de sortie, par exemple --out public"));
+        }
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| io_error("créer le dossier", parent, &e))?;
+        let lock = OutputLock::take(out)?;
+        remove_leftovers(out, parent);
+        set_staging(Some((out.to_path_buf(), parent.to_path_buf())));
+        let dir = tempfile::Builder::new()
+            .prefix(&staging_prefix(out))
+            .tempdir_in(parent)
+            .map_err(|e| {
+                set_staging(None);
+                io_error("créer un dossier temporaire dans", parent, &e)
+            })?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            update,
+            paths: Mutex::default(),
+            changed: Mutex::default(),
+            _lock: lock,
+        })
+    }
+
+    /// Puts the new site in place; returns how many files were written or removed.
+    pub fn commit(self) -> Result<usize, Diagnostic> {
+        let mut in_progress = STAGING.lock().unwrap_or_else(|e| e.into_inner());
+        let paths = std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
+        let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
+        let touched = if self.update {
+            move_in(self.dir.path(), &self.out, &changed)
+                .and_then(|()| remove_stale(&self.out, &paths))
+                .map(|removed| changed.len() + removed)
+        } else {
+            std::fs::rename(self.dir.path(), &self.out)
+                .map(|()| paths.len())
+                .map_err(|e| io_error("mettre en place le nouveau site dans", &self.out, &e))
+        };
+        *in_progress = None;
+        touched
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        set_staging(None);
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        let stopping = STOPPING.read().unwrap_or_else(|e| e.into_inner());
+        if *stopping {
+            // The interruption owns the end of the process: wait for it, rather than
+            // report a write failure that would race its exit code.
+            drop(stopping);
+            loop {
+                std::thread::park();
+            }
+        }
+        let unchanged = self.update && same_contents(&self.out.join(&file.path), &file.contents);
+        if !unchanged {
+            write_file(self.dir.path(), &file)?;
+            self.changed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(file.path.clone());
+        }
+        self.paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file.path);
+        Ok(())
+    }
+}
+
+/// Writes a whole site into `out` (the preview's first build).
+pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<usize, Diagnostic> {
+    let staging = Staging::begin(out)?;
+    for file in files {
+        staging.put(OutputFile {
+            path: file.path.clone(),
+            contents: Arc::clone(&file.contents),
+        })?;
+    }
+    staging.commit()
+}
+
+/// Whether the file at `path` holds exactly `contents`; reads it only when the sizes
+/// match.
+fn same_contents(path: &Path, contents: &[u8]) -> bool {
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64)
+    {
+        return false;
+    }
+    let mut existing = Vec::with_capacity(contents.len());
+    file.read_to_end(&mut existing).is_ok() && existing == contents
+}
+
+/// Replaces the files of `out` by the changed ones of `staging`, one rename each.
+fn move_in(staging: &Path, out: &Path, changed: &[String]) -> Result<(), Diagnostic> {
+    for path in changed {
+        let to = out.join(path);
+        if let Some(dir) = to.parent() {
+            create_dir_over_file(dir)?;
+        }
+        if to.is_dir() {
+            // A page where the old site had a folder of the same name.
+            std::fs::remove_dir_all(&to).map_err(|e| io_error("supprimer", &to, &e))?;
+        }
+        std::fs::rename(staging.join(path), &to).map_err(|e| io_error("remplacer", &to, &e))?;
+    }
+    Ok(())
+}
+
+/// `create_dir_all`, removing a file of the old site that stands where a folder goes.
+fn create_dir_over_file(dir: &Path) -> Result<(), Diagnostic> {
+    if std::fs::create_dir_all(dir).is_ok() {
+        return Ok(());
+    }
+    let blocking = dir.ancestors().find(|a| a.is_file()).map(Path::to_path_buf);
+    if let Some(file) = blocking {
+        std::fs::remove_file(&file).map_err(|e| io_error("supprimer", &file, &e))?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| io_error("créer le dossier", dir, &e))
+}
+
+/// Removes from `out` every file the new site does not have, and the folders left
+/// empty. Returns how many files it removed.
+fn remove_stale(out: &Path, paths: &HashSet<String>) -> Result<usize, Diagnostic> {
+    let mut removed = 0;
+    for entry in walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .contents_first(true)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            // Fails, as it should, on folders that still hold files.
+            let _ = std::fs::remove_dir(path);
+            continue;
+        }
+        let relative = path
+            .strip_prefix(out)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !paths.contains(&relative) {
+            std::fs::remove_file(path).map_err(|e| io_error("supprimer", path, &e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// `.jalon-construction-public-…`: the staging folders of one output folder.
+fn staging_prefix(out: &Path) -> String {
     let name = out
         .file_name()
         .map_or_else(|| "sortie".into(), |n| n.to_string_lossy().into_owned());
-    format!(".jalon-{what}-{name}-")
+    format!(".jalon-construction-{name}-")
 }
 
-/// Temporary folders that a crashed run of this output left behind. Only called with the
+/// Staging folders that a crashed run of this output left behind. Only called with the
 /// output's lock held: no other run can be writing them.
 fn remove_leftovers(out: &Path, parent: &Path) {
-    let prefixes = [
-        staging_prefix(out, "construction"),
-        staging_prefix(out, "ancien"),
-    ];
+    let prefix = staging_prefix(out);
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
@@ -89,8 +261,8 @@ fn set_staging(output: Option<(PathBuf, PathBuf)>) {
     *STAGING.lock().unwrap_or_else(|e| e.into_inner()) = output;
 }
 
-/// Called on Ctrl-C or SIGTERM: removes the half-written site, if any, once any swap in
-/// progress is over. The previous site is untouched.
+/// Called on Ctrl-C or SIGTERM: removes the half-written site, if any, once any move
+/// in progress is over. The previous site is untouched.
 pub fn interrupted() {
     *STOPPING.write().unwrap_or_else(|e| e.into_inner()) = true;
     let mut in_progress = STAGING.lock().unwrap_or_else(|e| e.into_inner());
@@ -172,54 +344,11 @@ pub fn update_site(
 }
 
 fn write_file(root: &Path, file: &OutputFile) -> Result<(), Diagnostic> {
-    let stopping = STOPPING.read().unwrap_or_else(|e| e.into_inner());
-    if *stopping {
-        // The interruption owns the end of the process: wait for it, rather than report
-        // a write failure that would race its exit code.
-        drop(stopping);
-        loop {
-            std::thread::park();
-        }
-    }
     let path = root.join(&file.path);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| io_error("créer le dossier", dir, &e))?;
     }
     std::fs::write(&path, &file.contents).map_err(|e| io_error("écrire", &path, &e))
-}
-
-/// Puts the staging folder in place of `out`; the previous output is removed afterwards.
-fn swap_in(staging: tempfile::TempDir, out: &Path) -> Result<(), Diagnostic> {
-    let previous = if out.exists() {
-        let parent = staging.path().parent().unwrap_or(Path::new("."));
-        let old = tempfile::Builder::new()
-            .prefix(&staging_prefix(out, "ancien"))
-            .tempdir_in(parent)
-            .map_err(|e| io_error("créer un dossier temporaire dans", parent, &e))?
-            .keep();
-        // `old` exists and is empty: rename replaces an empty directory on Unix.
-        std::fs::rename(out, &old).map_err(|e| io_error("déplacer l'ancien site", out, &e))?;
-        Some(old)
-    } else {
-        None
-    };
-    let staging_path = staging.keep();
-    if let Err(error) = std::fs::rename(&staging_path, out) {
-        // Put the previous site back before reporting.
-        if let Some(old) = &previous {
-            let _ = std::fs::rename(old, out);
-        }
-        let _ = std::fs::remove_dir_all(&staging_path);
-        return Err(io_error(
-            "mettre en place le nouveau site dans",
-            out,
-            &error,
-        ));
-    }
-    if let Some(old) = previous {
-        let _ = std::fs::remove_dir_all(old);
-    }
-    Ok(())
 }
 
 fn refuse_source_folder(out: &Path) -> Result<(), Diagnostic> {

@@ -14,6 +14,7 @@ pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -21,6 +22,7 @@ use serde::Serialize;
 use crate::catalogue::FacetKind;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{ActeurId, FicheId, GroupId, PratiqueId, Site};
+use crate::write::Sink;
 use cache::{Cache, PageMarkdown};
 use links::{LinkStyle, Target};
 use markdown::{Heading, PageState, Rendered};
@@ -491,72 +493,76 @@ pub fn backlinks(prepared: &[Prepared]) -> Backlinks {
     map
 }
 
-/// Every page of the site, rendered through the theme. A page whose template data is
-/// the same as in `cache` keeps its HTML without going through the template again.
+/// Every page of the site, rendered through the theme and handed to `sink` as soon as
+/// it is ready. With a cache (the preview), a page whose template data is the same as
+/// in the previous build keeps its HTML without going through the template again.
+/// Returns how many pages went through their template.
 pub fn render_pages(
     site: &Site,
     theme: &Theme,
-    prepared: Vec<Prepared>,
-    cache: &mut Cache,
-) -> Result<Pages, Vec<Diagnostic>> {
-    let backlinks = backlinks(&prepared);
-    let related = related_fiches(site, &prepared);
+    prepared: &[Prepared],
+    mut cache: Option<&mut Cache>,
+    sink: &dyn Sink,
+) -> Result<usize, Vec<Diagnostic>> {
+    let backlinks = backlinks(prepared);
+    let related = related_fiches(site, prepared);
     let site_view = site_view(site);
-    let previous = &cache.pages;
-    let results: Vec<Result<(OutputFile, u64, bool), Diagnostic>> = prepared
-        .into_par_iter()
+    let shared = Shared {
+        site_view: &site_view,
+        backlinks: &backlinks,
+        related: &related,
+    };
+    let previous = cache.as_deref().map(|c| &c.pages);
+    let rendered = AtomicUsize::new(0);
+    // After a write fails (disk full…), rendering the rest would only repeat the error.
+    let write_failed = AtomicBool::new(false);
+    let results: Vec<Result<Option<CachedPage>, Diagnostic>> = prepared
+        .par_iter()
         .map(|page| {
-            let shared = Shared {
-                site_view: &site_view,
-                backlinks: &backlinks,
-                related: &related,
-            };
-            let context = page_context(site, &shared, &page);
-            let key = theme.key(page.kind.template(), &context);
-            let (contents, rendered) = match previous.get(&page.path) {
-                Some((cached, html)) if *cached == key => (Arc::clone(html), false),
+            if write_failed.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            let context = page_context(site, &shared, page);
+            let key = previous.map(|_| theme.key(page.kind.template(), &context));
+            let contents = match (previous.and_then(|p| p.get(&page.path)), key) {
+                (Some((cached, html)), Some(key)) if *cached == key => Arc::clone(html),
                 _ => {
+                    rendered.fetch_add(1, Ordering::Relaxed);
                     let html = theme.render(page.kind.template(), &context, &page.path)?;
-                    (Arc::from(html.into_bytes()), true)
+                    Arc::from(html.into_bytes())
                 }
             };
-            Ok((
-                OutputFile {
-                    path: page.path,
-                    contents,
-                },
-                key,
-                rendered,
-            ))
+            let file = OutputFile {
+                path: page.path.clone(),
+                contents: Arc::clone(&contents),
+            };
+            sink.put(file)
+                .inspect_err(|_| write_failed.store(true, Ordering::Relaxed))?;
+            Ok(key.map(|key| (page.path.clone(), (key, contents))))
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
-    let mut pages = HashMap::with_capacity(results.len());
-    let mut rendered = 0;
+    let mut pages = HashMap::new();
     for result in results {
         match result {
-            Ok((file, key, through_template)) => {
-                rendered += usize::from(through_template);
-                pages.insert(file.path.clone(), (key, Arc::clone(&file.contents)));
-                files.push(file);
+            Ok(Some((path, entry))) => {
+                pages.insert(path, entry);
             }
+            Ok(None) => {}
             Err(error) => errors.push(error),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    cache.pages = pages;
-    Ok(Pages { files, rendered })
+    if let Some(cache) = cache.as_mut() {
+        cache.pages = pages;
+    }
+    Ok(rendered.into_inner())
 }
 
-/// The rendered pages, and how many of them went through their template (the others
-/// came from the cache).
-pub struct Pages {
-    pub files: Vec<OutputFile>,
-    pub rendered: usize,
-}
+/// A page's HTML with the key of its template data, for the next build.
+type CachedPage = (String, (u64, Arc<[u8]>));
 
 fn site_view(site: &Site) -> SiteView {
     let schema = &site.schema;

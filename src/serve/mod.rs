@@ -131,8 +131,8 @@ impl Builder {
     /// Builds, then writes what changed to the output folder (the whole folder, swapped in
     /// place, the first time).
     pub fn rebuild(&mut self) -> Outcome {
-        let generated = crate::generate_with(&self.root, &mut self.cache, &self.options);
-        let report = &generated.report;
+        let collected = crate::write::Collect::default();
+        let report = &crate::generate(&self.root, Some(&mut self.cache), &self.options, &collected);
         if !report.diagnostics.is_empty() {
             eprint!(
                 "{}",
@@ -140,11 +140,12 @@ impl Builder {
             );
         }
         let errors = || render_terminal(&report.diagnostics, &report.sources, false);
-        let Some(output) = generated.files else {
+        if report.stats.is_none() {
             return Outcome::Failed { errors: errors() };
-        };
+        }
+        let output = collected.into_files();
         let written = match &self.written {
-            None => crate::write::write_site(&self.out, &output).map(|()| output.len()),
+            None => crate::write::write_site(&self.out, &output),
             Some(previous) => crate::write::update_site(&self.out, previous, &output),
         };
         let changed = match written {

@@ -81,3 +81,59 @@ fn the_output_folder_cannot_be_a_source_folder() {
     assert_eq!(report.diagnostics[0].code, "sortie-interdite");
     assert!(site.join("schema-data/schema.yaml").exists());
 }
+
+/// A rebuild over a published site rewrites only the files that changed: the others keep
+/// their inode (they were neither rewritten nor replaced), and what the new site no
+/// longer has is gone, folders included.
+#[test]
+fn a_rebuild_writes_only_what_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let work = common::scratch();
+    let site = work.path().join("site");
+    copy_dir(&fixture("orientations"), &site);
+    let out = work.path().join("public");
+    assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
+    let inode = |path: &str| std::fs::metadata(out.join(path)).unwrap().ino();
+    let before: Vec<(String, u64)> = snapshot(&out)
+        .into_keys()
+        .map(|path| {
+            let ino = inode(&path);
+            (path, ino)
+        })
+        .collect();
+    std::fs::create_dir_all(out.join("ancien/dossier")).unwrap();
+    std::fs::write(out.join("ancien/dossier/page.html"), "old").unwrap();
+
+    let page = site.join("content/pages/gouvernance.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        format!("{text}\nEt une fois par trimestre en comité technique.\n"),
+    )
+    .unwrap();
+    let report = jalon::build(&site, &out, &jalon::Options::default());
+    assert!(!report.has_errors());
+
+    let unchanged = before
+        .iter()
+        .filter(|(path, ino)| out.join(path).exists() && inode(path) == *ino)
+        .count();
+    assert!(
+        inode("gouvernance.html")
+            != before
+                .iter()
+                .find(|(p, _)| p == "gouvernance.html")
+                .unwrap()
+                .1,
+        "the changed page was not rewritten"
+    );
+    assert!(
+        unchanged * 10 > before.len() * 8,
+        "only {unchanged} of {} files kept their inode",
+        before.len()
+    );
+    assert!(!out.join("ancien").exists(), "a stale folder stayed");
+    let fresh = work.path().join("fresh");
+    assert!(!jalon::build(&site, &fresh, &jalon::Options::default()).has_errors());
+    assert_eq!(snapshot(&out), snapshot(&fresh));
+}
