@@ -50,8 +50,39 @@ pub struct Stats {
     pub fiches: usize,
     pub files: usize,
     pub duration: Duration,
-    /// Of which building the search index.
-    pub search: Duration,
+    pub timings: Timings,
+}
+
+/// How long each step of a build took, in the order they ended. The pages and the search
+/// index are built at the same time: their times overlap.
+#[derive(Debug, Clone, Default)]
+pub struct Timings(Vec<(&'static str, Duration)>);
+
+impl Timings {
+    pub(crate) fn time<T>(&mut self, step: &'static str, work: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let result = work();
+        self.0.push((step, started.elapsed()));
+        result
+    }
+
+    pub fn of(&self, step: &str) -> Duration {
+        self.0
+            .iter()
+            .filter(|(name, _)| *name == step)
+            .map(|(_, duration)| *duration)
+            .sum()
+    }
+
+    /// « chargement 12 ms, résolution 8 ms, … ».
+    pub fn summary(&self) -> String {
+        let steps: Vec<String> = self
+            .0
+            .iter()
+            .map(|(name, duration)| format!("{name} {} ms", duration.as_millis()))
+            .collect();
+        steps.join(", ")
+    }
 }
 
 /// What a build is made for.
@@ -91,17 +122,22 @@ fn validate(
     sources: &mut Sources,
     cache: &mut Cache,
     options: &Options,
+    timings: &mut Timings,
 ) -> (Option<(Site, Vec<render::Prepared>)>, Diagnostics) {
-    let (loaded, mut diagnostics) = load::load(root, sources, &mut cache.load);
+    let (loaded, mut diagnostics) =
+        timings.time("chargement", || load::load(root, sources, &mut cache.load));
     let Some(loaded) = loaded else {
         return (None, diagnostics);
     };
-    let (site, resolve_diagnostics) = resolve::resolve(loaded, sources, options.today);
+    let (site, resolve_diagnostics) = timings.time("résolution", || {
+        resolve::resolve(loaded, sources, options.today)
+    });
     diagnostics.extend(resolve_diagnostics);
     let Some(site) = site else {
         return (None, diagnostics);
     };
-    let (prepared, render_diagnostics) = render::prepare(&site, &mut cache.render);
+    let (prepared, render_diagnostics) =
+        timings.time("markdown", || render::prepare(&site, &mut cache.render));
     diagnostics.extend(render_diagnostics);
     (Some((site, prepared)), diagnostics)
 }
@@ -109,7 +145,13 @@ fn validate(
 /// `jalon check`: every problem, nothing written.
 pub fn check(root: &Path, options: &Options) -> Report {
     let mut sources = Sources::default();
-    let (_, mut diagnostics) = validate(root, &mut sources, &mut Cache::default(), options);
+    let (_, mut diagnostics) = validate(
+        root,
+        &mut sources,
+        &mut Cache::default(),
+        options,
+        &mut Timings::default(),
+    );
     if let Err(theme_errors) = Theme::load(root) {
         diagnostics.extend(theme_errors);
     }
@@ -137,7 +179,8 @@ pub fn generate(
     let keep = cache.is_some();
     let cache = cache.unwrap_or(&mut fresh);
     let mut sources = Sources::default();
-    let (validated, mut diagnostics) = validate(root, &mut sources, cache, options);
+    let mut timings = Timings::default();
+    let (validated, mut diagnostics) = validate(root, &mut sources, cache, options, &mut timings);
     let theme = match Theme::load(root) {
         Ok(theme) => Some(theme),
         Err(errors) => {
@@ -147,10 +190,12 @@ pub fn generate(
     };
     let stats = match (validated, theme) {
         (Some((site, prepared)), Some(theme)) if !diagnostics.has_errors() => {
-            let written = write_site_files(&site, &theme, &prepared, cache, keep, sink);
+            let written =
+                write_site_files(&site, &theme, &prepared, cache, keep, sink, &mut timings);
             let stats = written.map_err(|errors| diagnostics.extend(errors)).ok();
             stats.map(|stats| Stats {
                 duration: started.elapsed(),
+                timings,
                 ..stats
             })
         }
@@ -172,20 +217,20 @@ fn write_site_files(
     cache: &mut Cache,
     keep: bool,
     sink: &dyn write::Sink,
+    timings: &mut Timings,
 ) -> Result<Stats, Vec<Diagnostic>> {
     let render_cache = keep.then_some(&mut cache.render);
     let search_cache = &mut cache.search;
-    let (rendered, search) = rayon::join(
-        || render::render_pages(site, theme, prepared, render_cache, sink),
-        || {
-            let started = Instant::now();
-            let files = search::files(site, prepared, search_cache);
-            (files, started.elapsed())
-        },
-    );
+    let mut search_timing = Timings::default();
+    let (rendered, search_files) = timings.time("pages", || {
+        rayon::join(
+            || render::render_pages(site, theme, prepared, render_cache, sink),
+            || search_timing.time("recherche", || search::files(site, prepared, search_cache)),
+        )
+    });
+    timings.0.extend(search_timing.0);
     let rendered = rendered?;
-    let (search_files, search_duration) = search;
-    let mut others: Vec<render::OutputFile> = exports::files(site);
+    let mut others: Vec<render::OutputFile> = timings.time("exports", || exports::files(site));
     others.extend(search_files);
     if let Some((path, bytes)) = &site.schema.logo {
         others.push(render::OutputFile {
@@ -203,9 +248,10 @@ fn write_site_files(
             }),
     );
     let files = prepared.len() + others.len();
-    others
-        .into_par_iter()
-        .try_for_each(|file| sink.put(file))
+    timings
+        .time("autres fichiers", || {
+            others.into_par_iter().try_for_each(|file| sink.put(file))
+        })
         .map_err(|error| vec![error])?;
     Ok(Stats {
         pages: prepared.len(),
@@ -213,7 +259,7 @@ fn write_site_files(
         fiches: site.fiches.len(),
         files,
         duration: Duration::ZERO,
-        search: search_duration,
+        timings: Timings::default(),
     })
 }
 
@@ -235,12 +281,14 @@ pub fn build(root: &Path, out: &Path, options: &Options) -> Report {
     if report.stats.is_none() {
         return report;
     }
+    let committed = Instant::now();
     if let Err(error) = staging.commit() {
         report.diagnostics.push(error);
         report.stats = None;
         return report;
     }
     if let Some(stats) = report.stats.as_mut() {
+        stats.timings.0.push(("mise en place", committed.elapsed()));
         stats.duration = started.elapsed();
     }
     report

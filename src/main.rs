@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use jalon::Report;
+
 use jalon::diagnostics::{render_terminal, summary_line};
 
 #[derive(Parser)]
@@ -333,8 +334,11 @@ fn main() -> ExitCode {
                     stats.fiches,
                     stats.files,
                     stats.duration.as_millis(),
-                    stats.search.as_millis()
+                    stats.timings.of("recherche").as_millis()
                 );
+                if verbosity == Verbosity::Verbose {
+                    eprintln!("Étapes : {}.", stats.timings.summary());
+                }
             }
             exit_code(&report, false)
         }

@@ -110,6 +110,7 @@ pub enum Outcome {
         changed: usize,
         /// Pages that went through their template.
         rendered: usize,
+        timings: crate::Timings,
     },
     Failed {
         /// The diagnostics as printed in the terminal, without colours.
@@ -144,10 +145,15 @@ impl Builder {
             return Outcome::Failed { errors: errors() };
         }
         let output = collected.into_files();
-        let written = match &self.written {
+        let mut timings = report
+            .stats
+            .as_ref()
+            .map(|s| s.timings.clone())
+            .unwrap_or_default();
+        let written = timings.time("écriture", || match &self.written {
             None => crate::write::write_site(&self.out, &output),
             Some(previous) => crate::write::update_site(&self.out, previous, &output),
-        };
+        });
         let changed = match written {
             Ok(changed) => changed,
             Err(error) => {
@@ -165,6 +171,7 @@ impl Builder {
             files,
             changed,
             rendered: report.stats.as_ref().map_or(0, |s| s.rendered),
+            timings,
         }
     }
 }
@@ -177,6 +184,7 @@ pub fn rebuild(builder: &mut Builder, state: &State) {
             files,
             changed,
             rendered,
+            ..
         } => {
             state.publish(files, changed);
             eprintln!(
@@ -209,7 +217,6 @@ pub fn measure(root: &std::path::Path, edits: usize) -> Result<String, String> {
     let fiche = first_fiche(root).ok_or("aucune fiche à modifier")?;
     let original = std::fs::read_to_string(&fiche).map_err(|e| e.to_string())?;
     let mut times = Vec::new();
-    let mut rendered = 0;
     for edit in 0..edits {
         std::fs::write(
             &fiche,
@@ -222,18 +229,22 @@ Modification numéro {edit}.
         .map_err(|e| e.to_string())?;
         let started = Instant::now();
         match builder.rebuild() {
-            Outcome::Published { rendered: r, .. } => rendered = r,
+            Outcome::Published {
+                rendered, timings, ..
+            } => times.push((started.elapsed(), rendered, timings)),
             Outcome::Failed { errors } => return Err(errors),
         }
-        times.push(started.elapsed());
     }
     std::fs::write(&fiche, original).map_err(|e| e.to_string())?;
-    times.sort();
-    let median = times.get(times.len() / 2).copied().unwrap_or_default();
+    times.sort_by_key(|(duration, ..)| *duration);
+    let Some((median, rendered, timings)) = times.get(times.len() / 2) else {
+        return Err("aucune modification mesurée".into());
+    };
     Ok(format!(
-        "premier build {} ms ; après modification d'une fiche : {} ms jusqu'au HTML sur disque (médiane de {edits}), {rendered} page(s) rendue(s)",
+        "premier build {} ms ; après modification d'une fiche : {} ms jusqu'au HTML sur disque (médiane de {edits}), {rendered} page(s) rendue(s) ; étapes : {}",
         first.as_millis(),
-        median.as_millis()
+        median.as_millis(),
+        timings.summary()
     ))
 }
 
