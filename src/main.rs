@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use jalon::Report;
-
 use jalon::diagnostics::{render_terminal, summary_line};
 
 #[derive(Parser)]
