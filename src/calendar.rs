@@ -137,7 +137,7 @@ impl Calendars<'_> {
     fn gantt(&self, lignes: Vec<GanttRow>) -> Gantt {
         let period = self.site.schema.periode.span();
         let colonnes = period.end.0 - period.start.0 + 1;
-        let precision = self.finest_precision();
+        let precision = self.site.calendar_precision;
         let today = Month::of_date(self.site.today);
         Gantt {
             colonnes,
@@ -157,21 +157,6 @@ impl Calendars<'_> {
             annees_tableau: self.site.schema.periode.years().collect(),
             lignes,
         }
-    }
-
-    /// The finest way any moment of the schéma is written: all its calendars share one
-    /// time axis.
-    fn finest_precision(&self) -> Precision {
-        let fiches = self.site.fiches.iter();
-        let sous_actions = fiches.clone().flat_map(|f| f.sous_actions.iter());
-        let periods = sous_actions
-            .clone()
-            .flat_map(|s| s.periodes.iter().map(|p| p.finest()));
-        let jalons = sous_actions
-            .flat_map(|s| s.jalons.iter())
-            .chain(fiches.flat_map(|f| f.calendrier.jalons.iter()))
-            .map(|j| j.moment.precision);
-        periods.chain(jalons).max().unwrap_or(Precision::Year)
     }
 
     fn graduations(&self, precision: Precision) -> Vec<AxisCell> {

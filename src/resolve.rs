@@ -125,6 +125,7 @@ impl Resolver<'_> {
                 }
             }
         }
+        let calendar_precision = finest_precision(&fiches);
         Some(Site {
             today,
             example_data: loaded.config.donnees_exemple,
@@ -155,6 +156,7 @@ impl Resolver<'_> {
             pratiques,
             indicateurs,
             index,
+            calendar_precision,
         })
     }
 
@@ -1869,6 +1871,19 @@ fn section_rules(configs: &[crate::load::raw::SectionConfig]) -> Vec<SectionRule
             required: s.requise,
         })
         .collect()
+}
+
+/// The finest precision of any period or milestone of the fiches.
+fn finest_precision(fiches: &[Fiche]) -> Precision {
+    let sous_actions = fiches.iter().flat_map(|f| f.sous_actions.iter());
+    let periods = sous_actions
+        .clone()
+        .flat_map(|s| s.periodes.iter().map(|p| p.finest()));
+    let jalons = sous_actions
+        .flat_map(|s| s.jalons.iter())
+        .chain(fiches.iter().flat_map(|f| f.calendrier.jalons.iter()))
+        .map(|j| j.moment.precision);
+    periods.chain(jalons).max().unwrap_or(Precision::Year)
 }
 
 #[cfg(test)]

@@ -44,6 +44,9 @@ pub struct Site {
     /// Indicators of `schema-data/indicateurs.yaml`, in file order.
     pub indicateurs: Vec<Indicateur>,
     pub index: Index,
+    /// The finest way any moment of the schéma is written: all its calendars share one
+    /// time axis.
+    pub calendar_precision: Precision,
 }
 
 pub type IndicateurId = usize;

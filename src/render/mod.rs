@@ -736,38 +736,47 @@ pub fn related_fiches(site: &Site, prepared: &[Prepared]) -> Vec<Vec<Related>> {
     (0..site.fiches.len())
         .into_par_iter()
         .map(|f| {
+            // A pilote shared by many fiches (the ASE of a national catalogue) makes
+            // thousands of candidates: score them all with plain counts, and build the
+            // details of the five kept only.
             let mut candidates: Vec<FicheId> = linked[f].clone();
             for &acteur in &pilotes[f] {
                 candidates.extend(site.acteurs[acteur].pilote.iter().copied());
             }
             candidates.sort_unstable();
-            candidates.dedup();
-            let mut related: Vec<Related> = candidates
+            let mut scored: Vec<(u32, FicheId)> = candidates
+                .chunk_by(|a, b| a == b)
+                .filter(|same| same[0] != f)
+                .map(|same| {
+                    let other = same[0];
+                    let in_linked = linked[f].iter().filter(|&&o| o == other).count();
+                    let shared_pilotes = (same.len() - in_linked) as u32;
+                    let citations = u32::from(cites.contains(&(f, other)))
+                        + u32::from(cites.contains(&(other, f)));
+                    (3 * citations + shared_pilotes, other)
+                })
+                .collect();
+            let by_rank =
+                |a: &(u32, FicheId), b: &(u32, FicheId)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+            if scored.len() > 5 {
+                scored.select_nth_unstable_by(5, by_rank);
+                scored.truncate(5);
+            }
+            scored.sort_by(by_rank);
+            scored
                 .into_iter()
-                .filter(|&other| other != f)
-                .map(|other| {
-                    let shared_pilotes: Vec<ActeurId> = pilotes[f]
+                .map(|(score, other)| Related {
+                    fiche: other,
+                    score,
+                    cites: cites.contains(&(f, other)),
+                    cited: cites.contains(&(other, f)),
+                    shared_pilotes: pilotes[f]
                         .iter()
                         .copied()
                         .filter(|a| pilotes[other].contains(a))
-                        .collect();
-                    let (cites_it, cited) =
-                        (cites.contains(&(f, other)), cites.contains(&(other, f)));
-                    let score = 3 * u32::from(cites_it)
-                        + 3 * u32::from(cited)
-                        + shared_pilotes.len() as u32;
-                    Related {
-                        fiche: other,
-                        score,
-                        cites: cites_it,
-                        cited,
-                        shared_pilotes,
-                    }
+                        .collect(),
                 })
-                .collect();
-            related.sort_by(|a, b| b.score.cmp(&a.score).then(a.fiche.cmp(&b.fiche)));
-            related.truncate(5);
-            related
+                .collect()
         })
         .collect()
 }
