@@ -125,19 +125,19 @@ pub fn close_cards(site: &Site, pratique: PratiqueId) -> Vec<PratiqueId> {
                 .filter(|t| other.themes.contains(t))
                 .count() as u32;
             let publics = card
-                .publics
+                .public_slugs
                 .iter()
-                .filter(|p| {
-                    other
-                        .publics
-                        .iter()
-                        .any(|o| slug::slugify(o) == slug::slugify(p))
-                })
+                .filter(|p| other.public_slugs.contains(p))
                 .count() as u32;
             (2 * themes + publics, id)
         })
         .filter(|(score, _)| *score > 0)
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(5).map(|(_, id)| id).collect()
+    let by_rank = |a: &(u32, PratiqueId), b: &(u32, PratiqueId)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if scored.len() > 5 {
+        scored.select_nth_unstable_by(5, by_rank);
+        scored.truncate(5);
+    }
+    scored.sort_by(by_rank);
+    scored.into_iter().map(|(_, id)| id).collect()
 }

@@ -988,6 +988,7 @@ impl Resolver<'_> {
                 annee: raw.annee.as_ref().map(|a| card_year(&a.value)),
                 initiateurs,
                 publics: raw.publics.clone(),
+                public_slugs: raw.publics.iter().map(slug::slugify).collect(),
                 financements: raw.financements.clone(),
                 contact: raw.contact.clone(),
                 liens,

@@ -184,6 +184,8 @@ pub struct Pratique {
     pub annee: Option<CardYear>,
     pub initiateurs: Vec<ActorRef>,
     pub publics: Vec<String>,
+    /// The same, as slugs: two spellings of one public compare equal.
+    pub public_slugs: Vec<String>,
     pub financements: Option<String>,
     pub contact: Option<String>,
     pub liens: Vec<(String, String)>,
