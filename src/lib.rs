@@ -162,7 +162,17 @@ pub fn check(root: &Path, options: &Options) -> Report {
     }
 }
 
-/// Validate and render the whole site, handing every file to `sink` as soon as it is
+/// What a build renders.
+#[derive(Clone, Copy)]
+pub enum Scope<'a> {
+    /// The whole site.
+    Site,
+    /// Only the pages at these paths, nothing else: the preview's first answer to an
+    /// edit, for the pages its tabs show, before the whole site follows.
+    Pages(&'a std::collections::HashSet<String>),
+}
+
+/// Validate and render the site, handing every file to `sink` as soon as it is
 /// ready, so that a big site never sits whole in memory. `stats` is `None` in the report
 /// when there were errors: then whatever `sink` received must not be published.
 ///
@@ -172,6 +182,7 @@ pub fn generate(
     root: &Path,
     cache: Option<&mut Cache>,
     options: &Options,
+    scope: Scope,
     sink: &dyn write::Sink,
 ) -> Report {
     let started = Instant::now();
@@ -190,8 +201,23 @@ pub fn generate(
     };
     let stats = match (validated, theme) {
         (Some((site, prepared)), Some(theme)) if !diagnostics.has_errors() => {
-            let written =
-                write_site_files(&site, &theme, &prepared, cache, keep, sink, &mut timings);
+            let written = match scope {
+                Scope::Site => {
+                    write_site_files(&site, &theme, &prepared, cache, keep, sink, &mut timings)
+                }
+                Scope::Pages(paths) => timings.time("pages", || {
+                    render::render_pages(&site, &theme, &prepared, None, Some(paths), sink).map(
+                        |rendered| Stats {
+                            pages: rendered,
+                            rendered,
+                            fiches: site.fiches.len(),
+                            files: rendered,
+                            duration: Duration::ZERO,
+                            timings: Timings::default(),
+                        },
+                    )
+                }),
+            };
             let stats = written.map_err(|errors| diagnostics.extend(errors)).ok();
             stats.map(|stats| Stats {
                 duration: started.elapsed(),
@@ -224,7 +250,7 @@ fn write_site_files(
     let mut search_timing = Timings::default();
     let (rendered, search_files) = timings.time("pages", || {
         rayon::join(
-            || render::render_pages(site, theme, prepared, render_cache, sink),
+            || render::render_pages(site, theme, prepared, render_cache, None, sink),
             || search_timing.time("recherche", || search::files(site, prepared, search_cache)),
         )
     });
@@ -277,7 +303,7 @@ pub fn build(root: &Path, out: &Path, options: &Options) -> Report {
             };
         }
     };
-    let mut report = generate(root, None, options, &staging);
+    let mut report = generate(root, None, options, Scope::Site, &staging);
     if report.stats.is_none() {
         return report;
     }

@@ -305,15 +305,45 @@ impl OutputLock {
 }
 
 /// Brings an output folder that holds `previous` to `files`: writes the files that
-/// changed (each through a temporary file and a rename, so a reader never sees half a
-/// file) and removes those that are gone. Returns how many files it touched.
+/// changed and removes those that are gone. Returns the paths it touched.
 pub fn update_site(
     out: &Path,
     previous: &HashMap<String, Arc<[u8]>>,
     files: &[OutputFile],
-) -> Result<usize, Diagnostic> {
+) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
-    let mut touched = 0;
+    let mut touched = replace_changed(out, previous, files)?;
+    let current: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for gone in previous.keys().filter(|p| !current.contains(p.as_str())) {
+        let path = out.join(gone);
+        match std::fs::remove_file(&path) {
+            Ok(()) => touched.push(gone.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error("supprimer", &path, &e)),
+        }
+    }
+    Ok(touched)
+}
+
+/// Writes those of `files` that differ from `previous`, leaving every other file of the
+/// output folder as it is. Returns the paths it wrote.
+pub fn update_files(
+    out: &Path,
+    previous: &HashMap<String, Arc<[u8]>>,
+    files: &[OutputFile],
+) -> Result<Vec<String>, Diagnostic> {
+    let _lock = OutputLock::take(out)?;
+    replace_changed(out, previous, files)
+}
+
+/// Each file that changed goes through a temporary file and a rename, so that a reader
+/// never sees half a file.
+fn replace_changed(
+    out: &Path,
+    previous: &HashMap<String, Arc<[u8]>>,
+    files: &[OutputFile],
+) -> Result<Vec<String>, Diagnostic> {
+    let mut touched = Vec::new();
     for file in files {
         if previous.get(&file.path) == Some(&file.contents) {
             continue;
@@ -329,16 +359,7 @@ pub fn update_site(
         temporary
             .persist(&path)
             .map_err(|e| io_error("remplacer", &path, &e.error))?;
-        touched += 1;
-    }
-    let current: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for gone in previous.keys().filter(|p| !current.contains(p.as_str())) {
-        let path = out.join(gone);
-        match std::fs::remove_file(&path) {
-            Ok(()) => touched += 1,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error("supprimer", &path, &e)),
-        }
+        touched.push(file.path.clone());
     }
     Ok(touched)
 }

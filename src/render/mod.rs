@@ -493,8 +493,9 @@ pub fn backlinks(prepared: &[Prepared]) -> Backlinks {
     map
 }
 
-/// Every page of the site, rendered through the theme and handed to `sink` as soon as
-/// it is ready. With a cache (the preview), a page whose template data is the same as
+/// Every page of the site (or `only` those at these paths: the others still count for
+/// backlinks and related fiches), rendered through the theme and handed to `sink` as
+/// soon as it is ready. With a cache (the preview), a page whose template data is the same as
 /// in the previous build keeps its HTML without going through the template again.
 /// Returns how many pages went through their template.
 pub fn render_pages(
@@ -502,6 +503,7 @@ pub fn render_pages(
     theme: &Theme,
     prepared: &[Prepared],
     mut cache: Option<&mut Cache>,
+    only: Option<&std::collections::HashSet<String>>,
     sink: &dyn Sink,
 ) -> Result<usize, Vec<Diagnostic>> {
     let backlinks = backlinks(prepared);
@@ -518,6 +520,7 @@ pub fn render_pages(
     let write_failed = AtomicBool::new(false);
     let results: Vec<Result<Option<CachedPage>, Diagnostic>> = prepared
         .par_iter()
+        .filter(|page| only.is_none_or(|paths| paths.contains(&page.path)))
         .map(|page| {
             if write_failed.load(Ordering::Relaxed) {
                 return Ok(None);

@@ -158,7 +158,7 @@ fn handle(request: &Request, writer: &mut TcpStream, state: &State) -> bool {
             respond(writer, 200, "application/json", &body, &[], head_only)
         }
         "__jalon/evenements" => {
-            events(writer, state);
+            events(writer, state, shown_page(&request.target));
             return false;
         }
         _ => file(writer, state, &path, head_only),
@@ -229,10 +229,20 @@ fn respond(
     writer.flush()
 }
 
+/// The page a tab shows, from the `page` parameter of its event stream's address.
+fn shown_page(target: &str) -> Option<String> {
+    let query = target.split_once('?')?.1;
+    let value = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("page="))?;
+    site_path(value).filter(|path| path != "__interdit__")
+}
+
 /// Server-Sent Events: the current state at once, then each change, flushed after each
-/// event.
-fn events(writer: &mut TcpStream, state: &State) {
-    if !stream_opened(state, MAX_STREAMS) {
+/// event. While the stream is open, the page it was opened from counts as shown, and a
+/// rebuild renders it first.
+fn events(writer: &mut TcpStream, state: &State, page: Option<String>) {
+    if !stream_opened(state, MAX_STREAMS, page.clone()) {
         // 204 tells EventSource not to reconnect: the script falls back to polling.
         let _ = writer.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
         return;
@@ -256,7 +266,7 @@ fn events(writer: &mut TcpStream, state: &State) {
         }
     })();
     drop(result);
-    stream_closed(state);
+    stream_closed(state, page);
 }
 
 fn wait_for_change(state: &State, version: u64) {

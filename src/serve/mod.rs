@@ -5,7 +5,7 @@
 mod http;
 mod watch;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,6 +42,8 @@ pub struct State {
     status: Mutex<Status>,
     changed: Condvar,
     streams: AtomicUsize,
+    /// The pages the open tabs show, with how many tabs show each.
+    shown: Mutex<HashMap<String, usize>>,
 }
 
 impl State {
@@ -51,6 +53,7 @@ impl State {
             status: Mutex::new(Status::default()),
             changed: Condvar::new(),
             streams: AtomicUsize::new(0),
+            shown: Mutex::default(),
         }
     }
 
@@ -65,16 +68,38 @@ impl State {
         self.status.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Publishes a successful build: tabs reload, unless nothing changed and there was
-    /// no error to clear.
-    fn publish(&self, files: Files, changed: usize) {
+    /// Publishes a successful build: tabs reload if asked to, or if there were errors
+    /// to clear.
+    fn publish(&self, files: Files, reload: bool) {
         if let Ok(mut current) = self.files.write() {
             *current = Arc::new(files);
         }
+        self.settle(reload);
+    }
+
+    /// Publishes some pages of the site, the others staying as they are.
+    fn publish_pages(&self, pages: Files, reload: bool) {
+        if let Ok(mut current) = self.files.write() {
+            let mut files = Files::clone(current.as_ref());
+            files.extend(pages);
+            *current = Arc::new(files);
+        }
+        self.settle(reload);
+    }
+
+    fn settle(&self, reload: bool) {
         let had_errors = self.status().erreurs.is_some();
-        if changed > 0 || had_errors {
+        if reload || had_errors {
             self.set_status(None);
         }
+    }
+
+    /// The pages the open tabs show.
+    fn shown_pages(&self) -> HashSet<String> {
+        self.shown
+            .lock()
+            .map(|shown| shown.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// A failed build: tabs show the errors, the last good site stays served.
@@ -105,9 +130,10 @@ pub struct Builder {
 /// What one rebuild did.
 pub enum Outcome {
     Published {
+        /// The whole site, or the pages asked for.
         files: Files,
-        /// Files written to (or removed from) the output folder.
-        changed: usize,
+        /// Paths written to (or removed from) the output folder.
+        changed: Vec<String>,
         /// Pages that went through their template.
         rendered: usize,
         timings: crate::Timings,
@@ -129,30 +155,50 @@ impl Builder {
         }
     }
 
-    /// Builds, then writes what changed to the output folder (the whole folder, swapped in
-    /// place, the first time).
+    /// Builds, then writes what changed to the output folder (the whole folder the first
+    /// time).
     pub fn rebuild(&mut self) -> Outcome {
+        self.run(crate::Scope::Site)
+    }
+
+    /// Renders only `pages` from the current sources and writes those that changed: the
+    /// tabs that show them can reload before the whole site is rebuilt. Only after a
+    /// first complete build.
+    pub fn rebuild_pages(&mut self, pages: &HashSet<String>) -> Outcome {
+        self.run(crate::Scope::Pages(pages))
+    }
+
+    fn run(&mut self, scope: crate::Scope) -> Outcome {
         let collected = crate::write::Collect::default();
-        let report = &crate::generate(&self.root, Some(&mut self.cache), &self.options, &collected);
+        let report = &crate::generate(
+            &self.root,
+            Some(&mut self.cache),
+            &self.options,
+            scope,
+            &collected,
+        );
         if !report.diagnostics.is_empty() {
             eprint!(
                 "{}",
                 render_terminal(&report.diagnostics, &report.sources, color())
             );
         }
-        let errors = || render_terminal(&report.diagnostics, &report.sources, false);
-        if report.stats.is_none() {
-            return Outcome::Failed { errors: errors() };
-        }
+        let Some(stats) = &report.stats else {
+            return Outcome::Failed {
+                errors: render_terminal(&report.diagnostics, &report.sources, false),
+            };
+        };
         let output = collected.into_files();
-        let mut timings = report
-            .stats
-            .as_ref()
-            .map(|s| s.timings.clone())
-            .unwrap_or_default();
-        let written = timings.time("écriture", || match &self.written {
-            None => crate::write::write_site(&self.out, &output),
-            Some(previous) => crate::write::update_site(&self.out, previous, &output),
+        let mut timings = stats.timings.clone();
+        let written = timings.time("écriture", || match (&self.written, scope) {
+            (Some(previous), crate::Scope::Site) => {
+                crate::write::update_site(&self.out, previous, &output)
+            }
+            (Some(previous), crate::Scope::Pages(_)) => {
+                crate::write::update_files(&self.out, previous, &output)
+            }
+            (None, _) => crate::write::write_site(&self.out, &output)
+                .map(|_| output.iter().map(|f| f.path.clone()).collect()),
         });
         let changed = match written {
             Ok(changed) => changed,
@@ -166,19 +212,47 @@ impl Builder {
             .into_iter()
             .map(|file| (file.path, file.contents))
             .collect();
-        self.written = Some(files.clone());
+        match (&mut self.written, scope) {
+            (Some(written), crate::Scope::Pages(_)) => written.extend(files.clone()),
+            _ => self.written = Some(files.clone()),
+        }
         Outcome::Published {
             files,
             changed,
-            rendered: report.stats.as_ref().map_or(0, |s| s.rendered),
+            rendered: stats.rendered,
             timings,
         }
     }
+
+    fn has_written(&self) -> bool {
+        self.written.is_some()
+    }
 }
 
-/// Rebuilds and tells the open tabs. Prints a line either way.
+/// Rebuilds and tells the open tabs. The pages the tabs show come first, so that they
+/// reload as soon as these are ready; the rest of the site follows, and reloads the
+/// tabs again only if something they load besides their page changed (a stylesheet, an
+/// image). Prints a line either way.
 pub fn rebuild(builder: &mut Builder, state: &State) {
     let started = Instant::now();
+    let shown = state.shown_pages();
+    let first = !shown.is_empty() && builder.has_written();
+    if first {
+        match builder.rebuild_pages(&shown) {
+            Outcome::Published { files, changed, .. } => {
+                state.publish_pages(files, !changed.is_empty());
+                eprintln!(
+                    "Page(s) affichée(s) reconstruite(s) en {} ms.",
+                    started.elapsed().as_millis()
+                );
+            }
+            Outcome::Failed { errors } => {
+                eprintln!("Erreurs : la dernière version correcte reste servie.");
+                state.fail(errors);
+                return;
+            }
+        }
+    }
     match builder.rebuild() {
         Outcome::Published {
             files,
@@ -186,10 +260,16 @@ pub fn rebuild(builder: &mut Builder, state: &State) {
             rendered,
             ..
         } => {
-            state.publish(files, changed);
+            let reload = if first {
+                changed.iter().any(|path| reloads_shown_pages(path, &shown))
+            } else {
+                !changed.is_empty()
+            };
+            state.publish(files, reload);
             eprintln!(
-                "Site reconstruit en {} ms ({rendered} page(s) rendue(s), {changed} fichier(s) écrit(s)).",
-                started.elapsed().as_millis()
+                "Site reconstruit en {} ms ({rendered} page(s) rendue(s), {} fichier(s) écrit(s)).",
+                started.elapsed().as_millis(),
+                changed.len()
             );
         }
         Outcome::Failed { errors } => {
@@ -199,9 +279,17 @@ pub fn rebuild(builder: &mut Builder, state: &State) {
     }
 }
 
+/// Whether a changed file, once the shown pages are up to date, still calls for a
+/// reload: a shown page itself, or what pages load (stylesheet, scripts, images). Other
+/// pages and the search index, which the search fetches when it runs, do not.
+fn reloads_shown_pages(path: &str, shown: &HashSet<String>) -> bool {
+    shown.contains(path) || !(path.ends_with(".html") || path.starts_with("recherche/"))
+}
+
 /// Benchmark of the preview (not used by `serve` itself): edits the body of one fiche
-/// `edits` times and measures each rebuild up to the new HTML on disk, through the same
-/// [`Builder`] as the preview. Returns a summary line.
+/// `edits` times, with a tab showing that fiche, and measures each rebuild through the
+/// same steps as the preview: until the fiche's page is on disk, then until the whole
+/// site is. Returns a summary line.
 pub fn measure(root: &std::path::Path, edits: usize) -> Result<String, String> {
     let out = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut builder = Builder::new(
@@ -216,34 +304,59 @@ pub fn measure(root: &std::path::Path, edits: usize) -> Result<String, String> {
     let first = started.elapsed();
     let fiche = first_fiche(root).ok_or("aucune fiche à modifier")?;
     let original = std::fs::read_to_string(&fiche).map_err(|e| e.to_string())?;
-    let mut times = Vec::new();
-    for edit in 0..edits {
+    let edit = |number: usize| {
         std::fs::write(
             &fiche,
-            format!(
-                "{original}
-Modification numéro {edit}.
-"
-            ),
+            format!("{original}\nModification numéro {number}.\n"),
         )
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())
+    };
+    // The page that shows the fiche: the smallest that holds the edit.
+    edit(0)?;
+    let Outcome::Published { files, .. } = builder.rebuild() else {
+        return Err("la première modification n'a pas construit".into());
+    };
+    let shown: HashSet<String> = files
+        .iter()
+        .filter(|(path, bytes)| {
+            path.ends_with(".html")
+                && String::from_utf8_lossy(bytes).contains("Modification numéro 0")
+        })
+        .min_by_key(|(_, bytes)| bytes.len())
+        .map(|(path, _)| path.clone())
+        .into_iter()
+        .collect();
+    let mut times = Vec::new();
+    for number in 1..=edits {
+        edit(number)?;
         let started = Instant::now();
+        let page_timings = match builder.rebuild_pages(&shown) {
+            Outcome::Published { timings, .. } => timings,
+            Outcome::Failed { errors } => return Err(errors),
+        };
+        let page = started.elapsed();
         match builder.rebuild() {
             Outcome::Published {
                 rendered, timings, ..
-            } => times.push((started.elapsed(), rendered, timings)),
+            } => times.push((page, started.elapsed(), rendered, page_timings, timings)),
             Outcome::Failed { errors } => return Err(errors),
         }
     }
     std::fs::write(&fiche, original).map_err(|e| e.to_string())?;
-    times.sort_by_key(|(duration, ..)| *duration);
-    let Some((median, rendered, timings)) = times.get(times.len() / 2) else {
+    let median = |mut values: Vec<std::time::Duration>| {
+        values.sort();
+        values.get(values.len() / 2).map_or(0, |d| d.as_millis())
+    };
+    let page = median(times.iter().map(|t| t.0).collect());
+    let site = median(times.iter().map(|t| t.1).collect());
+    times.sort_by_key(|t| t.1);
+    let Some((_, _, rendered, page_timings, timings)) = times.get(times.len() / 2) else {
         return Err("aucune modification mesurée".into());
     };
     Ok(format!(
-        "premier build {} ms ; après modification d'une fiche : {} ms jusqu'au HTML sur disque (médiane de {edits}), {rendered} page(s) rendue(s) ; étapes : {}",
+        "premier build {} ms ; après modification d'une fiche (médianes de {edits}) : sa page sur disque en {page} ms ({}), tout le site en {site} ms ({rendered} page(s) rendue(s) ; {})",
         first.as_millis(),
-        median.as_millis(),
+        page_timings.summary(),
         timings.summary()
     ))
 }
@@ -312,15 +425,26 @@ fn open_browser(url: &str) {
     }
 }
 
-pub(crate) fn stream_opened(state: &State, limit: usize) -> bool {
+pub(crate) fn stream_opened(state: &State, limit: usize, page: Option<String>) -> bool {
     let before = state.streams.fetch_add(1, Ordering::SeqCst);
     if before >= limit {
         state.streams.fetch_sub(1, Ordering::SeqCst);
         return false;
     }
+    if let (Some(page), Ok(mut shown)) = (page, state.shown.lock()) {
+        *shown.entry(page).or_default() += 1;
+    }
     true
 }
 
-pub(crate) fn stream_closed(state: &State) {
+pub(crate) fn stream_closed(state: &State, page: Option<String>) {
     state.streams.fetch_sub(1, Ordering::SeqCst);
+    if let (Some(page), Ok(mut shown)) = (page, state.shown.lock())
+        && let Some(count) = shown.get_mut(&page)
+    {
+        *count -= 1;
+        if *count == 0 {
+            shown.remove(&page);
+        }
+    }
 }

@@ -53,7 +53,8 @@
   }
 
   if (!window.EventSource) { sonder(); return; }
-  var flux = new EventSource("/__jalon/evenements");
+  // The server renders the page a tab shows first, before the rest of the site.
+  var flux = new EventSource("/__jalon/evenements?page=" + encodeURIComponent(location.pathname));
   flux.addEventListener("etat", function (e) { appliquer(JSON.parse(e.data)); });
   flux.onerror = function () {
     // The server closes extra streams (browsers allow few connections per host):

@@ -141,3 +141,50 @@ fn incremental_builds_equal_full_builds() {
     assert!(matches!(builder.rebuild(), Outcome::Failed { .. }));
     assert_eq!(snapshot(&out), before);
 }
+
+/// The preview renders the pages its tabs show first: after an edit, that page alone is
+/// on disk with the new text while the rest of the site still waits; the complete
+/// rebuild then brings everything to what a full build gives.
+#[test]
+fn the_shown_page_is_rebuilt_first() {
+    let site = copy_site(&fixture("orientations"));
+    let root = site.path();
+    let work = common::scratch();
+    let out = work.path().join("public");
+    let mut builder = Builder::new(root.to_path_buf(), out.clone(), jalon::Options::default());
+    rebuild_and_compare(&mut builder, root, &out, "first build");
+    let before = snapshot(&out);
+    let shown_page = before
+        .iter()
+        .find(|(path, bytes)| {
+            path.ends_with(".html")
+                && path.contains("1-2-1")
+                && String::from_utf8_lossy(bytes).contains("Sessions de formation")
+        })
+        .map(|(path, _)| path.clone())
+        .expect("the page of fiche 1.2.1");
+
+    let fiche = root.join("content/actions/1-2-1.md");
+    let text = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(
+        &fiche,
+        text.replace("Sessions de formation", "Ateliers de formation"),
+    )
+    .unwrap();
+    let shown = std::collections::HashSet::from([shown_page.clone()]);
+    let Outcome::Published { changed, .. } = builder.rebuild_pages(&shown) else {
+        panic!("the shown page did not build");
+    };
+    assert_eq!(changed, vec![shown_page.clone()]);
+    let after_page = snapshot(&out);
+    assert!(String::from_utf8_lossy(&after_page[&shown_page]).contains("Ateliers de formation"));
+    let others_changed: Vec<&String> = after_page
+        .keys()
+        .filter(|path| *path != &shown_page && after_page.get(*path) != before.get(*path))
+        .collect();
+    assert!(others_changed.is_empty(), "{others_changed:?}");
+    // The search index and the document complet catch up with the complete rebuild.
+    rebuild_and_compare(&mut builder, root, &out, "after the shown page");
+    assert!(snapshot(&out).len() == before.len());
+    assert!(snapshot(&out) != after_page);
+}
