@@ -98,7 +98,8 @@ pub struct LoadedSite {
 }
 
 /// Markdown files parsed by the previous load, by path with their text: the preview
-/// parses again only the files whose text changed.
+/// reads again only the files whose size or modification time changed, and parses again
+/// only those whose text changed.
 #[derive(Default)]
 pub struct Cache {
     fiches: ParsedFiles<FicheFrontMatter>,
@@ -106,7 +107,31 @@ pub struct Cache {
     pratiques: ParsedFiles<PratiqueFrontMatter>,
 }
 
-type ParsedFiles<T> = HashMap<PathBuf, (String, Arc<Document<T>>)>;
+type ParsedFiles<T> = HashMap<PathBuf, CachedFile<T>>;
+
+struct CachedFile<T> {
+    stamp: Option<Stamp>,
+    text: String,
+    document: Arc<Document<T>>,
+}
+
+/// What `stat` says of a file: when it is the same, so is the file (as make and cargo
+/// assume).
+#[derive(PartialEq, Eq, Clone, Copy)]
+struct Stamp {
+    modified: std::time::SystemTime,
+    len: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let metadata = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            modified: metadata.modified().ok()?,
+            len: metadata.len(),
+        })
+    }
+}
 
 /// Reads every input file. Returns the site when nothing blocks resolving it; the
 /// diagnostics (warnings, or errors in independent files) either way.
@@ -290,12 +315,18 @@ impl Reader<'_> {
         let results: Vec<_> = files
             .par_iter()
             .map(|file| {
+                let stamp = Stamp::of(&root.join(file));
+                let cached = previous.get(file);
+                if let Some(cached) = cached.filter(|c| stamp.is_some() && c.stamp == stamp) {
+                    let document = Ok(Arc::clone(&cached.document));
+                    return Ok((file.clone(), stamp, cached.text.clone(), document));
+                }
                 let text = read_text(root, file)?;
-                let document = match previous.get(file) {
-                    Some((cached, document)) if *cached == text => Ok(Arc::clone(document)),
+                let document = match cached {
+                    Some(cached) if cached.text == text => Ok(Arc::clone(&cached.document)),
                     _ => parse_document::<T>(&text, file).map(Arc::new),
                 };
-                Ok((file.clone(), text, document))
+                Ok((file.clone(), stamp, text, document))
             })
             .collect();
         let mut documents = Vec::new();
@@ -303,10 +334,15 @@ impl Reader<'_> {
         let mut ok = true;
         for result in results {
             match result {
-                Ok((file, text, document)) => {
+                Ok((file, stamp, text, document)) => {
                     match document {
                         Ok(document) => {
-                            parsed.insert(file.clone(), (text.clone(), Arc::clone(&document)));
+                            let entry = CachedFile {
+                                stamp,
+                                text: text.clone(),
+                                document: Arc::clone(&document),
+                            };
+                            parsed.insert(file.clone(), entry);
                             documents.push(document);
                         }
                         Err(diagnostic) => {
