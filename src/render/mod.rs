@@ -507,7 +507,9 @@ pub fn render_pages(
     sink: &dyn Sink,
 ) -> Result<usize, Vec<Diagnostic>> {
     let backlinks = backlinks(prepared);
-    let related = related_fiches(site, prepared);
+    let rendered_fiche =
+        |f: FicheId| only.is_none_or(|paths| paths.contains(&PageKind::Fiche(f).path(site)));
+    let related = related_fiches(site, prepared, rendered_fiche);
     let site_view = site_view(site);
     let shared = Shared {
         site_view: &site_view,
@@ -700,9 +702,14 @@ pub struct Related {
     pub shared_pilotes: Vec<ActeurId>,
 }
 
-/// For each fiche, the fiches it cites or is cited by (3 points each way) or with which it
-/// shares a pilote (1 point each), best first, five at most.
-pub fn related_fiches(site: &Site, prepared: &[Prepared]) -> Vec<Vec<Related>> {
+/// For each fiche (of those `wanted`; the others get none), the fiches it cites or is
+/// cited by (3 points each way) or with which it shares a pilote (1 point each), best
+/// first, five at most.
+pub fn related_fiches(
+    site: &Site,
+    prepared: &[Prepared],
+    wanted: impl Fn(FicheId) -> bool + Sync,
+) -> Vec<Vec<Related>> {
     let mut cites = std::collections::HashSet::new();
     for page in prepared {
         let PageKind::Fiche(from) = page.kind else {
@@ -739,6 +746,9 @@ pub fn related_fiches(site: &Site, prepared: &[Prepared]) -> Vec<Vec<Related>> {
     (0..site.fiches.len())
         .into_par_iter()
         .map(|f| {
+            if !wanted(f) {
+                return Vec::new();
+            }
             // A pilote shared by many fiches (the ASE of a national catalogue) makes
             // thousands of candidates: score them all with plain counts, and build the
             // details of the five kept only.
