@@ -192,6 +192,10 @@ pub fn generate(
     let mut sources = Sources::default();
     let mut timings = Timings::default();
     let (validated, mut diagnostics) = validate(root, &mut sources, cache, options, &mut timings);
+    if !keep {
+        // A copy of every source text that no later build will read.
+        cache.load = load::Cache::default();
+    }
     let theme = match Theme::load(root) {
         Ok(theme) => Some(theme),
         Err(errors) => {
