@@ -749,12 +749,13 @@ pub fn related_fiches(
             if !wanted(f) {
                 return Vec::new();
             }
-            // A pilote shared by many fiches (the ASE of a national catalogue) makes
-            // thousands of candidates: score them all with plain counts, and build the
-            // details of the five kept only.
+            // A pilote shared by many fiches (the ASE of a national catalogue) would make
+            // every pair of its fiches candidates: only its fiches nearest in the plan
+            // are, so the work grows with the number of fiches, not its square. Scores
+            // are plain counts; only the five kept get their details.
             let mut candidates: Vec<FicheId> = linked[f].clone();
             for &acteur in &pilotes[f] {
-                candidates.extend(site.acteurs[acteur].pilote.iter().copied());
+                candidates.extend(nearest(&site.acteurs[acteur].pilote, f, PILOTE_NEIGHBOURS));
             }
             candidates.sort_unstable();
             let mut scored: Vec<(u32, FicheId)> = candidates
@@ -792,6 +793,17 @@ pub fn related_fiches(
                 .collect()
         })
         .collect()
+}
+
+/// How many fiches on each side of a fiche, in a pilote's list, may be related to it
+/// through that pilote.
+const PILOTE_NEIGHBOURS: usize = 100;
+
+/// The fiches of `list` (in plan order) nearest to `fiche`, at most `around` on each side.
+fn nearest(list: &[FicheId], fiche: FicheId, around: usize) -> impl Iterator<Item = FicheId> {
+    let at = list.partition_point(|&other| other < fiche);
+    let window = &list[at.saturating_sub(around)..(at + around + 1).min(list.len())];
+    window.iter().copied()
 }
 
 #[derive(Serialize)]
