@@ -72,11 +72,11 @@ pub fn files(site: &Site, prepared: &[Prepared], cache: &mut Cache) -> Vec<Outpu
 }
 
 /// The inverted index: for each term, the documents that hold it.
-struct Index {
+struct Index<'a> {
     /// Sorted by term; postings sorted by document.
-    postings: Vec<(String, Vec<Posting>)>,
+    postings: Vec<(&'a str, Vec<Posting>)>,
     /// Sorted by word.
-    dictionary: Vec<(String, String)>,
+    dictionary: Vec<(&'a str, &'a str)>,
     postings_starts: Vec<String>,
     dictionary_starts: Vec<String>,
 }
@@ -87,21 +87,19 @@ struct Posting {
     sections: u32,
 }
 
-impl Index {
-    fn new(documents: &[Document], analysed: &Analysed) -> Self {
+impl<'a> Index<'a> {
+    fn new(documents: &[Document], analysed: &'a Analysed) -> Self {
         let total: u64 = analysed.documents.iter().map(|d| u64::from(d.length)).sum();
         let average = (total as f64 / documents.len().max(1) as f64).max(1.0);
         let mut postings: HashMap<&str, Vec<Posting>> = HashMap::default();
+        // One document's terms at a time; kept to reuse its memory.
+        let mut terms: HashMap<&str, Occurrence> = HashMap::default();
         for (i, (document, words)) in documents.iter().zip(&analysed.documents).enumerate() {
-            let mut terms: HashMap<&str, Occurrence> = HashMap::default();
             for (word, occurrence) in &words.words {
-                let term = analysed
-                    .dictionary
-                    .get(word)
-                    .map_or(word.as_str(), String::as_str);
+                let term = analysed.dictionary.get(&**word).unwrap_or(word);
                 terms.entry(term).or_default().merge(*occurrence);
             }
-            for (term, occurrence) in terms {
+            for (term, occurrence) in terms.drain() {
                 postings.entry(term).or_default().push(Posting {
                     document: i as u32,
                     weight: weight(occurrence, document.title_weight, words.length, average),
@@ -109,15 +107,12 @@ impl Index {
                 });
             }
         }
-        let mut postings: Vec<(String, Vec<Posting>)> = postings
-            .into_iter()
-            .map(|(term, list)| (term.to_string(), list))
-            .collect();
-        postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut dictionary: Vec<(String, String)> = analysed
+        let mut postings: Vec<(&str, Vec<Posting>)> = postings.into_iter().collect();
+        postings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut dictionary: Vec<(&str, &str)> = analysed
             .dictionary
             .iter()
-            .map(|(w, t)| (w.clone(), t.clone()))
+            .map(|(w, t)| (&**w, &**t))
             .collect();
         dictionary.sort_unstable();
         Index {
@@ -135,7 +130,7 @@ impl Index {
         let postings: Vec<(&str, String)> = self
             .postings
             .iter()
-            .map(|(term, list)| (term.as_str(), encode_postings(list)))
+            .map(|(term, list)| (*term, encode_postings(list)))
             .collect();
         for (n, chunk) in chunks(&postings, POSTINGS_CHUNK, |(t, p)| t.len() + p.len())
             .into_iter()
@@ -154,7 +149,7 @@ impl Index {
         .into_iter()
         .enumerate()
         {
-            self.dictionary_starts.push(chunk[0].0.clone());
+            self.dictionary_starts.push(chunk[0].0.to_string());
             files.push(script(&format!("mots/{n}"), &chunk));
         }
         files

@@ -5,14 +5,14 @@
 
 use std::collections::BTreeSet;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
-use super::analyze::{self, Analyzer, Word, fold, keep_shortest};
+use super::analyze::{Analyzer, Word, fold, keep_shortest};
 use super::documents::Document;
 use crate::model::Site;
 
@@ -51,56 +51,19 @@ impl Occurrence {
 
 /// The words of one document.
 pub struct DocumentWords {
-    /// By folded word.
-    pub words: HashMap<String, Occurrence>,
+    /// Each folded word, once.
+    pub words: Vec<(Arc<str>, Occurrence)>,
     /// Words of text, for the length normalisation of the weights.
     pub length: u32,
     /// Each word of the document with its term, once.
-    spellings: HashSet<Word>,
-}
-
-impl DocumentWords {
-    fn add(&mut self, word: &Word, occurrence: Occurrence) {
-        // Most words are met again: look them up before paying for a key.
-        match self.words.get_mut(&word.folded) {
-            Some(known) => known.merge(occurrence),
-            None => {
-                self.words.insert(word.folded.clone(), occurrence);
-            }
-        }
-        if !self.spellings.contains(word) {
-            self.spellings.insert(word.clone());
-        }
-    }
-
-    fn mark(&mut self, analyzer: &mut Analyzer, text: &str, place: u8) {
-        let occurrence = Occurrence {
-            places: place,
-            ..Occurrence::default()
-        };
-        analyzer.each_word(text, |word| self.add(word, occurrence));
-    }
-
-    /// Counts the words of a text found in the sections of `bit`; returns them folded.
-    fn count(&mut self, analyzer: &mut Analyzer, text: &str, bit: u32, folded: &mut Vec<String>) {
-        let occurrence = Occurrence {
-            count: 1,
-            sections: bit,
-            ..Occurrence::default()
-        };
-        analyzer.each_word(text, |word| {
-            self.add(word, occurrence);
-            self.length += 1;
-            folded.push(word.folded.clone());
-        });
-    }
+    spellings: Vec<Word>,
 }
 
 /// The words of every document, and the dictionary of the words met.
 pub struct Analysed {
     pub documents: Vec<Arc<DocumentWords>>,
     /// Folded word → term.
-    pub dictionary: HashMap<String, String>,
+    pub dictionary: HashMap<Arc<str>, Arc<str>>,
 }
 
 /// What the preview keeps from one build to the next: the words of each document, by a
@@ -120,14 +83,11 @@ pub fn analyse(site: &Site, documents: &[Document], cache: &mut Cache) -> Analys
     let missing: Vec<usize> = (0..documents.len())
         .filter(|&i| !cache.documents.contains_key(&keys[i]))
         .collect();
+    // An analyzer per job rather than per document: a spelling is stemmed once per job.
     let fresh: Vec<(usize, DocumentWords)> = missing
-        .par_chunks(64)
-        .flat_map_iter(|chunk| {
-            let mut analyzer = Analyzer::default();
-            chunk
-                .iter()
-                .map(|&i| (i, document_words(&mut analyzer, &documents[i], &sigles)))
-                .collect::<Vec<_>>()
+        .par_iter()
+        .map_init(Tally::default, |tally, &i| {
+            (i, tally.document_words(&documents[i], &sigles))
         })
         .collect();
     let mut previous = std::mem::take(&mut cache.documents);
@@ -168,29 +128,158 @@ fn document_key(document: &Document, sigles: u64) -> u64 {
     h.finish()
 }
 
-fn document_words(analyzer: &mut Analyzer, document: &Document, sigles: &Sigles) -> DocumentWords {
-    let mut words = DocumentWords {
-        words: HashMap::default(),
-        length: 0,
-        spellings: HashSet::default(),
-    };
-    words.mark(analyzer, &document.title, TITLE);
-    words.mark(analyzer, &document.key, KEY);
-    words.mark(analyzer, &document.headings, HEADING);
-    let mut text = Vec::new();
-    words.count(analyzer, &document.body, 0, &mut text);
-    for (i, section) in document.sections.iter().enumerate() {
-        let bit = if i < MAX_SECTIONS { 1 << i } else { 0 };
-        words.count(analyzer, &section.title, bit, &mut text);
-        words.count(analyzer, &section.text, bit, &mut text);
+/// Finds the words of one document at a time.
+#[derive(Default)]
+struct Tally {
+    analyzer: Analyzer,
+    counts: Counts,
+}
+
+/// The words of the current document, in vectors indexed by the numbers its analyzer
+/// gives: no hashing or allocation per occurrence, only per new spelling.
+#[derive(Default)]
+struct Counts {
+    /// By folded form: how it occurs in the current document.
+    occurrences: Vec<Occurrence>,
+    /// By folded form and by word: the last document (counted from 1) that met it.
+    folded_seen: Vec<u32>,
+    word_seen: Vec<u32>,
+    /// The current document's number, from 1 so that 0 means never seen.
+    document: u32,
+    /// Folded forms and words of the current document, in the order met.
+    folded: Vec<u32>,
+    words: Vec<u32>,
+    /// Words of text.
+    length: u32,
+    /// The folded words of the text between spaces, where expansions are looked for.
+    spaced: String,
+    /// Folded forms of the sigles written in the document.
+    sigles: Vec<u32>,
+}
+
+/// What reading a text does with its words.
+#[derive(Clone, Copy)]
+enum Pass {
+    /// A weighty place (title, pilotes, heading, expansion): marks the words.
+    Mark(u8),
+    /// Text: counts the words, in the sections of the given bits.
+    Count(u32),
+}
+
+impl Tally {
+    fn document_words(&mut self, document: &Document, sigles: &Sigles) -> DocumentWords {
+        self.counts.start();
+        // Sigles are expanded where a reader sees them written: title, pilotes, body and
+        // section texts, not headings nor section titles.
+        self.read(&document.title, Pass::Mark(TITLE), true);
+        self.read(&document.key, Pass::Mark(KEY), true);
+        self.read(&document.headings, Pass::Mark(HEADING), false);
+        self.read(&document.body, Pass::Count(0), true);
+        for (i, section) in document.sections.iter().enumerate() {
+            let bit = if i < MAX_SECTIONS { 1 << i } else { 0 };
+            self.read(&section.title, Pass::Count(bit), false);
+            self.read(&section.text, Pass::Count(bit), true);
+        }
+        for expansion in self.expansions_written(sigles) {
+            self.read(expansion, Pass::Mark(ALIAS), false);
+        }
+        for sigle in sigles.spelled_out_in(&self.counts.spaced) {
+            self.read(sigle, Pass::Mark(ALIAS), false);
+        }
+        self.counts.finish(&self.analyzer)
     }
-    for expansion in sigles.written_in(document) {
-        words.mark(analyzer, expansion, ALIAS);
+
+    fn read(&mut self, text: &str, pass: Pass, note_sigles: bool) {
+        let counts = &mut self.counts;
+        self.analyzer.each_spelling(text, |analyzer, spelling| {
+            if note_sigles && spelling.sigle {
+                counts.sigles.push(spelling.folded);
+            }
+            if let Some(word) = spelling.word {
+                counts.add(analyzer, spelling.folded, word, pass);
+            }
+        });
     }
-    for sigle in sigles.spelled_out_in(&text) {
-        words.mark(analyzer, sigle, ALIAS);
+
+    /// The expansions of the glossary sigles written in the document, each once, in a
+    /// stable order.
+    fn expansions_written<'s>(&self, sigles: &'s Sigles) -> Vec<&'s String> {
+        let mut found: Vec<&String> = self
+            .counts
+            .sigles
+            .iter()
+            .filter_map(|&folded| sigles.expansions.get(&**self.analyzer.text(folded)))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
     }
-    words
+}
+
+impl Counts {
+    fn start(&mut self) {
+        self.document += 1;
+        self.folded.clear();
+        self.words.clear();
+        self.length = 0;
+        self.spaced.clear();
+        self.spaced.push(' ');
+        self.sigles.clear();
+    }
+
+    fn add(&mut self, analyzer: &Analyzer, folded: u32, word: u32, pass: Pass) {
+        self.make_room(analyzer);
+        let (f, w) = (folded as usize, word as usize);
+        if self.folded_seen[f] != self.document {
+            self.folded_seen[f] = self.document;
+            self.occurrences[f] = Occurrence::default();
+            self.folded.push(folded);
+        }
+        if self.word_seen[w] != self.document {
+            self.word_seen[w] = self.document;
+            self.words.push(word);
+        }
+        let occurrence = &mut self.occurrences[f];
+        match pass {
+            Pass::Mark(place) => occurrence.places |= place,
+            Pass::Count(bit) => {
+                occurrence.count += 1;
+                occurrence.sections |= bit;
+                self.length += 1;
+                self.spaced.push_str(analyzer.text(folded));
+                self.spaced.push(' ');
+            }
+        }
+    }
+
+    /// Grows the vectors to the numbers the analyzer gave since the last call.
+    fn make_room(&mut self, analyzer: &Analyzer) {
+        let texts = analyzer.text_count();
+        if self.occurrences.len() < texts {
+            self.occurrences.resize(texts, Occurrence::default());
+            self.folded_seen.resize(texts, 0);
+        }
+        let words = analyzer.word_count();
+        if self.word_seen.len() < words {
+            self.word_seen.resize(words, 0);
+        }
+    }
+
+    fn finish(&self, analyzer: &Analyzer) -> DocumentWords {
+        DocumentWords {
+            words: self
+                .folded
+                .iter()
+                .map(|&f| (Arc::clone(analyzer.text(f)), self.occurrences[f as usize]))
+                .collect(),
+            length: self.length,
+            spellings: self
+                .words
+                .iter()
+                .map(|&w| analyzer.word(w).clone())
+                .collect(),
+        }
+    }
 }
 
 /// Glossary sigles and their expansions, both ways: a text that says `ASE` is also found
@@ -215,7 +304,7 @@ impl Sigles {
         for sigle in &site.sigles {
             (&sigle.sigle, &sigle.definition).hash(&mut h);
             let mut words = Vec::new();
-            analyzer.each_word(&sigle.definition, |w| words.push(w.folded.clone()));
+            analyzer.each_word(&sigle.definition, |w| words.push(Arc::clone(&w.folded)));
             if words.len() >= 2 {
                 patterns.push(sigle.sigle.clone());
                 texts.push(format!(" {} ", words.join(" ")));
@@ -233,28 +322,14 @@ impl Sigles {
         }
     }
 
-    /// The expansions of the glossary sigles written (in capitals) in a document.
-    fn written_in<'s>(&'s self, document: &Document) -> Vec<&'s String> {
-        let mut found: Vec<&String> = [&document.title, &document.key, &document.body]
-            .into_iter()
-            .chain(document.sections.iter().map(|s| &s.text))
-            .flat_map(|text| analyze::words(text))
-            .filter(|word| analyze::is_sigle(word))
-            .filter_map(|word| self.expansions.get(&fold(word)))
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        found
-    }
-
-    /// The sigles whose expansion is spelled out in a text, given as its folded words.
-    fn spelled_out_in(&self, text: &[String]) -> Vec<&String> {
+    /// The sigles whose expansion is spelled out in a text, given as its folded words
+    /// between spaces.
+    fn spelled_out_in(&self, spaced: &str) -> Vec<&String> {
         let Some(finder) = &self.finder else {
             return Vec::new();
         };
-        let spaced = format!(" {} ", text.join(" "));
         let found: BTreeSet<usize> = finder
-            .find_overlapping_iter(&spaced)
+            .find_overlapping_iter(spaced)
             .map(|m| m.pattern().as_usize())
             .collect();
         found.into_iter().map(|p| &self.patterns[p]).collect()
