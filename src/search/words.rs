@@ -3,18 +3,15 @@
 //! on its own, so that the preview keeps the analysis of the documents a save did not
 //! change; the result is exactly what a full build gives.
 
-use std::collections::BTreeSet;
-
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
 use super::analyze::{Analyzer, Word, fold, keep_shortest};
 use super::documents::Document;
-use crate::model::Site;
+use crate::model::{Sigle, Site};
 
 /// Sections (sous-actions) a result can point into; later ones are found with their
 /// fiche but not pointed at.
@@ -86,9 +83,10 @@ pub fn analyse(site: &Site, documents: &[Document], cache: &mut Cache) -> Analys
     // An analyzer per job rather than per document: a spelling is stemmed once per job.
     let fresh: Vec<(usize, DocumentWords)> = missing
         .par_iter()
-        .map_init(Tally::default, |tally, &i| {
-            (i, tally.document_words(&documents[i], &sigles))
-        })
+        .map_init(
+            || Tally::new(&sigles),
+            |tally, &i| (i, tally.document_words(&documents[i])),
+        )
         .collect();
     let mut previous = std::mem::take(&mut cache.documents);
     for (i, words) in fresh {
@@ -129,9 +127,14 @@ fn document_key(document: &Document, sigles: u64) -> u64 {
 }
 
 /// Finds the words of one document at a time.
-#[derive(Default)]
-struct Tally {
+struct Tally<'s> {
     analyzer: Analyzer,
+    sigles: &'s Sigles<'s>,
+    /// The glossary expansions of two words or more, as folded forms numbered by
+    /// `analyzer`, with their sigle.
+    expansions: Vec<(Vec<u32>, &'s str)>,
+    /// Folded form → the expansions that start with it.
+    expansion_starts: HashMap<u32, Vec<usize>>,
     counts: Counts,
 }
 
@@ -151,8 +154,8 @@ struct Counts {
     words: Vec<u32>,
     /// Words of text.
     length: u32,
-    /// The folded words of the text between spaces, where expansions are looked for.
-    spaced: String,
+    /// The folded forms of the words of text, in order: where expansions are looked for.
+    text: Vec<u32>,
     /// Folded forms of the sigles written in the document.
     sigles: Vec<u32>,
 }
@@ -166,8 +169,36 @@ enum Pass {
     Count(u32),
 }
 
-impl Tally {
-    fn document_words(&mut self, document: &Document, sigles: &Sigles) -> DocumentWords {
+impl<'s> Tally<'s> {
+    fn new(sigles: &'s Sigles) -> Self {
+        let mut analyzer = Analyzer::default();
+        let mut expansions = Vec::new();
+        let mut expansion_starts: HashMap<u32, Vec<usize>> = HashMap::default();
+        for sigle in sigles.glossary {
+            let mut folded = Vec::new();
+            analyzer.each_spelling(&sigle.definition, |_, spelling| {
+                if spelling.word.is_some() {
+                    folded.push(spelling.folded);
+                }
+            });
+            if folded.len() >= 2 {
+                expansion_starts
+                    .entry(folded[0])
+                    .or_default()
+                    .push(expansions.len());
+                expansions.push((folded, sigle.sigle.as_str()));
+            }
+        }
+        Tally {
+            analyzer,
+            sigles,
+            expansions,
+            expansion_starts,
+            counts: Counts::default(),
+        }
+    }
+
+    fn document_words(&mut self, document: &Document) -> DocumentWords {
         self.counts.start();
         // Sigles are expanded where a reader sees them written: title, pilotes, body and
         // section texts, not headings nor section titles.
@@ -180,10 +211,10 @@ impl Tally {
             self.read(&section.title, Pass::Count(bit), false);
             self.read(&section.text, Pass::Count(bit), true);
         }
-        for expansion in self.expansions_written(sigles) {
+        for expansion in self.expansions_written() {
             self.read(expansion, Pass::Mark(ALIAS), false);
         }
-        for sigle in sigles.spelled_out_in(&self.counts.spaced) {
+        for sigle in self.sigles_spelled_out() {
             self.read(sigle, Pass::Mark(ALIAS), false);
         }
         self.counts.finish(&self.analyzer)
@@ -203,16 +234,37 @@ impl Tally {
 
     /// The expansions of the glossary sigles written in the document, each once, in a
     /// stable order.
-    fn expansions_written<'s>(&self, sigles: &'s Sigles) -> Vec<&'s String> {
+    fn expansions_written(&self) -> Vec<&'s String> {
         let mut found: Vec<&String> = self
             .counts
             .sigles
             .iter()
-            .filter_map(|&folded| sigles.expansions.get(&**self.analyzer.text(folded)))
+            .filter_map(|&folded| self.sigles.expansions.get(&**self.analyzer.text(folded)))
             .collect();
         found.sort_unstable();
         found.dedup();
         found
+    }
+
+    /// The sigles whose expansion the text of the document spells out, each once, in
+    /// glossary order.
+    fn sigles_spelled_out(&self) -> Vec<&'s str> {
+        let text = &self.counts.text;
+        let mut found: Vec<usize> = Vec::new();
+        for (start, first) in text.iter().enumerate() {
+            let Some(candidates) = self.expansion_starts.get(first) else {
+                continue;
+            };
+            for &e in candidates {
+                let words = &self.expansions[e].0;
+                if text[start..].starts_with(words) {
+                    found.push(e);
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|e| self.expansions[e].1).collect()
     }
 }
 
@@ -222,8 +274,7 @@ impl Counts {
         self.folded.clear();
         self.words.clear();
         self.length = 0;
-        self.spaced.clear();
-        self.spaced.push(' ');
+        self.text.clear();
         self.sigles.clear();
     }
 
@@ -246,8 +297,7 @@ impl Counts {
                 occurrence.count += 1;
                 occurrence.sections |= bit;
                 self.length += 1;
-                self.spaced.push_str(analyzer.text(folded));
-                self.spaced.push(' ');
+                self.text.push(folded);
             }
         }
     }
@@ -284,54 +334,28 @@ impl Counts {
 
 /// Glossary sigles and their expansions, both ways: a text that says `ASE` is also found
 /// by "aide sociale à l'enfance", and one that spells it out is also found by `ASE`.
-struct Sigles {
+struct Sigles<'a> {
+    glossary: &'a [Sigle],
     /// Folded sigle → the text of its expansion.
     expansions: HashMap<String, String>,
-    /// Finds expansions, as folded words between spaces, in a document's folded words.
-    finder: Option<AhoCorasick>,
-    /// The sigle of each pattern of `finder`, as written.
-    patterns: Vec<String>,
     /// A hash of the glossary: the analysis of every document depends on it.
     fingerprint: u64,
 }
 
-impl Sigles {
-    fn new(site: &Site) -> Self {
-        let mut analyzer = Analyzer::default();
+impl<'a> Sigles<'a> {
+    fn new(site: &'a Site) -> Self {
         let mut h = crate::render::cache::hasher();
-        let mut patterns = Vec::new();
-        let mut texts = Vec::new();
         for sigle in &site.sigles {
             (&sigle.sigle, &sigle.definition).hash(&mut h);
-            let mut words = Vec::new();
-            analyzer.each_word(&sigle.definition, |w| words.push(Arc::clone(&w.folded)));
-            if words.len() >= 2 {
-                patterns.push(sigle.sigle.clone());
-                texts.push(format!(" {} ", words.join(" ")));
-            }
         }
         Sigles {
+            glossary: &site.sigles,
             expansions: site
                 .sigles
                 .iter()
                 .map(|s| (fold(&s.sigle), s.definition.clone()))
                 .collect(),
-            finder: AhoCorasick::new(&texts).ok(),
-            patterns,
             fingerprint: h.finish(),
         }
-    }
-
-    /// The sigles whose expansion is spelled out in a text, given as its folded words
-    /// between spaces.
-    fn spelled_out_in(&self, spaced: &str) -> Vec<&String> {
-        let Some(finder) = &self.finder else {
-            return Vec::new();
-        };
-        let found: BTreeSet<usize> = finder
-            .find_overlapping_iter(spaced)
-            .map(|m| m.pattern().as_usize())
-            .collect();
-        found.into_iter().map(|p| &self.patterns[p]).collect()
     }
 }
