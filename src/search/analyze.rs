@@ -119,8 +119,10 @@ pub struct Spelling {
 pub struct Analyzer {
     stemmer: Stemmer,
     stop_words: rustc_hash::FxHashSet<&'static str>,
-    /// Every spelling met.
-    spellings: HashMap<Box<str>, Spelling>,
+    /// Every spelling met: most are short enough to be found by a number, without
+    /// comparing strings (see [`packed`]).
+    short_spellings: HashMap<u128, Spelling>,
+    long_spellings: HashMap<Box<str>, Spelling>,
     /// Folded forms and terms, each once, by number.
     texts: Vec<Arc<str>>,
     text_numbers: HashMap<Arc<str>, u32>,
@@ -134,7 +136,8 @@ impl Default for Analyzer {
         Analyzer {
             stemmer: Stemmer::create(Algorithm::French),
             stop_words: STOP_WORDS.iter().copied().collect(),
-            spellings: HashMap::default(),
+            short_spellings: HashMap::default(),
+            long_spellings: HashMap::default(),
             texts: Vec::new(),
             text_numbers: HashMap::default(),
             words: Vec::new(),
@@ -156,16 +159,26 @@ impl Analyzer {
     /// Calls `f` with each spelling of `text`, in order, stop words included.
     pub fn each_spelling(&mut self, text: &str, mut f: impl FnMut(&Self, Spelling)) {
         for written in words(text) {
-            let spelling = match self.spellings.get(written) {
-                Some(&spelling) => spelling,
-                None => {
-                    let spelling = self.analyse(written);
-                    self.spellings.insert(written.into(), spelling);
-                    spelling
-                }
-            };
+            let spelling = self.spelling(written);
             f(self, spelling);
         }
+    }
+
+    fn spelling(&mut self, written: &str) -> Spelling {
+        let key = packed(written);
+        let known = match key {
+            Some(key) => self.short_spellings.get(&key),
+            None => self.long_spellings.get(written),
+        };
+        if let Some(&spelling) = known {
+            return spelling;
+        }
+        let spelling = self.analyse(written);
+        match key {
+            Some(key) => self.short_spellings.insert(key, spelling),
+            None => self.long_spellings.insert(written.into(), spelling),
+        };
+        spelling
     }
 
     /// The word numbered `number` by [`Spelling::word`].
@@ -230,6 +243,18 @@ impl Analyzer {
         }
         number
     }
+}
+
+/// A word of up to 15 bytes as one number: its bytes, then its length in the last byte.
+/// Two words have the same number only if they are the same.
+fn packed(word: &str) -> Option<u128> {
+    if word.len() > 15 {
+        return None;
+    }
+    let mut bytes = [0; 16];
+    bytes[..word.len()].copy_from_slice(word.as_bytes());
+    bytes[15] = word.len() as u8;
+    Some(u128::from_le_bytes(bytes))
 }
 
 /// Adds a word to a dictionary from folded words to terms. When spellings of one folded
