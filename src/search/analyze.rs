@@ -245,16 +245,14 @@ impl Analyzer {
     }
 }
 
-/// A word of up to 15 bytes as one number: its bytes, then its length in the last byte.
-/// Two words have the same number only if they are the same.
+/// A word of up to 15 bytes as one number: its length, then its bytes. Two words have the
+/// same number only if they are the same.
 fn packed(word: &str) -> Option<u128> {
     if word.len() > 15 {
         return None;
     }
-    let mut bytes = [0; 16];
-    bytes[..word.len()].copy_from_slice(word.as_bytes());
-    bytes[15] = word.len() as u8;
-    Some(u128::from_le_bytes(bytes))
+    let bytes = word.bytes().rev().fold(0, |n, b| n << 8 | u128::from(b));
+    Some(bytes << 8 | word.len() as u128)
 }
 
 /// Adds a word to a dictionary from folded words to terms. When spellings of one folded
@@ -308,6 +306,23 @@ mod tests {
         assert_eq!(words(text).collect::<Vec<_>>(), expected);
         assert_eq!(words("").count(), 0);
         assert_eq!(words(" ,; ").count(), 0);
+    }
+
+    #[test]
+    fn packed_words_differ() {
+        let words = [
+            "",
+            "a",
+            "a\0",
+            "\0a",
+            "ab",
+            "ba",
+            "enfant",
+            "123456789012345",
+        ];
+        let numbers: rustc_hash::FxHashSet<u128> = words.iter().filter_map(|w| packed(w)).collect();
+        assert_eq!(numbers.len(), words.len());
+        assert_eq!(packed("1234567890123456"), None);
     }
 
     #[test]

@@ -133,8 +133,9 @@ struct Tally<'s> {
     /// The glossary expansions of two words or more, as folded forms numbered by
     /// `analyzer`, with their sigle.
     expansions: Vec<(Vec<u32>, &'s str)>,
-    /// Folded form → the expansions that start with it.
-    expansion_starts: HashMap<u32, Vec<usize>>,
+    /// By folded form: the expansions that start with it. The words of the expansions
+    /// are numbered first, so the forms numbered later start none.
+    expansion_starts: Vec<Vec<usize>>,
     counts: Counts,
 }
 
@@ -173,7 +174,7 @@ impl<'s> Tally<'s> {
     fn new(sigles: &'s Sigles) -> Self {
         let mut analyzer = Analyzer::default();
         let mut expansions = Vec::new();
-        let mut expansion_starts: HashMap<u32, Vec<usize>> = HashMap::default();
+        let mut expansion_starts: Vec<Vec<usize>> = Vec::new();
         for sigle in sigles.glossary {
             let mut folded = Vec::new();
             analyzer.each_spelling(&sigle.definition, |_, spelling| {
@@ -182,10 +183,8 @@ impl<'s> Tally<'s> {
                 }
             });
             if folded.len() >= 2 {
-                expansion_starts
-                    .entry(folded[0])
-                    .or_default()
-                    .push(expansions.len());
+                expansion_starts.resize_with(analyzer.text_count(), Vec::new);
+                expansion_starts[folded[0] as usize].push(expansions.len());
                 expansions.push((folded, sigle.sigle.as_str()));
             }
         }
@@ -252,7 +251,7 @@ impl<'s> Tally<'s> {
         let text = &self.counts.text;
         let mut found: Vec<usize> = Vec::new();
         for (start, first) in text.iter().enumerate() {
-            let Some(candidates) = self.expansion_starts.get(first) else {
+            let Some(candidates) = self.expansion_starts.get(*first as usize) else {
                 continue;
             };
             for &e in candidates {
