@@ -202,21 +202,21 @@ impl Analyzer {
     }
 
     fn analyse(&mut self, written: &str) -> Spelling {
-        let folded = fold(written);
+        let folded_text = fold(written);
+        let folded = self.number(&folded_text);
         let sigle = is_sigle(written);
-        let word = if self.stop_words.contains(folded.as_str()) {
+        let word = if self.stop_words.contains(folded_text.as_str()) {
             None
-        } else if sigle || folded.bytes().all(|b| b.is_ascii_digit()) {
-            let folded = self.number(&folded);
+        } else if sigle || folded_text.bytes().all(|b| b.is_ascii_digit()) {
             Some(self.word_number(folded, folded))
         } else {
             let term = fold(&self.stemmer.stem(&written.to_lowercase()));
-            let (folded, term) = (self.number(&folded), self.number(&term));
+            let term = self.number(&term);
             Some(self.word_number(folded, term))
         };
         Spelling {
             word,
-            folded: self.number(&folded),
+            folded,
             sigle,
         }
     }

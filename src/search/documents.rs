@@ -349,7 +349,7 @@ fn html_text(html: &str) -> String {
                 text.push(decoded);
                 entity.len()
             }
-            _ => match whitespace_at(rest, 0) {
+            _ => match leading_whitespace(rest) {
                 0 => {
                     // A character that only starts like white space (`’`, `«`).
                     let length = rest.chars().next().map_or(1, char::len_utf8);
@@ -385,7 +385,7 @@ fn plain_run(bytes: &[u8]) -> usize {
 }
 
 /// Bytes that `html_text` copies as they are: not markup, and neither white space nor
-/// the first byte of a white space character (see [`whitespace_at`]).
+/// the first byte of a white space character (see [`leading_whitespace`]).
 const PLAIN: [bool; 256] = {
     let mut plain = [true; 256];
     let special = [
@@ -399,8 +399,8 @@ const PLAIN: [bool; 256] = {
     plain
 };
 
-/// Text whose runs of white space are one space, with none at either end: the words of
-/// `split_whitespace` joined by spaces, built in one pass.
+/// Text whose runs of white space are one space, with none at either end (the words of
+/// `split_whitespace` joined by spaces), built piece by piece.
 struct Collapsed {
     text: String,
     /// White space was met since the last piece of a word.
@@ -419,7 +419,8 @@ impl Collapsed {
         self.space = true;
     }
 
-    /// Appends text without white space, to the current word if no space came between.
+    /// Appends text whose only white space is single spaces between other characters; to
+    /// the current word if no white space came between.
     fn push(&mut self, piece: &str) {
         if piece.is_empty() {
             return;
@@ -433,13 +434,13 @@ impl Collapsed {
 }
 
 /// The length in bytes of the white space character (as `char::is_whitespace` says) that
-/// starts at byte `i` of `text`, or 0. Looks at most bytes alone: a white space character
-/// outside ASCII starts with one of four bytes (U+0085 and U+00A0, then U+1680, U+2000 to
-/// U+205F, U+3000), and no character starts in the middle of another.
-fn whitespace_at(text: &str, i: usize) -> usize {
-    match text.as_bytes()[i] {
-        b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ' => 1,
-        0xc2 | 0xe1 | 0xe2 | 0xe3 => match text[i..].chars().next() {
+/// starts `text`, or 0. Decodes few characters: a white space character outside ASCII
+/// starts with one of four bytes (U+0085 and U+00A0, then U+1680, U+2000 to U+205F,
+/// U+3000).
+fn leading_whitespace(text: &str) -> usize {
+    match text.as_bytes().first() {
+        Some(b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ') => 1,
+        Some(0xc2 | 0xe1 | 0xe2 | 0xe3) => match text.chars().next() {
             Some(c) if c.is_whitespace() => c.len_utf8(),
             _ => 0,
         },
@@ -768,7 +769,7 @@ impl Builder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{html_text, whitespace_at};
+    use super::{html_text, leading_whitespace};
 
     #[test]
     fn html_text_keeps_words_apart() {
@@ -823,11 +824,11 @@ mod tests {
     }
 
     #[test]
-    fn whitespace_at_agrees_with_char_is_whitespace() {
+    fn leading_whitespace_agrees_with_char_is_whitespace() {
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
             let text = format!("{c}x");
             let expected = if c.is_whitespace() { c.len_utf8() } else { 0 };
-            assert_eq!(whitespace_at(&text, 0), expected, "{:?}", c);
+            assert_eq!(leading_whitespace(&text), expected, "{:?}", c);
         }
     }
 }

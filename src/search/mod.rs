@@ -103,7 +103,7 @@ impl<'a> Index<'a> {
         terms.dedup();
         let term_of: HashMap<&str, u32> = dictionary
             .iter()
-            .map(|&(w, t)| (w, terms.binary_search(&t).unwrap_or_default() as u32))
+            .map(|&(w, t)| (w, terms.partition_point(|&known| known < t) as u32))
             .collect();
         let by_document: Vec<Vec<(u32, Posting)>> = documents
             .par_iter()
@@ -171,6 +171,7 @@ fn document_postings(
     let mut terms: Vec<(u32, Occurrence)> = words
         .words
         .iter()
+        // Every folded word of a document is in the dictionary, with its spellings.
         .filter_map(|(word, occurrence)| Some((*term_of.get(&**word)?, *occurrence)))
         .collect();
     terms.sort_unstable_by_key(|&(term, _)| term);

@@ -199,8 +199,8 @@ impl<'s> Tally<'s> {
 
     fn document_words(&mut self, document: &Document) -> DocumentWords {
         self.counts.start();
-        // Sigles are expanded where a reader sees them written: title, pilotes, body and
-        // section texts, not headings nor section titles.
+        // The sigles written in the title, pilotes, body and section texts bring in their
+        // expansions; those in headings and section titles do not.
         self.read(&document.title, Pass::Mark(TITLE), true);
         self.read(&document.key, Pass::Mark(KEY), true);
         self.read(&document.headings, Pass::Mark(HEADING), false);
