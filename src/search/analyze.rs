@@ -3,6 +3,8 @@
 //! browser, which applies them to the query; stemming happens here only, and the index
 //! ships a dictionary from each folded word to its stem (see `mod.rs`).
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -42,8 +44,43 @@ pub fn fold(text: &str) -> String {
 
 /// The words of a text, as written: letters and digits, everything else separates.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let start = loop {
+            let (width, in_word) = char_at(text, i)?;
+            if in_word {
+                break i;
+            }
+            i += width;
+        };
+        while let Some((width, true)) = char_at(text, i) {
+            i += width;
+        }
+        Some(&text[start..i])
+    })
+}
+
+/// The length of the character at byte `i` of `text` and whether it is a letter or a
+/// digit; `None` at the end.
+fn char_at(text: &str, i: usize) -> Option<(usize, bool)> {
+    let byte = *text.as_bytes().get(i)?;
+    if byte.is_ascii() {
+        return Some((1, byte.is_ascii_alphanumeric()));
+    }
+    let c = text[i..].chars().next()?;
+    Some((c.len_utf8(), is_letter_or_digit(c)))
+}
+
+/// `char::is_alphanumeric`, without its table lookups for the letters of French and the
+/// punctuation around them (`’`, `…`), the most frequent characters outside ASCII here.
+fn is_letter_or_digit(c: char) -> bool {
+    match c {
+        // Latin-1 letters and Latin Extended-A (`œ`): letters all, but for `×` and `÷`.
+        '\u{c0}'..='\u{17f}' => c != '×' && c != '÷',
+        // General punctuation: spaces, dashes, quotes, ellipsis.
+        '\u{2000}'..='\u{206f}' => false,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 /// A sigle is written in capitals (`ODPE`, `ASE`, `PJJ`): it is indexed as written,
@@ -57,19 +94,41 @@ pub(crate) fn is_sigle(word: &str) -> bool {
 /// A word of a text: folded as the reader may type it, and its index term.
 ///
 /// Terms are given to folded words, because the reader may type without accents; the stem
-/// is taken from the accented spelling, where the French rules apply.
+/// is taken from the accented spelling, where the French rules apply. Both texts are
+/// shared by every occurrence and every document that an analyzer sees them in, so that
+/// keeping a word costs a reference count and not an allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Word {
-    pub folded: String,
-    pub term: String,
+    pub folded: Arc<str>,
+    pub term: Arc<str>,
 }
 
-/// Finds the words of texts, stemming each spelling once.
+/// What an analyzer knows of a spelling (a word as written), by numbers that stay valid
+/// for the analyzer's life: callers keep per-word tallies in plain vectors.
+#[derive(Debug, Clone, Copy)]
+pub struct Spelling {
+    /// Its word (see [`Analyzer::word`]), or `None` for a stop word.
+    pub word: Option<u32>,
+    /// Its folded form (see [`Analyzer::text`]), stop words included.
+    pub folded: u32,
+    /// Written as a sigle (see [`is_sigle`]).
+    pub sigle: bool,
+}
+
+/// Finds the words of texts, folding and stemming each spelling once.
 pub struct Analyzer {
     stemmer: Stemmer,
     stop_words: rustc_hash::FxHashSet<&'static str>,
-    /// Every spelling met, with its word, or `None` for a stop word.
-    spellings: HashMap<String, Option<Word>>,
+    /// Every spelling met: most are short enough to be found by a number, without
+    /// comparing strings (see [`packed`]).
+    short_spellings: HashMap<u128, Spelling>,
+    long_spellings: HashMap<Box<str>, Spelling>,
+    /// Folded forms and terms, each once, by number.
+    texts: Vec<Arc<str>>,
+    text_numbers: HashMap<Arc<str>, u32>,
+    /// Words, each once, by number; found by the numbers of their folded form and term.
+    words: Vec<Word>,
+    word_numbers: HashMap<(u32, u32), u32>,
 }
 
 impl Default for Analyzer {
@@ -77,7 +136,12 @@ impl Default for Analyzer {
         Analyzer {
             stemmer: Stemmer::create(Algorithm::French),
             stop_words: STOP_WORDS.iter().copied().collect(),
-            spellings: HashMap::default(),
+            short_spellings: HashMap::default(),
+            long_spellings: HashMap::default(),
+            texts: Vec::new(),
+            text_numbers: HashMap::default(),
+            words: Vec::new(),
+            word_numbers: HashMap::default(),
         }
     }
 }
@@ -85,45 +149,123 @@ impl Default for Analyzer {
 impl Analyzer {
     /// Calls `f` with each word of `text`, in order, stop words left out.
     pub fn each_word(&mut self, text: &str, mut f: impl FnMut(&Word)) {
-        for spelling in words(text) {
-            let word = match self.spellings.get(spelling) {
-                Some(word) => word,
-                None => {
-                    let word = self.analyse(spelling);
-                    self.spellings.entry(spelling.to_string()).or_insert(word)
-                }
-            };
-            if let Some(word) = word {
-                f(word);
+        self.each_spelling(text, |analyzer, spelling| {
+            if let Some(word) = spelling.word {
+                f(analyzer.word(word));
             }
+        });
+    }
+
+    /// Calls `f` with each spelling of `text`, in order, stop words included.
+    pub fn each_spelling(&mut self, text: &str, mut f: impl FnMut(&Self, Spelling)) {
+        for written in words(text) {
+            let spelling = self.spelling(written);
+            f(self, spelling);
         }
     }
 
-    fn analyse(&self, spelling: &str) -> Option<Word> {
-        let folded = fold(spelling);
-        if self.stop_words.contains(folded.as_str()) {
-            return None;
-        }
-        let term = if is_sigle(spelling) || folded.chars().all(|c| c.is_ascii_digit()) {
-            folded.clone()
-        } else {
-            fold(&self.stemmer.stem(&spelling.to_lowercase()))
+    fn spelling(&mut self, written: &str) -> Spelling {
+        let key = packed(written);
+        let known = match key {
+            Some(key) => self.short_spellings.get(&key),
+            None => self.long_spellings.get(written),
         };
-        Some(Word { folded, term })
+        if let Some(&spelling) = known {
+            return spelling;
+        }
+        let spelling = self.analyse(written);
+        match key {
+            Some(key) => self.short_spellings.insert(key, spelling),
+            None => self.long_spellings.insert(written.into(), spelling),
+        };
+        spelling
     }
+
+    /// The word numbered `number` by [`Spelling::word`].
+    pub fn word(&self, number: u32) -> &Word {
+        &self.words[number as usize]
+    }
+
+    /// The folded form or term numbered `number`.
+    pub fn text(&self, number: u32) -> &Arc<str> {
+        &self.texts[number as usize]
+    }
+
+    /// How many texts are numbered: every [`Spelling::folded`] is below.
+    pub fn text_count(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// How many words are numbered: every [`Spelling::word`] is below.
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
+
+    fn analyse(&mut self, written: &str) -> Spelling {
+        let folded_text = fold(written);
+        let folded = self.number(&folded_text);
+        let sigle = is_sigle(written);
+        let word = if self.stop_words.contains(folded_text.as_str()) {
+            None
+        } else if sigle || folded_text.bytes().all(|b| b.is_ascii_digit()) {
+            Some(self.word_number(folded, folded))
+        } else {
+            let term = fold(&self.stemmer.stem(&written.to_lowercase()));
+            let term = self.number(&term);
+            Some(self.word_number(folded, term))
+        };
+        Spelling {
+            word,
+            folded,
+            sigle,
+        }
+    }
+
+    fn number(&mut self, text: &str) -> u32 {
+        if let Some(&number) = self.text_numbers.get(text) {
+            return number;
+        }
+        let number = self.texts.len() as u32;
+        let text: Arc<str> = Arc::from(text);
+        self.texts.push(Arc::clone(&text));
+        self.text_numbers.insert(text, number);
+        number
+    }
+
+    fn word_number(&mut self, folded: u32, term: u32) -> u32 {
+        let next = self.words.len() as u32;
+        let number = *self.word_numbers.entry((folded, term)).or_insert(next);
+        if number == next {
+            self.words.push(Word {
+                folded: Arc::clone(self.text(folded)),
+                term: Arc::clone(self.text(term)),
+            });
+        }
+        number
+    }
+}
+
+/// A word of up to 15 bytes as one number: its length, then its bytes. Two words have the
+/// same number only if they are the same.
+fn packed(word: &str) -> Option<u128> {
+    if word.len() > 15 {
+        return None;
+    }
+    let bytes = word.bytes().rev().fold(0, |n, b| n << 8 | u128::from(b));
+    Some(bytes << 8 | word.len() as u128)
 }
 
 /// Adds a word to a dictionary from folded words to terms. When spellings of one folded
 /// word stem differently (`parentalité`, `parentalite`), the shortest stem wins, so that
 /// the result depends neither on the order of documents nor on which thread saw them.
-pub fn keep_shortest(dictionary: &mut HashMap<String, String>, word: &Word) {
-    match dictionary.get_mut(&word.folded) {
+pub fn keep_shortest(dictionary: &mut HashMap<Arc<str>, Arc<str>>, word: &Word) {
+    match dictionary.get_mut(&*word.folded) {
         Some(known) if (word.term.len(), &word.term) < (known.len(), &*known) => {
             known.clone_from(&word.term);
         }
         Some(_) => {}
         None => {
-            dictionary.insert(word.folded.clone(), word.term.clone());
+            dictionary.insert(Arc::clone(&word.folded), Arc::clone(&word.term));
         }
     }
 }
@@ -143,8 +285,44 @@ mod tests {
         }
         words
             .iter()
-            .map(|w| dictionary[&w.folded].clone())
+            .map(|w| dictionary[&*w.folded].to_string())
             .collect()
+    }
+
+    #[test]
+    fn letters_and_digits_are_those_of_unicode() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn words_split_on_everything_else() {
+        let text = "  l’Œuvre,d'ÉTÉ — 93×2 ²  naïveté…\u{a0}fin ";
+        let expected: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(words(text).collect::<Vec<_>>(), expected);
+        assert_eq!(words("").count(), 0);
+        assert_eq!(words(" ,; ").count(), 0);
+    }
+
+    #[test]
+    fn packed_words_differ() {
+        let words = [
+            "",
+            "a",
+            "a\0",
+            "\0a",
+            "ab",
+            "ba",
+            "enfant",
+            "123456789012345",
+        ];
+        let numbers: rustc_hash::FxHashSet<u128> = words.iter().filter_map(|w| packed(w)).collect();
+        assert_eq!(numbers.len(), words.len());
+        assert_eq!(packed("1234567890123456"), None);
     }
 
     #[test]
@@ -171,7 +349,7 @@ mod tests {
         for word in words.iter().rev() {
             keep_shortest(&mut dictionary, word);
         }
-        assert_eq!(dictionary["parentalite"], "parental");
+        assert_eq!(&*dictionary["parentalite"], "parental");
         assert_eq!(terms("évaluations"), terms("évaluation"));
     }
 

@@ -323,29 +323,129 @@ fn html_text(html: &str) -> String {
         ("&#39;", "'"),
         ("&#x27;", "'"),
     ];
-    let mut text = String::with_capacity(html.len());
+    let mut text = Collapsed::with_capacity(html.len());
     let mut rest = html;
-    while let Some(special) = rest.find(['<', '&']) {
-        text.push_str(&rest[..special]);
-        rest = &rest[special..];
-        if rest.starts_with('<') {
-            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
-            let tag = &rest[..end];
-            if tag.starts_with("</") || tag.starts_with("<br") || tag.starts_with("<li") {
-                text.push(' ');
+    loop {
+        let plain = plain_run(rest.as_bytes());
+        text.push(&rest[..plain]);
+        rest = &rest[plain..];
+        let Some(&first) = rest.as_bytes().first() else {
+            break;
+        };
+        let length = match first {
+            b'<' => {
+                let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+                let tag = &rest[..end];
+                if tag.starts_with("</") || tag.starts_with("<br") || tag.starts_with("<li") {
+                    text.space();
+                }
+                end
             }
-            rest = &rest[end..];
-        } else {
-            let (entity, decoded) = ESCAPES
-                .into_iter()
-                .find(|(entity, _)| rest.starts_with(entity))
-                .unwrap_or(("&", "&"));
-            text.push_str(decoded);
-            rest = &rest[entity.len()..];
+            b'&' => {
+                let (entity, decoded) = ESCAPES
+                    .into_iter()
+                    .find(|(entity, _)| rest.starts_with(entity))
+                    .unwrap_or(("&", "&"));
+                text.push(decoded);
+                entity.len()
+            }
+            _ => match leading_whitespace(rest) {
+                0 => {
+                    // A character that only starts like white space (`’`, `«`).
+                    let length = rest.chars().next().map_or(1, char::len_utf8);
+                    text.push(&rest[..length]);
+                    length
+                }
+                length => {
+                    text.space();
+                    length
+                }
+            },
+        };
+        rest = &rest[length..];
+    }
+    text.text
+}
+
+/// The length of the start of `bytes` that `html_text` copies as it is: plain bytes and
+/// single spaces between them. The loop leaves at the end of a run, not at each space:
+/// it runs through sentences without a mispredicted branch per word.
+fn plain_run(bytes: &[u8]) -> usize {
+    let is_plain = |i: usize| bytes.get(i).is_some_and(|&b| PLAIN[usize::from(b)]);
+    let mut previous_plain = false;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let plain = PLAIN[usize::from(byte)];
+        let single_space = (byte == b' ') & previous_plain & is_plain(i + 1);
+        if !(plain | single_space) {
+            return i;
+        }
+        previous_plain = plain;
+    }
+    bytes.len()
+}
+
+/// Bytes that `html_text` copies as they are: not markup, and neither white space nor
+/// the first byte of a white space character (see [`leading_whitespace`]).
+const PLAIN: [bool; 256] = {
+    let mut plain = [true; 256];
+    let special = [
+        b'<', b'&', b'\t', b'\n', b'\x0b', b'\x0c', b'\r', b' ', 0xc2, 0xe1, 0xe2, 0xe3,
+    ];
+    let mut i = 0;
+    while i < special.len() {
+        plain[special[i] as usize] = false;
+        i += 1;
+    }
+    plain
+};
+
+/// Text whose runs of white space are one space, with none at either end (the words of
+/// `split_whitespace` joined by spaces), built piece by piece.
+struct Collapsed {
+    text: String,
+    /// White space was met since the last piece of a word.
+    space: bool,
+}
+
+impl Collapsed {
+    fn with_capacity(capacity: usize) -> Self {
+        Collapsed {
+            text: String::with_capacity(capacity),
+            space: false,
         }
     }
-    text.push_str(rest);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+
+    fn space(&mut self) {
+        self.space = true;
+    }
+
+    /// Appends text whose only white space is single spaces between other characters; to
+    /// the current word if no white space came between.
+    fn push(&mut self, piece: &str) {
+        if piece.is_empty() {
+            return;
+        }
+        if self.space && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.space = false;
+        self.text.push_str(piece);
+    }
+}
+
+/// The length in bytes of the white space character (as `char::is_whitespace` says) that
+/// starts `text`, or 0. Decodes few characters: a white space character outside ASCII
+/// starts with one of four bytes (U+0085 and U+00A0, then U+1680, U+2000 to U+205F,
+/// U+3000).
+fn leading_whitespace(text: &str) -> usize {
+    match text.as_bytes().first() {
+        Some(b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ') => 1,
+        Some(0xc2 | 0xe1 | 0xe2 | 0xe3) => match text.chars().next() {
+            Some(c) if c.is_whitespace() => c.len_utf8(),
+            _ => 0,
+        },
+        _ => 0,
+    }
 }
 
 struct Builder<'a> {
@@ -414,13 +514,16 @@ impl Builder<'_> {
         let site = self.site;
         let fiche = &site.fiches[f];
         let (fragments, headings) = texts.of(PageKind::Fiche(f));
-        let mut descriptions = fragments.iter().skip(1);
+        // The first fragment presents the fiche; then come the sous-actions' descriptions.
+        let mut fragments = fragments.into_iter();
+        let presentation = fragments.next();
+        let mut descriptions = fragments;
         let sections: Vec<Section> = fiche
             .sous_actions
             .iter()
             .map(|s| {
                 let description = match s.description {
-                    Some(_) => descriptions.next().cloned().unwrap_or_default(),
+                    Some(_) => descriptions.next().unwrap_or_default(),
                     None => String::new(),
                 };
                 Section {
@@ -434,7 +537,7 @@ impl Builder<'_> {
             })
             .collect();
         let mut body = vec![fiche.resume.clone().unwrap_or_default()];
-        body.extend(fragments.first().cloned());
+        body.extend(presentation);
         body.extend(fiche.indicateurs.suivi.iter().cloned());
         body.extend(fiche.indicateurs.resultats.iter().cloned());
         body.extend(fiche.fields.iter().flat_map(|(_, v)| v.iter().cloned()));
@@ -666,7 +769,7 @@ impl Builder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::html_text;
+    use super::{html_text, leading_whitespace};
 
     #[test]
     fn html_text_keeps_words_apart() {
@@ -674,5 +777,58 @@ mod tests {
             html_text("<ul><li>un</li><li>deux &amp; <abbr title=\"x\">ASE</abbr></li></ul>"),
             "un deux & ASE"
         );
+    }
+
+    /// `html_text` as first written, in several passes.
+    fn html_text_reference(html: &str) -> String {
+        const ESCAPES: [(&str, &str); 6] = [
+            ("&amp;", "&"),
+            ("&lt;", "<"),
+            ("&gt;", ">"),
+            ("&quot;", "\""),
+            ("&#39;", "'"),
+            ("&#x27;", "'"),
+        ];
+        let mut text = String::new();
+        let mut rest = html;
+        while let Some(special) = rest.find(['<', '&']) {
+            text.push_str(&rest[..special]);
+            rest = &rest[special..];
+            if rest.starts_with('<') {
+                let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+                let tag = &rest[..end];
+                if tag.starts_with("</") || tag.starts_with("<br") || tag.starts_with("<li") {
+                    text.push(' ');
+                }
+                rest = &rest[end..];
+            } else {
+                let (entity, decoded) = ESCAPES
+                    .into_iter()
+                    .find(|(entity, _)| rest.starts_with(entity))
+                    .unwrap_or(("&", "&"));
+                text.push_str(decoded);
+                rest = &rest[entity.len()..];
+            }
+        }
+        text.push_str(rest);
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn html_text_is_the_reference_in_one_pass(
+            html in "(<p>|</p>|<br>|<li>|<em|>|&amp;|&lt;|&#39;|&#x27;|&quot;|&|[a-z]|é|’|«|…| |\t|\n|\u{b}|\u{a0}|\u{85}|\u{202f}|\u{2029}|\u{3000})*"
+        ) {
+            proptest::prop_assert_eq!(html_text(&html), html_text_reference(&html));
+        }
+    }
+
+    #[test]
+    fn leading_whitespace_agrees_with_char_is_whitespace() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text = format!("{c}x");
+            let expected = if c.is_whitespace() { c.len_utf8() } else { 0 };
+            assert_eq!(leading_whitespace(&text), expected, "{:?}", c);
+        }
     }
 }

@@ -28,7 +28,7 @@ use crate::render::{OutputFile, Prepared};
 use documents::{Document, documents};
 pub use documents::{Facet, Facets, facets};
 pub use words::Cache;
-use words::{ALIAS, Analysed, HEADING, KEY, Occurrence, TITLE};
+use words::{ALIAS, Analysed, DocumentWords, HEADING, KEY, Occurrence, TITLE};
 
 /// The folder of the index in the output.
 pub const FOLDER: &str = "recherche";
@@ -72,11 +72,11 @@ pub fn files(site: &Site, prepared: &[Prepared], cache: &mut Cache) -> Vec<Outpu
 }
 
 /// The inverted index: for each term, the documents that hold it.
-struct Index {
+struct Index<'a> {
     /// Sorted by term; postings sorted by document.
-    postings: Vec<(String, Vec<Posting>)>,
+    postings: Vec<(&'a str, Vec<Posting>)>,
     /// Sorted by word.
-    dictionary: Vec<(String, String)>,
+    dictionary: Vec<(&'a str, &'a str)>,
     postings_starts: Vec<String>,
     dictionary_starts: Vec<String>,
 }
@@ -87,41 +87,39 @@ struct Posting {
     sections: u32,
 }
 
-impl Index {
-    fn new(documents: &[Document], analysed: &Analysed) -> Self {
+impl<'a> Index<'a> {
+    fn new(documents: &[Document], analysed: &'a Analysed) -> Self {
         let total: u64 = analysed.documents.iter().map(|d| u64::from(d.length)).sum();
         let average = (total as f64 / documents.len().max(1) as f64).max(1.0);
-        let mut postings: HashMap<&str, Vec<Posting>> = HashMap::default();
-        for (i, (document, words)) in documents.iter().zip(&analysed.documents).enumerate() {
-            let mut terms: HashMap<&str, Occurrence> = HashMap::default();
-            for (word, occurrence) in &words.words {
-                let term = analysed
-                    .dictionary
-                    .get(word)
-                    .map_or(word.as_str(), String::as_str);
-                terms.entry(term).or_default().merge(*occurrence);
-            }
-            for (term, occurrence) in terms {
-                postings.entry(term).or_default().push(Posting {
-                    document: i as u32,
-                    weight: weight(occurrence, document.title_weight, words.length, average),
-                    sections: occurrence.sections,
-                });
-            }
-        }
-        let mut postings: Vec<(String, Vec<Posting>)> = postings
-            .into_iter()
-            .map(|(term, list)| (term.to_string(), list))
-            .collect();
-        postings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut dictionary: Vec<(String, String)> = analysed
+        let mut dictionary: Vec<(&str, &str)> = analysed
             .dictionary
             .iter()
-            .map(|(w, t)| (w.clone(), t.clone()))
+            .map(|(w, t)| (&**w, &**t))
             .collect();
         dictionary.sort_unstable();
+        // Terms numbered in their order, so that postings by number are sorted by term.
+        let mut terms: Vec<&str> = dictionary.iter().map(|&(_, t)| t).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        let term_of: HashMap<&str, u32> = dictionary
+            .iter()
+            .map(|&(w, t)| (w, terms.partition_point(|&known| known < t) as u32))
+            .collect();
+        let by_document: Vec<Vec<(u32, Posting)>> = documents
+            .par_iter()
+            .zip(&analysed.documents)
+            .enumerate()
+            .map(|(i, (document, words))| {
+                document_postings(i as u32, document, words, &term_of, average)
+            })
+            .collect();
+        let mut postings: Vec<Vec<Posting>> = Vec::new();
+        postings.resize_with(terms.len(), Vec::new);
+        for (term, posting) in by_document.into_iter().flatten() {
+            postings[term as usize].push(posting);
+        }
         Index {
-            postings,
+            postings: terms.into_iter().zip(postings).collect(),
             dictionary,
             postings_starts: Vec::new(),
             dictionary_starts: Vec::new(),
@@ -135,7 +133,7 @@ impl Index {
         let postings: Vec<(&str, String)> = self
             .postings
             .iter()
-            .map(|(term, list)| (term.as_str(), encode_postings(list)))
+            .map(|(term, list)| (*term, encode_postings(list)))
             .collect();
         for (n, chunk) in chunks(&postings, POSTINGS_CHUNK, |(t, p)| t.len() + p.len())
             .into_iter()
@@ -154,11 +152,48 @@ impl Index {
         .into_iter()
         .enumerate()
         {
-            self.dictionary_starts.push(chunk[0].0.clone());
+            self.dictionary_starts.push(chunk[0].0.to_string());
             files.push(script(&format!("mots/{n}"), &chunk));
         }
         files
     }
+}
+
+/// A document's postings, with their term's number: the occurrences of the folded words
+/// that share a term are merged.
+fn document_postings(
+    document_number: u32,
+    document: &Document,
+    words: &DocumentWords,
+    term_of: &HashMap<&str, u32>,
+    average: f64,
+) -> Vec<(u32, Posting)> {
+    let mut terms: Vec<(u32, Occurrence)> = words
+        .words
+        .iter()
+        // Every folded word of a document is in the dictionary, with its spellings.
+        .filter_map(|(word, occurrence)| Some((*term_of.get(&**word)?, *occurrence)))
+        .collect();
+    terms.sort_unstable_by_key(|&(term, _)| term);
+    terms.dedup_by(|(term, occurrence), (kept_term, kept)| {
+        let same = term == kept_term;
+        if same {
+            kept.merge(*occurrence);
+        }
+        same
+    });
+    terms
+        .into_iter()
+        .map(|(term, occurrence)| {
+            let weight = weight(occurrence, document.title_weight, words.length, average);
+            let posting = Posting {
+                document: document_number,
+                weight,
+                sections: occurrence.sections,
+            };
+            (term, posting)
+        })
+        .collect()
 }
 
 const K1: f64 = 1.2;
@@ -278,23 +313,42 @@ fn document_file(i: usize, document: &Document) -> OutputFile {
         .collect();
     script(
         &format!("doc/{i}"),
-        &serde_json::json!({
-            "titre": document.title,
-            "url": document.url,
-            "type": document.kind,
-            "fil": document.breadcrumb,
-            "texte": text,
-            "sections": sections,
-        }),
+        &DocumentData {
+            fil: &document.breadcrumb,
+            sections,
+            texte: text,
+            titre: &document.title,
+            kind: document.kind,
+            url: &document.url,
+        },
     )
+}
+
+/// What `doc/N.js` holds, borrowed from the document. The fields are in alphabetical
+/// order, the order of the keys of a `serde_json::Value` object, which the files had.
+#[derive(serde::Serialize)]
+struct DocumentData<'a> {
+    fil: &'a str,
+    sections: Vec<[&'a str; 3]>,
+    texte: &'a str,
+    titre: &'a str,
+    #[serde(rename = "type")]
+    kind: usize,
+    url: &'a str,
 }
 
 /// A file of the index: a call the browser's search script answers.
 fn script(name: &str, data: &impl serde::Serialize) -> OutputFile {
-    let json = serde_json::to_string(data).unwrap_or_else(|_| "null".into());
+    let mut contents = format!("jalonRecherche({name:?},").into_bytes();
+    let start = contents.len();
+    if serde_json::to_writer(&mut contents, data).is_err() {
+        contents.truncate(start);
+        contents.extend_from_slice(b"null");
+    }
+    contents.extend_from_slice(b");\n");
     OutputFile {
         path: format!("{FOLDER}/{name}.js"),
-        contents: Arc::from(format!("jalonRecherche({name:?},{json});\n").into_bytes()),
+        contents: Arc::from(contents),
     }
 }
 

@@ -3,18 +3,15 @@
 //! on its own, so that the preview keeps the analysis of the documents a save did not
 //! change; the result is exactly what a full build gives.
 
-use std::collections::BTreeSet;
-
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 
-use super::analyze::{self, Analyzer, Word, fold, keep_shortest};
+use super::analyze::{Analyzer, Word, fold, keep_shortest};
 use super::documents::Document;
-use crate::model::Site;
+use crate::model::{Sigle, Site};
 
 /// Sections (sous-actions) a result can point into; later ones are found with their
 /// fiche but not pointed at.
@@ -51,56 +48,19 @@ impl Occurrence {
 
 /// The words of one document.
 pub struct DocumentWords {
-    /// By folded word.
-    pub words: HashMap<String, Occurrence>,
+    /// Each folded word, once.
+    pub words: Vec<(Arc<str>, Occurrence)>,
     /// Words of text, for the length normalisation of the weights.
     pub length: u32,
     /// Each word of the document with its term, once.
-    spellings: HashSet<Word>,
-}
-
-impl DocumentWords {
-    fn add(&mut self, word: &Word, occurrence: Occurrence) {
-        // Most words are met again: look them up before paying for a key.
-        match self.words.get_mut(&word.folded) {
-            Some(known) => known.merge(occurrence),
-            None => {
-                self.words.insert(word.folded.clone(), occurrence);
-            }
-        }
-        if !self.spellings.contains(word) {
-            self.spellings.insert(word.clone());
-        }
-    }
-
-    fn mark(&mut self, analyzer: &mut Analyzer, text: &str, place: u8) {
-        let occurrence = Occurrence {
-            places: place,
-            ..Occurrence::default()
-        };
-        analyzer.each_word(text, |word| self.add(word, occurrence));
-    }
-
-    /// Counts the words of a text found in the sections of `bit`; returns them folded.
-    fn count(&mut self, analyzer: &mut Analyzer, text: &str, bit: u32, folded: &mut Vec<String>) {
-        let occurrence = Occurrence {
-            count: 1,
-            sections: bit,
-            ..Occurrence::default()
-        };
-        analyzer.each_word(text, |word| {
-            self.add(word, occurrence);
-            self.length += 1;
-            folded.push(word.folded.clone());
-        });
-    }
+    spellings: Vec<Word>,
 }
 
 /// The words of every document, and the dictionary of the words met.
 pub struct Analysed {
     pub documents: Vec<Arc<DocumentWords>>,
     /// Folded word → term.
-    pub dictionary: HashMap<String, String>,
+    pub dictionary: HashMap<Arc<str>, Arc<str>>,
 }
 
 /// What the preview keeps from one build to the next: the words of each document, by a
@@ -120,15 +80,13 @@ pub fn analyse(site: &Site, documents: &[Document], cache: &mut Cache) -> Analys
     let missing: Vec<usize> = (0..documents.len())
         .filter(|&i| !cache.documents.contains_key(&keys[i]))
         .collect();
+    // An analyzer per job rather than per document: a spelling is stemmed once per job.
     let fresh: Vec<(usize, DocumentWords)> = missing
-        .par_chunks(64)
-        .flat_map_iter(|chunk| {
-            let mut analyzer = Analyzer::default();
-            chunk
-                .iter()
-                .map(|&i| (i, document_words(&mut analyzer, &documents[i], &sigles)))
-                .collect::<Vec<_>>()
-        })
+        .par_iter()
+        .map_init(
+            || Tally::new(&sigles),
+            |tally, &i| (i, tally.document_words(&documents[i])),
+        )
         .collect();
     let mut previous = std::mem::take(&mut cache.documents);
     for (i, words) in fresh {
@@ -168,95 +126,235 @@ fn document_key(document: &Document, sigles: u64) -> u64 {
     h.finish()
 }
 
-fn document_words(analyzer: &mut Analyzer, document: &Document, sigles: &Sigles) -> DocumentWords {
-    let mut words = DocumentWords {
-        words: HashMap::default(),
-        length: 0,
-        spellings: HashSet::default(),
-    };
-    words.mark(analyzer, &document.title, TITLE);
-    words.mark(analyzer, &document.key, KEY);
-    words.mark(analyzer, &document.headings, HEADING);
-    let mut text = Vec::new();
-    words.count(analyzer, &document.body, 0, &mut text);
-    for (i, section) in document.sections.iter().enumerate() {
-        let bit = if i < MAX_SECTIONS { 1 << i } else { 0 };
-        words.count(analyzer, &section.title, bit, &mut text);
-        words.count(analyzer, &section.text, bit, &mut text);
-    }
-    for expansion in sigles.written_in(document) {
-        words.mark(analyzer, expansion, ALIAS);
-    }
-    for sigle in sigles.spelled_out_in(&text) {
-        words.mark(analyzer, sigle, ALIAS);
-    }
-    words
+/// Finds the words of one document at a time.
+struct Tally<'s> {
+    analyzer: Analyzer,
+    sigles: &'s Sigles<'s>,
+    /// The glossary expansions of two words or more, as folded forms numbered by
+    /// `analyzer`, with their sigle.
+    expansions: Vec<(Vec<u32>, &'s str)>,
+    /// By folded form: the expansions that start with it. The words of the expansions
+    /// are numbered first, so the forms numbered later start none.
+    expansion_starts: Vec<Vec<usize>>,
+    counts: Counts,
 }
 
-/// Glossary sigles and their expansions, both ways: a text that says `ASE` is also found
-/// by "aide sociale à l'enfance", and one that spells it out is also found by `ASE`.
-struct Sigles {
-    /// Folded sigle → the text of its expansion.
-    expansions: HashMap<String, String>,
-    /// Finds expansions, as folded words between spaces, in a document's folded words.
-    finder: Option<AhoCorasick>,
-    /// The sigle of each pattern of `finder`, as written.
-    patterns: Vec<String>,
-    /// A hash of the glossary: the analysis of every document depends on it.
-    fingerprint: u64,
+/// The words of the current document, in vectors indexed by the numbers its analyzer
+/// gives: no hashing or allocation per occurrence, only per new spelling.
+#[derive(Default)]
+struct Counts {
+    /// By folded form: how it occurs in the current document.
+    occurrences: Vec<Occurrence>,
+    /// By folded form and by word: the last document (counted from 1) that met it.
+    folded_seen: Vec<u32>,
+    word_seen: Vec<u32>,
+    /// The current document's number, from 1 so that 0 means never seen.
+    document: u32,
+    /// Folded forms and words of the current document, in the order met.
+    folded: Vec<u32>,
+    words: Vec<u32>,
+    /// Words of text.
+    length: u32,
+    /// The folded forms of the words of text, in order: where expansions are looked for.
+    text: Vec<u32>,
+    /// Folded forms of the sigles written in the document.
+    sigles: Vec<u32>,
 }
 
-impl Sigles {
-    fn new(site: &Site) -> Self {
+/// What reading a text does with its words.
+#[derive(Clone, Copy)]
+enum Pass {
+    /// A weighty place (title, pilotes, heading, expansion): marks the words.
+    Mark(u8),
+    /// Text: counts the words, in the sections of the given bits.
+    Count(u32),
+}
+
+impl<'s> Tally<'s> {
+    fn new(sigles: &'s Sigles) -> Self {
         let mut analyzer = Analyzer::default();
-        let mut h = crate::render::cache::hasher();
-        let mut patterns = Vec::new();
-        let mut texts = Vec::new();
-        for sigle in &site.sigles {
-            (&sigle.sigle, &sigle.definition).hash(&mut h);
-            let mut words = Vec::new();
-            analyzer.each_word(&sigle.definition, |w| words.push(w.folded.clone()));
-            if words.len() >= 2 {
-                patterns.push(sigle.sigle.clone());
-                texts.push(format!(" {} ", words.join(" ")));
+        let mut expansions = Vec::new();
+        let mut expansion_starts: Vec<Vec<usize>> = Vec::new();
+        for sigle in sigles.glossary {
+            let mut folded = Vec::new();
+            analyzer.each_spelling(&sigle.definition, |_, spelling| {
+                if spelling.word.is_some() {
+                    folded.push(spelling.folded);
+                }
+            });
+            if folded.len() >= 2 {
+                expansion_starts.resize_with(analyzer.text_count(), Vec::new);
+                expansion_starts[folded[0] as usize].push(expansions.len());
+                expansions.push((folded, sigle.sigle.as_str()));
             }
         }
-        Sigles {
-            expansions: site
-                .sigles
-                .iter()
-                .map(|s| (fold(&s.sigle), s.definition.clone()))
-                .collect(),
-            finder: AhoCorasick::new(&texts).ok(),
-            patterns,
-            fingerprint: h.finish(),
+        Tally {
+            analyzer,
+            sigles,
+            expansions,
+            expansion_starts,
+            counts: Counts::default(),
         }
     }
 
-    /// The expansions of the glossary sigles written (in capitals) in a document.
-    fn written_in<'s>(&'s self, document: &Document) -> Vec<&'s String> {
-        let mut found: Vec<&String> = [&document.title, &document.key, &document.body]
-            .into_iter()
-            .chain(document.sections.iter().map(|s| &s.text))
-            .flat_map(|text| analyze::words(text))
-            .filter(|word| analyze::is_sigle(word))
-            .filter_map(|word| self.expansions.get(&fold(word)))
+    fn document_words(&mut self, document: &Document) -> DocumentWords {
+        self.counts.start();
+        // The sigles written in the title, pilotes, body and section texts bring in their
+        // expansions; those in headings and section titles do not.
+        self.read(&document.title, Pass::Mark(TITLE), true);
+        self.read(&document.key, Pass::Mark(KEY), true);
+        self.read(&document.headings, Pass::Mark(HEADING), false);
+        self.read(&document.body, Pass::Count(0), true);
+        for (i, section) in document.sections.iter().enumerate() {
+            let bit = if i < MAX_SECTIONS { 1 << i } else { 0 };
+            self.read(&section.title, Pass::Count(bit), false);
+            self.read(&section.text, Pass::Count(bit), true);
+        }
+        for expansion in self.expansions_written() {
+            self.read(expansion, Pass::Mark(ALIAS), false);
+        }
+        for sigle in self.sigles_spelled_out() {
+            self.read(sigle, Pass::Mark(ALIAS), false);
+        }
+        self.counts.finish(&self.analyzer)
+    }
+
+    fn read(&mut self, text: &str, pass: Pass, note_sigles: bool) {
+        let counts = &mut self.counts;
+        self.analyzer.each_spelling(text, |analyzer, spelling| {
+            if note_sigles && spelling.sigle {
+                counts.sigles.push(spelling.folded);
+            }
+            if let Some(word) = spelling.word {
+                counts.add(analyzer, spelling.folded, word, pass);
+            }
+        });
+    }
+
+    /// The expansions of the glossary sigles written in the document, each once, in a
+    /// stable order.
+    fn expansions_written(&self) -> Vec<&'s String> {
+        let mut found: Vec<&String> = self
+            .counts
+            .sigles
+            .iter()
+            .filter_map(|&folded| self.sigles.expansions.get(&**self.analyzer.text(folded)))
             .collect();
         found.sort_unstable();
         found.dedup();
         found
     }
 
-    /// The sigles whose expansion is spelled out in a text, given as its folded words.
-    fn spelled_out_in(&self, text: &[String]) -> Vec<&String> {
-        let Some(finder) = &self.finder else {
-            return Vec::new();
-        };
-        let spaced = format!(" {} ", text.join(" "));
-        let found: BTreeSet<usize> = finder
-            .find_overlapping_iter(&spaced)
-            .map(|m| m.pattern().as_usize())
-            .collect();
-        found.into_iter().map(|p| &self.patterns[p]).collect()
+    /// The sigles whose expansion the text of the document spells out, each once, in
+    /// glossary order.
+    fn sigles_spelled_out(&self) -> Vec<&'s str> {
+        let text = &self.counts.text;
+        let mut found: Vec<usize> = Vec::new();
+        for (start, first) in text.iter().enumerate() {
+            let Some(candidates) = self.expansion_starts.get(*first as usize) else {
+                continue;
+            };
+            for &e in candidates {
+                let words = &self.expansions[e].0;
+                if text[start..].starts_with(words) {
+                    found.push(e);
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|e| self.expansions[e].1).collect()
+    }
+}
+
+impl Counts {
+    fn start(&mut self) {
+        self.document += 1;
+        self.folded.clear();
+        self.words.clear();
+        self.length = 0;
+        self.text.clear();
+        self.sigles.clear();
+    }
+
+    fn add(&mut self, analyzer: &Analyzer, folded: u32, word: u32, pass: Pass) {
+        self.make_room(analyzer);
+        let (f, w) = (folded as usize, word as usize);
+        if self.folded_seen[f] != self.document {
+            self.folded_seen[f] = self.document;
+            self.occurrences[f] = Occurrence::default();
+            self.folded.push(folded);
+        }
+        if self.word_seen[w] != self.document {
+            self.word_seen[w] = self.document;
+            self.words.push(word);
+        }
+        let occurrence = &mut self.occurrences[f];
+        match pass {
+            Pass::Mark(place) => occurrence.places |= place,
+            Pass::Count(bit) => {
+                occurrence.count += 1;
+                occurrence.sections |= bit;
+                self.length += 1;
+                self.text.push(folded);
+            }
+        }
+    }
+
+    /// Grows the vectors to the numbers the analyzer gave since the last call.
+    fn make_room(&mut self, analyzer: &Analyzer) {
+        let texts = analyzer.text_count();
+        if self.occurrences.len() < texts {
+            self.occurrences.resize(texts, Occurrence::default());
+            self.folded_seen.resize(texts, 0);
+        }
+        let words = analyzer.word_count();
+        if self.word_seen.len() < words {
+            self.word_seen.resize(words, 0);
+        }
+    }
+
+    fn finish(&self, analyzer: &Analyzer) -> DocumentWords {
+        DocumentWords {
+            words: self
+                .folded
+                .iter()
+                .map(|&f| (Arc::clone(analyzer.text(f)), self.occurrences[f as usize]))
+                .collect(),
+            length: self.length,
+            spellings: self
+                .words
+                .iter()
+                .map(|&w| analyzer.word(w).clone())
+                .collect(),
+        }
+    }
+}
+
+/// Glossary sigles and their expansions, both ways: a text that says `ASE` is also found
+/// by "aide sociale à l'enfance", and one that spells it out is also found by `ASE`.
+struct Sigles<'a> {
+    glossary: &'a [Sigle],
+    /// Folded sigle → the text of its expansion.
+    expansions: HashMap<String, String>,
+    /// A hash of the glossary: the analysis of every document depends on it.
+    fingerprint: u64,
+}
+
+impl<'a> Sigles<'a> {
+    fn new(site: &'a Site) -> Self {
+        let mut h = crate::render::cache::hasher();
+        for sigle in &site.sigles {
+            (&sigle.sigle, &sigle.definition).hash(&mut h);
+        }
+        Sigles {
+            glossary: &site.sigles,
+            expansions: site
+                .sigles
+                .iter()
+                .map(|s| (fold(&s.sigle), s.definition.clone()))
+                .collect(),
+            fingerprint: h.finish(),
+        }
     }
 }
