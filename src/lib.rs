@@ -111,6 +111,7 @@ pub fn real_today() -> jiff::civil::Date {
 /// changes. A build without it (an empty one) does all the work.
 #[derive(Default)]
 pub struct Cache {
+    theme: Option<Theme>,
     load: load::Cache,
     render: render::cache::Cache,
     search: search::Cache,
@@ -152,7 +153,7 @@ pub fn check(root: &Path, options: &Options) -> Report {
         options,
         &mut Timings::default(),
     );
-    if let Err(theme_errors) = Theme::load(root) {
+    if let Err(theme_errors) = Theme::load(root, None) {
         diagnostics.extend(theme_errors);
     }
     Report {
@@ -196,8 +197,13 @@ pub fn generate(
         // A copy of every source text that no later build will read.
         cache.load = load::Cache::default();
     }
-    let theme = match Theme::load(root) {
-        Ok(theme) => Some(theme),
+    let theme = match Theme::load(root, cache.theme.as_ref()) {
+        Ok(theme) => {
+            if keep {
+                cache.theme = Some(theme.clone());
+            }
+            Some(theme)
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             None

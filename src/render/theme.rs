@@ -165,8 +165,10 @@ const STATIC: &[(&str, &[u8])] = &[
 
 pub const THEME_DIR: &str = "themes/default";
 
+#[derive(Clone)]
 pub struct Theme {
-    tera: tera::Tera,
+    /// Compiled once per set of templates: the preview reuses it while they stay the same.
+    tera: std::sync::Arc<tera::Tera>,
     /// A hash of every template's text: a page is rendered again when its theme changed.
     fingerprint: u64,
     pub static_files: Vec<(String, Vec<u8>)>,
@@ -174,7 +176,8 @@ pub struct Theme {
 
 impl Theme {
     /// The embedded theme, with the files of `site_root/themes/default/` taking precedence.
-    pub fn load(site_root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+    /// `compiled` is a theme loaded before: its templates are reused if they are the same.
+    pub fn load(site_root: &Path, compiled: Option<&Theme>) -> Result<Theme, Vec<Diagnostic>> {
         let overrides = site_root.join(THEME_DIR);
         let mut templates = Vec::new();
         let mut diagnostics = Vec::new();
@@ -186,24 +189,19 @@ impl Theme {
                 Err(diagnostic) => diagnostics.push(diagnostic),
             }
         }
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on([".html"]);
         let fingerprint = {
             use std::hash::{Hash, Hasher};
             let mut h = hasher();
             templates.hash(&mut h);
             h.finish()
         };
-        // Added together: a template may include one that comes later in the list.
-        let sources = templates
-            .iter()
-            .map(|(name, text)| (name.as_str(), text.as_str()));
-        if let Err(error) = tera.add_raw_templates(sources) {
-            diagnostics.push(template_error(
-                &error,
-                Path::new(THEME_DIR).join("templates").as_path(),
-            ));
-        }
+        let tera = match compiled.filter(|theme| theme.fingerprint == fingerprint) {
+            Some(theme) => std::sync::Arc::clone(&theme.tera),
+            None => std::sync::Arc::new(compile(&templates).unwrap_or_else(|error| {
+                diagnostics.push(error);
+                tera::Tera::new()
+            })),
+        };
         let mut static_files = Vec::new();
         for (name, embedded) in STATIC {
             let file = overrides.join(name);
@@ -243,6 +241,19 @@ impl Theme {
             .render(template, &context)
             .map_err(|error| template_failure(template, page, &error))
     }
+}
+
+fn compile(templates: &[(String, String)]) -> Result<tera::Tera, Diagnostic> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html"]);
+    // Added together: a template may include one that comes later in the list.
+    let sources = templates
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()));
+    tera.add_raw_templates(sources).map_err(|error| {
+        template_error(&error, Path::new(THEME_DIR).join("templates").as_path())
+    })?;
+    Ok(tera)
 }
 
 fn template_failure(template: &str, page: &str, error: &tera::Error) -> Diagnostic {
