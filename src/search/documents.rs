@@ -312,17 +312,19 @@ impl<'a> PageTexts<'a> {
     }
 }
 
+/// The escapes the renderer writes in text, with what they stand for.
+const ESCAPES: [(&str, &str); 6] = [
+    ("&amp;", "&"),
+    ("&lt;", "<"),
+    ("&gt;", ">"),
+    ("&quot;", "\""),
+    ("&#39;", "'"),
+    ("&#x27;", "'"),
+];
+
 /// The text of HTML the renderer wrote: tags dropped (block ends and list items turned
 /// into spaces), the escapes it writes decoded, runs of white space made one.
 fn html_text(html: &str) -> String {
-    const ESCAPES: [(&str, &str); 6] = [
-        ("&amp;", "&"),
-        ("&lt;", "<"),
-        ("&gt;", ">"),
-        ("&quot;", "\""),
-        ("&#39;", "'"),
-        ("&#x27;", "'"),
-    ];
     let mut text = Collapsed::with_capacity(html.len());
     let mut rest = html;
     loop {
@@ -769,7 +771,7 @@ impl Builder<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{html_text, leading_whitespace};
+    use super::{ESCAPES, html_text, leading_whitespace};
 
     #[test]
     fn html_text_keeps_words_apart() {
@@ -781,14 +783,6 @@ mod tests {
 
     /// `html_text` as first written, in several passes.
     fn html_text_reference(html: &str) -> String {
-        const ESCAPES: [(&str, &str); 6] = [
-            ("&amp;", "&"),
-            ("&lt;", "<"),
-            ("&gt;", ">"),
-            ("&quot;", "\""),
-            ("&#39;", "'"),
-            ("&#x27;", "'"),
-        ];
         let mut text = String::new();
         let mut rest = html;
         while let Some(special) = rest.find(['<', '&']) {
