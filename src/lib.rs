@@ -49,6 +49,9 @@ pub struct Stats {
     pub rendered: usize,
     pub fiches: usize,
     pub files: usize,
+    /// Files `jalon build` wrote or removed in the output folder: over a published site,
+    /// only those that changed.
+    pub written: usize,
     pub duration: Duration,
     pub timings: Timings,
 }
@@ -222,6 +225,7 @@ pub fn generate(
                             rendered,
                             fiches: site.fiches.len(),
                             files: rendered,
+                            written: 0,
                             duration: Duration::ZERO,
                             timings: Timings::default(),
                         },
@@ -294,6 +298,7 @@ fn write_site_files(
         rendered,
         fiches: site.fiches.len(),
         files,
+        written: 0,
         duration: Duration::ZERO,
         timings: Timings::default(),
     })
@@ -318,13 +323,17 @@ pub fn build(root: &Path, out: &Path, options: &Options) -> Report {
         return report;
     }
     let committed = Instant::now();
-    if let Err(error) = staging.commit() {
-        report.diagnostics.push(error);
-        report.stats = None;
-        return report;
-    }
+    let written = match staging.commit() {
+        Ok(written) => written,
+        Err(error) => {
+            report.diagnostics.push(error);
+            report.stats = None;
+            return report;
+        }
+    };
     if let Some(stats) = report.stats.as_mut() {
         stats.timings.0.push(("mise en place", committed.elapsed()));
+        stats.written = written;
         stats.duration = started.elapsed();
     }
     report

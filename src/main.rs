@@ -541,8 +541,8 @@ fn print_report(report: &Report, format: Format, verbosity: Verbosity) {
                 && let Some(stats) = &report.stats
             {
                 eprintln!(
-                    "{} pages passées par leur gabarit, {} fichiers écrits.",
-                    stats.rendered, stats.files
+                    "{} pages passées par leur gabarit ; {} fichier(s) écrit(s) ou supprimé(s), les autres étaient déjà à jour.",
+                    stats.rendered, stats.written
                 );
             }
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();

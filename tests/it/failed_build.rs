@@ -113,6 +113,7 @@ fn a_rebuild_writes_only_what_changed() {
     .unwrap();
     let report = jalon::build(&site, &out, &jalon::Options::default());
     assert!(!report.has_errors());
+    let written = report.stats.as_ref().unwrap().written;
 
     let unchanged = before
         .iter()
@@ -133,6 +134,8 @@ fn a_rebuild_writes_only_what_changed() {
         before.len()
     );
     assert!(!out.join("ancien").exists(), "a stale folder stayed");
+    // The changed files and the stale one, no more.
+    assert_eq!(written, before.len() - unchanged + 1);
     let fresh = work.path().join("fresh");
     assert!(!jalon::build(&site, &fresh, &jalon::Options::default()).has_errors());
     assert_eq!(snapshot(&out), snapshot(&fresh));
