@@ -262,16 +262,26 @@ fn write_site_files(
     let render_cache = keep.then_some(&mut cache.render);
     let search_cache = &mut cache.search;
     let mut search_timing = Timings::default();
+    // The index goes to `sink` as soon as it is built rather than waiting for the pages:
+    // it weighs a hundred megabytes at 10 000 fiches.
+    let index = || {
+        let files = search::files(site, prepared, search_cache);
+        let count = files.len();
+        files
+            .into_iter()
+            .try_for_each(|file| sink.put(file))
+            .map(|()| count)
+    };
     let (rendered, search_files) = timings.time("pages", || {
         rayon::join(
             || render::render_pages(site, theme, prepared, render_cache, None, sink),
-            || search_timing.time("recherche", || search::files(site, prepared, search_cache)),
+            || search_timing.time("recherche", index),
         )
     });
     timings.0.extend(search_timing.0);
     let rendered = rendered?;
+    let search_files = search_files.map_err(|error| vec![error])?;
     let mut others: Vec<render::OutputFile> = timings.time("exports", || exports::files(site));
-    others.extend(search_files);
     if let Some((path, bytes)) = &site.schema.logo {
         others.push(render::OutputFile {
             path: path.clone(),
@@ -287,7 +297,7 @@ fn write_site_files(
                 contents: std::sync::Arc::from(bytes.as_slice()),
             }),
     );
-    let files = prepared.len() + others.len();
+    let files = prepared.len() + search_files + others.len();
     timings
         .time("autres fichiers", || {
             others.into_par_iter().try_for_each(|file| sink.put(file))

@@ -44,9 +44,14 @@ const EXCERPT_TEXT: usize = 20_000;
 pub fn files(site: &Site, prepared: &[Prepared], cache: &mut Cache) -> Vec<OutputFile> {
     let facets = facets(site);
     let documents = documents(site, prepared, &facets);
-    let analysed = words::analyse(site, &documents, cache);
-    let mut index = Index::new(&documents, &analysed);
-    let mut files = index.chunk_files();
+    // The words of every document and the postings are dropped before the documents'
+    // own files are made, so that the two are never held at once.
+    let (mut files, dictionary_starts, postings_starts) = {
+        let analysed = words::analyse(site, &documents, cache);
+        let mut index = Index::new(&documents, &analysed);
+        let files = index.chunk_files();
+        (files, index.dictionary_starts, index.postings_starts)
+    };
     files.push(facet_file(&facets, &documents));
     files.extend(
         documents
@@ -62,8 +67,8 @@ pub fn files(site: &Site, prepared: &[Prepared], cache: &mut Cache) -> Vec<Outpu
             "version": format!("{version:016x}"),
             "documents": documents.len(),
             "vides": analyze::STOP_WORDS,
-            "mots": index.dictionary_starts,
-            "termes": index.postings_starts,
+            "mots": dictionary_starts,
+            "termes": postings_starts,
             "types": facets.types,
             "facettes": facets.list,
         }),
