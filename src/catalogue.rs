@@ -133,11 +133,6 @@ pub fn close_cards(site: &Site, pratique: PratiqueId) -> Vec<PratiqueId> {
         })
         .filter(|(score, _)| *score > 0)
         .collect();
-    let by_rank = |a: &(u32, PratiqueId), b: &(u32, PratiqueId)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-    if scored.len() > 5 {
-        scored.select_nth_unstable_by(5, by_rank);
-        scored.truncate(5);
-    }
-    scored.sort_by(by_rank);
+    crate::model::keep_best(&mut scored, 5);
     scored.into_iter().map(|(_, id)| id).collect()
 }

@@ -172,6 +172,17 @@ pub struct Theme {
 
 pub type PratiqueId = usize;
 
+/// Keeps the `count` best of `scored` (highest score first, then lowest id), in that
+/// order, without sorting the whole list: a shared pilote or theme can make thousands.
+pub fn keep_best(scored: &mut Vec<(u32, usize)>, count: usize) {
+    let by_rank = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if scored.len() > count {
+        scored.select_nth_unstable_by(count, by_rank);
+        scored.truncate(count);
+    }
+    scored.sort_by(by_rank);
+}
+
 /// A practice card (fiche pratique).
 #[derive(Debug)]
 pub struct Pratique {

@@ -770,13 +770,7 @@ pub fn related_fiches(
                     (3 * citations + shared_pilotes, other)
                 })
                 .collect();
-            let by_rank =
-                |a: &(u32, FicheId), b: &(u32, FicheId)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-            if scored.len() > 5 {
-                scored.select_nth_unstable_by(5, by_rank);
-                scored.truncate(5);
-            }
-            scored.sort_by(by_rank);
+            crate::model::keep_best(&mut scored, 5);
             scored
                 .into_iter()
                 .map(|(score, other)| Related {
