@@ -214,29 +214,29 @@ pub fn generate(
     };
     let stats = match (validated, theme) {
         (Some((site, prepared)), Some(theme)) if !diagnostics.has_errors() => {
-            let written = match scope {
+            let counts = match scope {
                 Scope::Site => {
                     write_site_files(&site, &theme, &prepared, cache, keep, sink, &mut timings)
                 }
                 Scope::Pages(paths) => timings.time("pages", || {
                     render::render_pages(&site, &theme, &prepared, None, Some(paths), sink).map(
-                        |rendered| Stats {
+                        |rendered| Counts {
                             pages: rendered,
                             rendered,
-                            fiches: site.fiches.len(),
                             files: rendered,
-                            written: 0,
-                            duration: Duration::ZERO,
-                            timings: Timings::default(),
                         },
                     )
                 }),
             };
-            let stats = written.map_err(|errors| diagnostics.extend(errors)).ok();
-            stats.map(|stats| Stats {
+            let counts = counts.map_err(|errors| diagnostics.extend(errors)).ok();
+            counts.map(|counts| Stats {
+                pages: counts.pages,
+                rendered: counts.rendered,
+                fiches: site.fiches.len(),
+                files: counts.files,
+                written: 0,
                 duration: started.elapsed(),
                 timings,
-                ..stats
             })
         }
         _ => None,
@@ -258,7 +258,7 @@ fn write_site_files(
     keep: bool,
     sink: &dyn write::Sink,
     timings: &mut Timings,
-) -> Result<Stats, Vec<Diagnostic>> {
+) -> Result<Counts, Vec<Diagnostic>> {
     let render_cache = keep.then_some(&mut cache.render);
     let search_cache = &mut cache.search;
     let mut search_timing = Timings::default();
@@ -303,15 +303,18 @@ fn write_site_files(
             others.into_par_iter().try_for_each(|file| sink.put(file))
         })
         .map_err(|error| vec![error])?;
-    Ok(Stats {
+    Ok(Counts {
         pages: prepared.len(),
         rendered,
-        fiches: site.fiches.len(),
         files,
-        written: 0,
-        duration: Duration::ZERO,
-        timings: Timings::default(),
     })
+}
+
+/// What rendering produced, for [`Stats`].
+struct Counts {
+    pages: usize,
+    rendered: usize,
+    files: usize,
 }
 
 /// `jalon build`: validate, render, then put the new site in `out`.
