@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
@@ -135,15 +136,15 @@ impl IntoIterator for Diagnostics {
 
 /// The text of every file that was read, so that diagnostics can show the offending line.
 #[derive(Debug, Default, Clone)]
-pub struct Sources(HashMap<PathBuf, String>);
+pub struct Sources(HashMap<PathBuf, Arc<str>>);
 
 impl Sources {
-    pub fn insert(&mut self, file: PathBuf, text: String) {
+    pub fn insert(&mut self, file: PathBuf, text: Arc<str>) {
         self.0.insert(file, text);
     }
 
     pub fn get(&self, file: &Path) -> Option<&str> {
-        self.0.get(file).map(String::as_str)
+        self.0.get(file).map(|text| &**text)
     }
 }
 

@@ -1671,12 +1671,7 @@ impl Resolver<'_> {
             Some('"' | '\'') => (at.line, at.column),
             _ => (at.line, at.column - 1),
         };
-        Markdown {
-            text: text.value.clone(),
-            file: parsed.file.clone(),
-            first_line,
-            indent,
-        }
+        Markdown::in_yaml(&text.value, parsed.file.clone(), first_line, indent)
     }
 }
 

@@ -60,20 +60,28 @@ impl<T> Parsed<T> {
 #[derive(Debug)]
 pub struct Document<T> {
     pub front: Parsed<T>,
-    pub body: String,
+    /// The whole file: shared with the diagnostics' sources and the model's Markdown, so
+    /// that a big schéma holds each text once.
+    text: Arc<str>,
+    /// Byte offset of the body in `text`.
+    body_start: usize,
     /// Line of the file where the body starts.
     pub body_line: u32,
 }
 
 impl<T> Document<T> {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
     /// The body, placed in its file for diagnostics.
     pub fn markdown(&self) -> crate::model::Markdown {
-        crate::model::Markdown {
-            text: self.body.clone(),
-            file: self.front.file.clone(),
-            first_line: self.body_line,
-            indent: 0,
-        }
+        crate::model::Markdown::within(
+            Arc::clone(&self.text),
+            self.body_start,
+            self.front.file.clone(),
+            self.body_line,
+        )
     }
 }
 
@@ -111,7 +119,6 @@ type ParsedFiles<T> = HashMap<PathBuf, CachedFile<T>>;
 
 struct CachedFile<T> {
     stamp: Option<Stamp>,
-    text: String,
     document: Arc<Document<T>>,
 }
 
@@ -318,13 +325,15 @@ impl Reader<'_> {
                 let stamp = Stamp::of(&root.join(file));
                 let cached = previous.get(file);
                 if let Some(cached) = cached.filter(|c| stamp.is_some() && c.stamp == stamp) {
-                    let document = Ok(Arc::clone(&cached.document));
-                    return Ok((file.clone(), stamp, cached.text.clone(), document));
+                    let text = Arc::clone(&cached.document.text);
+                    return Ok((file.clone(), stamp, text, Ok(Arc::clone(&cached.document))));
                 }
-                let text = read_text(root, file)?;
+                let text: Arc<str> = read_text(root, file)?.into();
                 let document = match cached {
-                    Some(cached) if cached.text == text => Ok(Arc::clone(&cached.document)),
-                    _ => parse_document::<T>(&text, file).map(Arc::new),
+                    Some(cached) if cached.document.text == text => {
+                        Ok(Arc::clone(&cached.document))
+                    }
+                    _ => parse_document::<T>(Arc::clone(&text), file).map(Arc::new),
                 };
                 Ok((file.clone(), stamp, text, document))
             })
@@ -339,7 +348,6 @@ impl Reader<'_> {
                         Ok(document) => {
                             let entry = CachedFile {
                                 stamp,
-                                text: text.clone(),
                                 document: Arc::clone(&document),
                             };
                             parsed.insert(file.clone(), entry);
@@ -362,10 +370,11 @@ impl Reader<'_> {
         ok.then_some(documents)
     }
 
-    fn read(&mut self, file: &Path) -> Option<String> {
+    fn read(&mut self, file: &Path) -> Option<Arc<str>> {
         match read_text(self.root, file) {
             Ok(text) => {
-                self.sources.insert(file.to_path_buf(), text.clone());
+                let text: Arc<str> = text.into();
+                self.sources.insert(file.to_path_buf(), Arc::clone(&text));
                 Some(text)
             }
             Err(diagnostic) => {
@@ -419,8 +428,12 @@ fn parse_yaml<T: DeserializeOwned>(
 }
 
 /// Splits the front matter (between two `---` lines) from the body.
-fn parse_document<T: DeserializeOwned>(text: &str, file: &Path) -> Result<Document<T>, Diagnostic> {
-    let rest = text.strip_prefix("---\n").ok_or_else(|| {
+fn parse_document<T: DeserializeOwned>(
+    text: Arc<str>,
+    file: &Path,
+) -> Result<Document<T>, Diagnostic> {
+    const OPENING: &str = "---\n";
+    let rest = text.strip_prefix(OPENING).ok_or_else(|| {
         Diagnostic::error(
             "entete-manquant",
             "le fichier ne commence pas par un en-tête YAML entre deux lignes « --- »",
@@ -431,11 +444,11 @@ fn parse_document<T: DeserializeOwned>(text: &str, file: &Path) -> Result<Docume
     let mut offset = 0;
     for (line, current) in (2..).zip(rest.split_inclusive('\n')) {
         if current.trim_end() == "---" {
-            let front = &rest[..offset];
-            let body = rest[offset + current.len()..].to_string();
+            let front = parse_yaml(&rest[..offset], file, 2, Location::file(file))?;
             return Ok(Document {
-                front: parse_yaml(front, file, 2, Location::file(file))?,
-                body,
+                front,
+                body_start: OPENING.len() + offset + current.len(),
+                text,
                 body_line: line + 1,
             });
         }

@@ -5,6 +5,7 @@ pub mod time;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::diagnostics::Location;
 pub use crate::load::raw::{
@@ -558,12 +559,43 @@ pub struct Page {
 /// Markdown text with the place it was written, for diagnostics inside it.
 #[derive(Debug, Clone)]
 pub struct Markdown {
-    pub text: String,
+    /// The file (or YAML value) holding the text, shared with the loaded document.
+    source: Arc<str>,
+    /// Byte offset of the text in `source`.
+    start: usize,
     pub file: PathBuf,
     /// Line of the file where `text` starts.
     pub first_line: u32,
     /// Extra indentation of every line in the file (block scalars in YAML).
     pub indent: u32,
+}
+
+impl Markdown {
+    /// The Markdown that `source` holds from byte `start`, which is line `first_line` of `file`.
+    pub fn within(source: Arc<str>, start: usize, file: PathBuf, first_line: u32) -> Markdown {
+        Markdown {
+            source,
+            start,
+            file,
+            first_line,
+            indent: 0,
+        }
+    }
+
+    /// A Markdown text written in a YAML value, its lines indented by `indent` in the file.
+    pub fn in_yaml(text: &str, file: PathBuf, first_line: u32, indent: u32) -> Markdown {
+        Markdown {
+            source: text.into(),
+            start: 0,
+            file,
+            first_line,
+            indent,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.source[self.start..]
+    }
 }
 
 /// Lookups by id, built once by `resolve`.

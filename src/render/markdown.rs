@@ -121,7 +121,7 @@ fn options() -> Options {
 
 impl Renderer<'_, '_> {
     fn run(mut self) -> Rendered {
-        let text = self.markdown.text.as_str();
+        let text = self.markdown.text();
         let parser = Parser::new_ext(text, options()).into_offset_iter();
         let mut events: Vec<Event> = Vec::new();
         let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
@@ -462,7 +462,7 @@ impl Renderer<'_, '_> {
     /// counted in the event's text, which escapes can make shorter than the source: the
     /// position is then approximate, but always on a character of the right line.
     fn location(&self, offset: usize) -> Location {
-        let text = &self.markdown.text;
+        let text = self.markdown.text();
         let mut end = offset.min(text.len());
         while !text.is_char_boundary(end) {
             end -= 1;

@@ -345,7 +345,7 @@ fn markdown_key(site: &Site, kind: PageKind, root: &str, fingerprint: u64) -> u6
     for fragment in kind.markdown(site) {
         let markdown = fragment.markdown;
         (
-            &markdown.text,
+            markdown.text(),
             &markdown.file,
             markdown.first_line,
             markdown.indent,
