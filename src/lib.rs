@@ -121,15 +121,22 @@ pub struct Cache {
 }
 
 /// Load, resolve and render the Markdown: everything a build relies on, without writing.
+/// `keep`: the cache serves a later build (the preview); otherwise what only a later
+/// build would read is dropped as soon as possible.
 fn validate(
     root: &Path,
     sources: &mut Sources,
     cache: &mut Cache,
+    keep: bool,
     options: &Options,
     timings: &mut Timings,
 ) -> (Option<(Site, Vec<render::Prepared>)>, Diagnostics) {
     let (loaded, mut diagnostics) =
         timings.time("chargement", || load::load(root, sources, &mut cache.load));
+    if !keep {
+        // The parsed front matter of every file, which resolving copies into the model.
+        cache.load = load::Cache::default();
+    }
     let Some(loaded) = loaded else {
         return (None, diagnostics);
     };
@@ -153,6 +160,7 @@ pub fn check(root: &Path, options: &Options) -> Report {
         root,
         &mut sources,
         &mut Cache::default(),
+        false,
         options,
         &mut Timings::default(),
     );
@@ -195,11 +203,8 @@ pub fn generate(
     let cache = cache.unwrap_or(&mut fresh);
     let mut sources = Sources::default();
     let mut timings = Timings::default();
-    let (validated, mut diagnostics) = validate(root, &mut sources, cache, options, &mut timings);
-    if !keep {
-        // A copy of every source text that no later build will read.
-        cache.load = load::Cache::default();
-    }
+    let (validated, mut diagnostics) =
+        validate(root, &mut sources, cache, keep, options, &mut timings);
     let theme = match Theme::load(root, cache.theme.as_ref()) {
         Ok(theme) => {
             if keep {
