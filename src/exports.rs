@@ -5,57 +5,83 @@
 
 use std::fmt::Write as _;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rayon::prelude::*;
 use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
 
 use crate::model::{
     ActorRef, FicheId, Indicateur, Jalon, Mesure, Month, Site, Span, Statut, Suivi,
 };
 use crate::render::OutputFile;
 use crate::render::links::{self, Target};
+use crate::write::Sink;
 
 pub mod atom;
 
 pub const FOLDER: &str = "donnees";
 const JSON_SCHEMA: &str = include_str!("exports/jalon.schema.json");
 
-/// Every export file of the site.
-pub fn files(site: &Site) -> Vec<OutputFile> {
-    let mut files = vec![
-        file(
-            "donnees/schema.json",
-            serde_json::to_vec_pretty(&Export::of(site)).unwrap_or_default(),
-        ),
-        file("donnees/jalon.schema.json", JSON_SCHEMA.as_bytes().to_vec()),
-        file("donnees/fiches.csv", fiches_csv(site)),
-        file("donnees/sous-actions.csv", sous_actions_csv(site)),
-        file("donnees/acteurs.csv", acteurs_csv(site)),
-        file("donnees/suivi.csv", suivi_csv(site)),
-        file("donnees/indicateurs.csv", indicateurs_csv(site)),
-        file("donnees/valeurs-indicateurs.csv", valeurs_csv(site)),
-        file("donnees/datapackage.json", datapackage(site)),
-        file(
-            "calendrier.ics",
-            ical(site, &(0..site.fiches.len()).collect::<Vec<_>>()).into_bytes(),
-        ),
-    ];
-    if !site.pratiques.is_empty() {
-        files.push(file("donnees/pratiques.csv", pratiques_csv(site)));
-    }
-    files.push(file("robots.txt", robots(site).into_bytes()));
-    if let Some(url) = &site.url {
-        files.push(file("sitemap.xml", sitemap(site, url).into_bytes()));
-    }
-    if let Some(feed) = atom::feed(site) {
-        files.push(file(atom::PATH, feed.into_bytes()));
-    }
-    if site.publishes_schema() {
-        for fiche in 0..site.fiches.len() {
-            let path = links::fiche_path(site, fiche).replace(".html", ".ics");
-            files.push(file(&path, ical(site, &[fiche]).into_bytes()));
-        }
-    }
-    files
+/// A file of the whole site: its path, and how to make it (`None`: the site has none).
+type SiteExport = (&'static str, fn(&Site) -> Option<Vec<u8>>);
+
+const SITE_EXPORTS: &[SiteExport] = &[
+    ("donnees/schema.json", |site| {
+        Some(serde_json::to_vec_pretty(&Export::of(site)).unwrap_or_default())
+    }),
+    ("donnees/jalon.schema.json", |_| {
+        Some(JSON_SCHEMA.as_bytes().to_vec())
+    }),
+    ("donnees/fiches.csv", |site| Some(fiches_csv(site))),
+    ("donnees/sous-actions.csv", |site| {
+        Some(sous_actions_csv(site))
+    }),
+    ("donnees/acteurs.csv", |site| Some(acteurs_csv(site))),
+    ("donnees/suivi.csv", |site| Some(suivi_csv(site))),
+    ("donnees/indicateurs.csv", |site| {
+        Some(indicateurs_csv(site))
+    }),
+    ("donnees/valeurs-indicateurs.csv", |site| {
+        Some(valeurs_csv(site))
+    }),
+    ("donnees/datapackage.json", |site| Some(datapackage(site))),
+    ("calendrier.ics", |site| {
+        let all: Vec<FicheId> = (0..site.fiches.len()).collect();
+        Some(ical(site, &all).into_bytes())
+    }),
+    ("donnees/pratiques.csv", |site| {
+        (!site.pratiques.is_empty()).then(|| pratiques_csv(site))
+    }),
+    ("robots.txt", |site| Some(robots(site).into_bytes())),
+    ("sitemap.xml", |site| {
+        site.url.as_ref().map(|url| sitemap(site, url).into_bytes())
+    }),
+    (atom::PATH, |site| atom::feed(site).map(String::into_bytes)),
+];
+
+/// Every export file of the site, handed to `sink` as soon as it is made, on every
+/// core; returns how many there are.
+pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+    let whole = SITE_EXPORTS
+        .par_iter()
+        .filter_map(|&(path, make)| make(site).map(|bytes| file(path, bytes)));
+    let fiches = if site.publishes_schema() {
+        0..site.fiches.len()
+    } else {
+        0..0
+    };
+    let calendars = fiches.into_par_iter().map(|fiche| {
+        let path = links::fiche_path(site, fiche).replace(".html", ".ics");
+        file(&path, ical(site, &[fiche]).into_bytes())
+    });
+    let count = AtomicUsize::new(0);
+    whole.chain(calendars).try_for_each(|file| {
+        count.fetch_add(1, Ordering::Relaxed);
+        sink.put(file)
+    })?;
+    Ok(count.into_inner())
 }
 
 /// The files described on the "Données ouvertes" page: path, description, columns.

@@ -277,32 +277,30 @@ fn write_site_files(
             .try_for_each(|file| sink.put(file))
             .map(|()| count)
     };
-    let (rendered, search_files) = timings.time("pages", || {
+    // Exports need no rendered page: they fill the gaps the pages leave on the cores.
+    let (rendered, (search_files, export_files)) = timings.time("pages", || {
         rayon::join(
             || render::render_pages(site, theme, prepared, render_cache, None, sink),
-            || search_timing.time("recherche", index),
+            || {
+                let search = search_timing.time("recherche", index);
+                let exports = search_timing.time("exports", || exports::write(site, sink));
+                (search, exports)
+            },
         )
     });
     timings.0.extend(search_timing.0);
     let rendered = rendered?;
     let search_files = search_files.map_err(|error| vec![error])?;
-    let mut others: Vec<render::OutputFile> = timings.time("exports", || exports::files(site));
-    if let Some((path, bytes)) = &site.schema.logo {
-        others.push(render::OutputFile {
+    let export_files = export_files.map_err(|error| vec![error])?;
+    let logo = site.schema.logo.iter();
+    let others: Vec<render::OutputFile> = logo
+        .chain(&theme.static_files)
+        .map(|(path, bytes)| render::OutputFile {
             path: path.clone(),
             contents: std::sync::Arc::from(bytes.as_slice()),
-        });
-    }
-    others.extend(
-        theme
-            .static_files
-            .iter()
-            .map(|(path, bytes)| render::OutputFile {
-                path: path.clone(),
-                contents: std::sync::Arc::from(bytes.as_slice()),
-            }),
-    );
-    let files = prepared.len() + search_files + others.len();
+        })
+        .collect();
+    let files = prepared.len() + search_files + export_files + others.len();
     timings
         .time("autres fichiers", || {
             others.into_par_iter().try_for_each(|file| sink.put(file))
