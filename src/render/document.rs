@@ -123,7 +123,27 @@ pub(super) fn render_markdown(site: &Site, root: &str) -> cache::PageMarkdown {
 
 /// The template data: cover, sommaire (its entries carry the ids whose page `jalon pdf`
 /// writes), préambule, groups and fiches, tableau récapitulatif, glossary.
-pub(super) fn data(viewer: &Viewer, prepared: &Prepared) -> (PageMeta, serde_json::Value) {
+#[derive(Serialize)]
+pub struct DocumentData<'a> {
+    date: DateView,
+    sommaire: Vec<TocEntry>,
+    pages: Vec<PreamblePage<'a>>,
+    parties: Vec<PartView<'a>>,
+    recapitulatif: Vec<RecapSection<'a>>,
+    glossaire: Vec<Letter<'a>>,
+    ancre_recapitulatif: &'static str,
+    ancre_glossaire: &'static str,
+}
+
+/// A free page of the préambule.
+#[derive(Serialize)]
+struct PreamblePage<'a> {
+    ancre: String,
+    titre: &'a str,
+    corps: Option<&'a str>,
+}
+
+pub(super) fn data<'a>(viewer: &Viewer<'a>, prepared: &'a Prepared) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
     // The rendered fragments, cut back into the sections they were made from.
     let fragments = &prepared.markdown.fragments;
@@ -143,15 +163,15 @@ pub(super) fn data(viewer: &Viewer, prepared: &Prepared) -> (PageMeta, serde_jso
             niveau,
         })
     };
-    let pages: Vec<_> = preamble(site)
+    let pages: Vec<PreamblePage> = preamble(site)
         .map(|(p, page)| {
             let ancre = anchor(site, Target::Page(p));
             entry(&ancre, page.titre.clone(), 2);
-            serde_json::json!({
-                "ancre": ancre,
-                "titre": page.titre,
-                "corps": next_section().first().map(|r| r.html.clone()),
-            })
+            PreamblePage {
+                ancre,
+                titre: &page.titre,
+                corps: next_section().first().map(|r| r.html.as_str()),
+            }
         })
         .collect();
     // Each part with its fragments, gathered first, so that parts are built in parallel.
@@ -166,7 +186,7 @@ pub(super) fn data(viewer: &Viewer, prepared: &Prepared) -> (PageMeta, serde_jso
         };
         entry(&anchor(site, target), links::title(site, &target), level);
     }
-    let parties: Vec<serde_json::Value> = parts
+    let parties: Vec<PartView> = parts
         .into_par_iter()
         .map(|(part, fragments)| part_data(viewer, part, fragments))
         .collect();
@@ -174,42 +194,66 @@ pub(super) fn data(viewer: &Viewer, prepared: &Prepared) -> (PageMeta, serde_jso
     if !site.sigles.is_empty() {
         entry(GLOSSARY_ID, "Glossaire des sigles".into(), 2);
     }
-    let data = serde_json::json!({
-        "date": DateView::of(site.today),
-        "sommaire": sommaire,
-        "pages": pages,
-        "parties": parties,
-        "recapitulatif": recap_sections(viewer),
-        "glossaire": glossary_letters(site),
-        "ancre_recapitulatif": RECAP_ID,
-        "ancre_glossaire": GLOSSARY_ID,
-    });
-    (
-        meta("Document complet", vec![home_link(viewer)], Vec::new()),
-        data,
-    )
+    let data = DocumentData {
+        date: DateView::of(site.today),
+        sommaire,
+        pages,
+        parties,
+        recapitulatif: recap_sections(viewer),
+        glossaire: glossary_letters(site),
+        ancre_recapitulatif: RECAP_ID,
+        ancre_glossaire: GLOSSARY_ID,
+    };
+    below_home(viewer, "Document complet", Donnees::Document(data))
 }
 
 /// A group or a fiche as the document shows it: the same data as on its page, with its
-/// own ids prefixed and its headings at its depth in the document.
-fn part_data(viewer: &Viewer, part: Part, fragments: &[Rendered]) -> serde_json::Value {
+/// own ids prefixed and its headings at its depth in the document, under the key
+/// `groupe` or `fiche`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PartView<'a> {
+    Group {
+        groupe: Box<InDocument<GroupBody<'a>>>,
+    },
+    Fiche {
+        fiche: Box<InDocument<FicheBody<'a>>>,
+    },
+}
+
+/// A part's body with its anchor and the level of its title.
+#[derive(Serialize)]
+struct InDocument<T> {
+    #[serde(flatten)]
+    body: T,
+    ancre: String,
+    niveau_titre: u8,
+}
+
+fn part_data<'a>(viewer: &Viewer<'a>, part: Part, fragments: &'a [Rendered]) -> PartView<'a> {
     let site = viewer.site;
     match part {
         Part::Group(g) => {
             let ancre = anchor(site, Target::Group(g));
             let level = group_level(site, g);
-            let mut body = group_body(viewer, g, fragments.first(), &prefix(&ancre), level + 1);
-            body["ancre"] = serde_json::json!(ancre);
-            body["niveau_titre"] = serde_json::json!(level);
-            serde_json::json!({ "groupe": body })
+            PartView::Group {
+                groupe: Box::new(InDocument {
+                    body: group_body(viewer, g, fragments.first(), &prefix(&ancre), level + 1),
+                    ancre,
+                    niveau_titre: level,
+                }),
+            }
         }
         Part::Fiche(f) => {
             let ancre = links::fiche_anchor(site, f);
             let level = fiche_level(site, f);
-            let mut body = fiche_body(viewer, f, fragments, &prefix(&ancre), (level + 1).min(6));
-            body["ancre"] = serde_json::json!(ancre);
-            body["niveau_titre"] = serde_json::json!(level);
-            serde_json::json!({ "fiche": body })
+            PartView::Fiche {
+                fiche: Box::new(InDocument {
+                    body: fiche_body(viewer, f, fragments, &prefix(&ancre), (level + 1).min(6)),
+                    ancre,
+                    niveau_titre: level,
+                }),
+            }
         }
     }
 }

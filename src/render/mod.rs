@@ -510,9 +510,9 @@ pub fn render_pages(
     let rendered_fiche =
         |f: FicheId| only.is_none_or(|paths| paths.contains(&PageKind::Fiche(f).path(site)));
     let related = related_fiches(site, prepared, rendered_fiche);
-    let site_view = site_view(site);
+    let site_data = SiteData::new(&site_view(site));
     let shared = Shared {
-        site_view: &site_view,
+        site: &site_data,
         backlinks: &backlinks,
         related: &related,
     };
@@ -659,13 +659,17 @@ fn site_view(site: &Site) -> SiteView {
 
 /// What every page may show that comes from the whole site.
 struct Shared<'a> {
-    site_view: &'a SiteView,
+    site: &'a SiteData,
     backlinks: &'a Backlinks,
     related: &'a [Vec<Related>],
 }
 
 /// Everything the template of a page receives.
-fn page_context<'a>(site: &Site, shared: &Shared<'a>, prepared: &'a Prepared) -> PageContext<'a> {
+fn page_context<'a>(
+    site: &'a Site,
+    shared: &Shared<'a>,
+    prepared: &'a Prepared,
+) -> PageContext<'a> {
     let kind = prepared.kind;
     let viewer = Viewer {
         site,
@@ -677,15 +681,12 @@ fn page_context<'a>(site: &Site, shared: &Shared<'a>, prepared: &'a Prepared) ->
         .and_then(|t| shared.backlinks.get(&t))
         .map(|list| cited_by_view(&viewer, list))
         .unwrap_or_default();
-    let (meta, mut data) = page_data(&viewer, kind, prepared, cited_by);
-    if let PageKind::Fiche(f) = kind {
-        data["liees"] = serde_json::json!(related_view(&viewer, &shared.related[f]));
-    }
+    let (meta, data) = page_data(&viewer, kind, prepared, cited_by, shared.related);
     PageContext {
-        site: shared.site_view,
+        site: shared.site,
         racine: &prepared.root,
         page: PageMeta {
-            chemin: prepared.path.clone(),
+            chemin: &prepared.path,
             ..meta
         },
         donnees: data,
@@ -801,7 +802,7 @@ fn nearest(list: &[FicheId], fiche: FicheId, around: usize) -> impl Iterator<Ite
 }
 
 #[derive(Serialize)]
-struct RelatedView {
+pub struct RelatedView {
     lien: Link,
     raisons: Vec<String>,
 }
@@ -836,8 +837,9 @@ fn related_view(viewer: &Viewer, related: &[Related]) -> Vec<RelatedView> {
         .collect()
 }
 
+/// A page that cites this one, with the anchor of the citing section in `url`.
 #[derive(Serialize)]
-struct CitedBy {
+pub struct CitedBy {
     label: String,
     titre: String,
     url: String,
@@ -871,35 +873,65 @@ fn cited_by_view(viewer: &Viewer, list: &[Backlink]) -> Vec<CitedBy> {
         .collect()
 }
 
-fn meta(titre: impl Into<String>, fil: Vec<Link>, sommaire: Vec<TocEntry>) -> PageMeta {
+fn meta<'a>(titre: impl Into<String>, fil: Vec<Link>, sommaire: Vec<TocEntry>) -> PageMeta<'a> {
     PageMeta {
         titre: titre.into(),
-        chemin: String::new(),
+        chemin: "",
         fil,
         sommaire,
     }
 }
 
 /// The search page lists the facets; the browser fills in the results.
-fn search_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+#[derive(Serialize)]
+pub struct SearchData {
+    facettes: Vec<crate::search::Facet>,
+    ailleurs: Vec<Alternative>,
+}
+
+/// A page that lists every fiche, for readers without JavaScript.
+#[derive(Serialize)]
+struct Alternative {
+    texte: &'static str,
+    url: String,
+}
+
+fn search_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
     let facets = crate::search::facets(site);
-    let alternatives: Vec<serde_json::Value> = [
-        (site.publishes_schema(), "le tableau récapitulatif", links::RECAP),
-        (site.catalogue.is_some(), "le catalogue des pratiques", links::CATALOGUE),
+    let alternatives = [
+        (
+            site.publishes_schema(),
+            "le tableau récapitulatif",
+            links::RECAP,
+        ),
+        (
+            site.catalogue.is_some(),
+            "le catalogue des pratiques",
+            links::CATALOGUE,
+        ),
         (true, "le plan du site", links::SITEMAP),
     ]
     .into_iter()
     .filter(|(shown, ..)| *shown)
-    .map(|(_, label, path)| serde_json::json!({"texte": label, "url": format!("{}{path}", viewer.root)}))
+    .map(|(_, texte, path)| Alternative {
+        texte,
+        url: format!("{}{path}", viewer.root),
+    })
     .collect();
-    (
-        meta("Rechercher", vec![home_link(viewer)], Vec::new()),
-        serde_json::json!({
-            "facettes": std::iter::once(&facets.types).chain(&facets.list).collect::<Vec<_>>(),
-            "ailleurs": alternatives,
+    below_home(
+        viewer,
+        "Rechercher",
+        Donnees::Search(SearchData {
+            facettes: std::iter::once(facets.types).chain(facets.list).collect(),
+            ailleurs: alternatives,
         }),
     )
+}
+
+/// The metadata of a page one step below the home page, without a table of contents.
+fn below_home<'a>(viewer: &Viewer, titre: &str, data: Donnees<'a>) -> (PageMeta<'a>, Donnees<'a>) {
+    (meta(titre, vec![home_link(viewer)], Vec::new()), data)
 }
 
 fn home_link(viewer: &Viewer) -> Link {
@@ -910,41 +942,182 @@ fn home_link(viewer: &Viewer) -> Link {
     }
 }
 
-/// The page-specific data, under the key `donnees`, and the page's metadata.
-fn page_data(
-    viewer: &Viewer,
-    kind: PageKind,
-    prepared: &Prepared,
-    cited_by: Vec<CitedBy>,
-) -> (PageMeta, serde_json::Value) {
+#[derive(Serialize)]
+pub struct HomeData<'a> {
+    schema: bool,
+    catalogue: Option<HomeCatalogue<'a>>,
+    principes: &'a [String],
+    sections: Vec<KindSection<'a, GroupSummary<'a>>>,
+    nombre_fiches: usize,
+    nombre_sous_actions: usize,
+    nombre_acteurs: usize,
+    suivi: Option<suivi::HomeSummary>,
+    pages: Vec<PageCard<'a>>,
+}
+
+#[derive(Serialize)]
+struct HomeCatalogue<'a> {
+    url: String,
+    nombre: usize,
+    themes: Vec<FacetLink<'a>>,
+}
+
+/// A free page on the home page.
+#[derive(Serialize)]
+struct PageCard<'a> {
+    titre: &'a str,
+    url: String,
+    resume: Option<&'a str>,
+}
+
+fn home_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
-    let html = |i: usize| prepared.markdown.fragments.get(i).map(|f| f.html.clone());
+    let roots: Vec<GroupId> = site.roots().filter(|_| site.publishes_schema()).collect();
+    let catalogue = site.catalogue.as_ref().map(|c| HomeCatalogue {
+        url: format!("{}{}", viewer.root, links::CATALOGUE),
+        nombre: site.pratiques.len(),
+        themes: c
+            .facets(FacetKind::Theme)
+            .iter()
+            .map(|f| facet_link(viewer, FacetKind::Theme, f))
+            .collect(),
+    });
+    let data = HomeData {
+        schema: site.publishes_schema(),
+        catalogue,
+        principes: &site.schema.principes,
+        sections: viewer.by_kind(&roots, |g| viewer.group_summary(g)),
+        nombre_fiches: site.fiches.len(),
+        nombre_sous_actions: site.fiches.iter().map(|f| f.sous_actions.len()).sum(),
+        nombre_acteurs: site.acteurs.len(),
+        suivi: site
+            .publishes_schema()
+            .then(|| suivi::home_summary(viewer))
+            .flatten(),
+        pages: site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PageCard {
+                titre: &p.titre,
+                url: viewer.url(&Target::Page(i)),
+                resume: p.resume.as_deref(),
+            })
+            .collect(),
+    };
+    (meta("Accueil", Vec::new(), Vec::new()), Donnees::Home(data))
+}
+
+/// A group's page: its body (as in the document complet), its children and its own
+/// fiches, and the pages that cite it.
+#[derive(Serialize)]
+pub struct GroupPage<'a> {
+    #[serde(flatten)]
+    body: GroupBody<'a>,
+    enfants: Vec<GroupSummary<'a>>,
+    fiches: Vec<FicheSummary<'a>>,
+    cite_par: Vec<CitedBy>,
+}
+
+#[derive(Serialize)]
+pub struct ActeursData<'a> {
+    groupes: Vec<ActorKindGroup<'a>>,
+}
+
+/// The actors of one kind, by name.
+#[derive(Serialize)]
+struct ActorKindGroup<'a> {
+    titre: &'static str,
+    ancre: String,
+    acteurs: Vec<ActorEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct ActorEntry<'a> {
+    nom: &'a str,
+    sigle: Option<&'a str>,
+    url: String,
+    pilote: usize,
+    contribue: usize,
+}
+
+fn acteurs_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
+    let site = viewer.site;
+    let mut kinds: BTreeMap<_, Vec<ActorEntry>> = BTreeMap::new();
+    for (i, acteur) in site.acteurs.iter().enumerate() {
+        kinds.entry(acteur.kind).or_default().push(ActorEntry {
+            nom: &acteur.nom,
+            sigle: acteur.sigle.as_deref(),
+            url: viewer.url(&Target::Acteur(i)),
+            pilote: acteur.pilote.len(),
+            contribue: acteur.contribue.len(),
+        });
+    }
+    for list in kinds.values_mut() {
+        list.sort_by_cached_key(|a| crate::resolve::sort_key(a.nom));
+    }
+    let groupes: Vec<ActorKindGroup> = kinds
+        .into_iter()
+        .map(|(kind, acteurs)| ActorKindGroup {
+            titre: kind.label(),
+            ancre: format!("{kind:?}").to_lowercase(),
+            acteurs,
+        })
+        .collect();
+    let toc = groupes
+        .iter()
+        .map(|g| TocEntry {
+            id: g.ancre.clone(),
+            titre: g.titre.to_string(),
+            niveau: 2,
+        })
+        .collect();
+    (
+        meta("Acteurs", vec![home_link(viewer)], toc),
+        Donnees::Acteurs(ActeursData { groupes }),
+    )
+}
+
+#[derive(Serialize)]
+pub struct LegalData<'a> {
+    mentions: Option<&'a crate::model::LegalConfig>,
+}
+
+#[derive(Serialize)]
+pub struct OpenData {
+    fichiers: Vec<OpenDataFile>,
+}
+
+#[derive(Serialize)]
+struct OpenDataFile {
+    url: String,
+    fichier: crate::exports::Described,
+}
+
+#[derive(Serialize)]
+pub struct GlossaryData<'a> {
+    lettres: Vec<Letter<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PageData<'a> {
+    titre: &'a str,
+    resume: Option<&'a str>,
+    corps: Option<&'a str>,
+    cite_par: Vec<CitedBy>,
+}
+
+/// The page-specific data, under the key `donnees`, and the page's metadata.
+fn page_data<'a>(
+    viewer: &Viewer<'a>,
+    kind: PageKind,
+    prepared: &'a Prepared,
+    cited_by: Vec<CitedBy>,
+    related: &[Vec<Related>],
+) -> (PageMeta<'a>, Donnees<'a>) {
+    let site = viewer.site;
     match kind {
-        PageKind::Home => {
-            let roots: Vec<GroupId> = site.roots().filter(|_| site.publishes_schema()).collect();
-            let sections = viewer.by_kind(&roots, |g| viewer.group_summary(g));
-            let catalogue = site.catalogue.as_ref().map(|c| {
-                serde_json::json!({
-                    "url": format!("{}{}", viewer.root, links::CATALOGUE),
-                    "nombre": site.pratiques.len(),
-                    "themes": c.facets(FacetKind::Theme).iter().map(|f| facet_link(viewer, FacetKind::Theme, f)).collect::<Vec<_>>(),
-                })
-            });
-            let data = serde_json::json!({
-                "schema": site.publishes_schema(),
-                "catalogue": catalogue,
-                "principes": site.schema.principes,
-                "sections": sections,
-                "nombre_fiches": site.fiches.len(),
-                "nombre_sous_actions": site.fiches.iter().map(|f| f.sous_actions.len()).sum::<usize>(),
-                "nombre_acteurs": site.acteurs.len(),
-                "suivi": site.publishes_schema().then(|| suivi::home_summary(viewer)).flatten(),
-                "pages": site.pages.iter().enumerate().map(|(i, p)| serde_json::json!({
-                    "titre": p.titre, "resume": p.resume, "url": viewer.url(&Target::Page(i)),
-                })).collect::<Vec<_>>(),
-            });
-            (meta("Accueil", Vec::new(), Vec::new()), data)
-        }
+        PageKind::Home => home_data(viewer),
         PageKind::Group(g) => {
             let group = &site.groups[g];
             let mut fil = vec![home_link(viewer)];
@@ -956,220 +1129,310 @@ fn page_data(
             );
             let headings = prepared.main_headings();
             let label = site.group_label(group);
-            let mut data = group_body(viewer, g, prepared.markdown.fragments.first(), "", 2);
-            data["enfants"] = serde_json::json!(
-                group
+            let data = GroupPage {
+                body: group_body(viewer, g, prepared.markdown.fragments.first(), "", 2),
+                enfants: group
                     .children
                     .iter()
                     .map(|&c| viewer.group_summary(c))
-                    .collect::<Vec<_>>()
-            );
-            data["fiches"] = serde_json::json!(
-                group
+                    .collect(),
+                fiches: group
                     .fiches
                     .iter()
                     .map(|&f| viewer.fiche_summary(f))
-                    .collect::<Vec<_>>()
-            );
-            data["cite_par"] = serde_json::json!(cited_by);
+                    .collect(),
+                cite_par: cited_by,
+            };
             (
                 meta(
                     format!("{label} : {}", group.titre),
                     fil,
                     TocEntry::from_headings(headings, 2),
                 ),
-                data,
+                Donnees::Group(data),
             )
         }
-        PageKind::Fiche(f) => fiche_data(viewer, f, prepared, cited_by),
+        PageKind::Fiche(f) => fiche_data(viewer, f, prepared, cited_by, &related[f]),
         PageKind::Acteur(a) => acteur_data(viewer, a, cited_by),
-        PageKind::Acteurs => {
-            let mut kinds: BTreeMap<_, Vec<serde_json::Value>> = BTreeMap::new();
-            for (i, acteur) in site.acteurs.iter().enumerate() {
-                kinds.entry(acteur.kind).or_default().push(serde_json::json!({
-                    "nom": acteur.nom, "sigle": acteur.sigle, "url": viewer.url(&Target::Acteur(i)),
-                    "pilote": acteur.pilote.len(), "contribue": acteur.contribue.len(),
-                }));
-            }
-            for list in kinds.values_mut() {
-                list.sort_by_cached_key(|a| {
-                    crate::resolve::sort_key(a["nom"].as_str().unwrap_or(""))
-                });
-            }
-            let groups: Vec<_> = kinds
-                .into_iter()
-                .map(|(kind, acteurs)| serde_json::json!({"titre": kind.label(), "ancre": format!("{kind:?}").to_lowercase(), "acteurs": acteurs}))
-                .collect();
-            let toc = groups
-                .iter()
-                .map(|g| TocEntry {
-                    id: g["ancre"].as_str().unwrap_or_default().to_string(),
-                    titre: g["titre"].as_str().unwrap_or_default().to_string(),
-                    niveau: 2,
-                })
-                .collect();
-            (
-                meta("Acteurs", vec![home_link(viewer)], toc),
-                serde_json::json!({ "groupes": groups }),
-            )
-        }
+        PageKind::Acteurs => acteurs_data(viewer),
         PageKind::Recap => recap_data(viewer),
         PageKind::Calendar => calendar_data(viewer),
         PageKind::Pratique(p) => pratique_data(viewer, p, prepared, cited_by),
         PageKind::Catalogue => catalogue_data(viewer),
         PageKind::Facet(kind, i) => facet_data(viewer, kind, i),
         PageKind::Accessibility => accessibility_data(viewer),
-        PageKind::Legal => (
-            meta("Mentions légales", vec![home_link(viewer)], Vec::new()),
-            serde_json::json!({ "mentions": site.mentions_legales }),
+        PageKind::Legal => below_home(
+            viewer,
+            "Mentions légales",
+            Donnees::Legal(LegalData {
+                mentions: site.mentions_legales.as_ref(),
+            }),
         ),
         PageKind::SiteMap => sitemap_data(viewer),
         PageKind::OpenData => {
-            let files: Vec<_> = crate::exports::described(site)
+            let fichiers = crate::exports::described(site)
                 .into_iter()
-                .map(|d| serde_json::json!({"url": format!("{}{}", viewer.root, d.chemin), "fichier": d}))
+                .map(|d| OpenDataFile {
+                    url: format!("{}{}", viewer.root, d.chemin),
+                    fichier: d,
+                })
                 .collect();
-            (
-                meta("Données ouvertes", vec![home_link(viewer)], Vec::new()),
-                serde_json::json!({ "fichiers": files }),
+            below_home(
+                viewer,
+                "Données ouvertes",
+                Donnees::OpenData(OpenData { fichiers }),
             )
         }
         PageKind::Search => search_data(viewer),
         PageKind::Year(year) => year_data(viewer, year),
         PageKind::Dashboard => dashboard(viewer),
         PageKind::Indicateur(i) => indicator_page(viewer, i, cited_by),
-        PageKind::Glossary => (
-            meta("Glossaire des sigles", vec![home_link(viewer)], Vec::new()),
-            serde_json::json!({ "lettres": glossary_letters(site) }),
+        PageKind::Glossary => below_home(
+            viewer,
+            "Glossaire des sigles",
+            Donnees::Glossary(GlossaryData {
+                lettres: glossary_letters(site),
+            }),
         ),
         PageKind::Document => document::data(viewer, prepared),
         PageKind::Page(p) => {
             let page = &site.pages[p];
-            let headings = prepared.main_headings();
-            let data = serde_json::json!({
-                "titre": page.titre, "resume": page.resume, "corps": html(0), "cite_par": cited_by,
-            });
+            let data = PageData {
+                titre: &page.titre,
+                resume: page.resume.as_deref(),
+                corps: prepared.markdown.fragments.first().map(|f| f.html.as_str()),
+                cite_par: cited_by,
+            };
             (
                 meta(
                     page.titre.clone(),
                     vec![home_link(viewer)],
-                    TocEntry::from_headings(headings, 2),
+                    TocEntry::from_headings(prepared.main_headings(), 2),
                 ),
-                data,
+                Donnees::Page(data),
             )
         }
         PageKind::NotFound => (
             meta("Page introuvable", Vec::new(), Vec::new()),
-            serde_json::json!({}),
+            Donnees::Empty(Empty {}),
         ),
     }
 }
 
 /// What the partial `partiels/groupe-corps.html` shows of a group (introduction, key
 /// figures) and its calendar, on its page and in the document complet.
-fn group_body(
-    viewer: &Viewer,
+#[derive(Serialize)]
+pub struct GroupBody<'a> {
+    label: String,
+    titre: &'a str,
+    introduction: Option<&'a str>,
+    chiffres_cles: Option<&'a crate::model::KeyFigures>,
+    gantt: crate::calendar::Gantt,
+    legende: Vec<crate::calendar::LegendEntry>,
+    prefixe: String,
+    niveau: u8,
+}
+
+fn group_body<'a>(
+    viewer: &Viewer<'a>,
     g: GroupId,
-    introduction: Option<&Rendered>,
+    introduction: Option<&'a Rendered>,
     prefix: &str,
     section_level: u8,
-) -> serde_json::Value {
+) -> GroupBody<'a> {
     let group = &viewer.site.groups[g];
-    serde_json::json!({
-        "label": viewer.site.group_label(group),
-        "titre": group.titre,
-        "introduction": introduction.map(|r| r.html.clone()),
-        "chiffres_cles": group.chiffres_cles,
-        "gantt": calendars(viewer).group(g),
-        "legende": crate::calendar::legend(),
-        "prefixe": prefix,
-        "niveau": section_level.min(6),
-    })
+    GroupBody {
+        label: viewer.site.group_label(group),
+        titre: &group.titre,
+        introduction: introduction.map(|r| r.html.as_str()),
+        chiffres_cles: group.chiffres_cles.as_ref(),
+        gantt: calendars(viewer).group(g),
+        legende: crate::calendar::legend(),
+        prefixe: prefix.to_string(),
+        niveau: section_level.min(6),
+    }
 }
 
 /// What the partial `partiels/fiche-corps.html` shows of a fiche, on its page and in the
-/// document complet: `fragments` are its rendered body then its sous-actions' descriptions;
+/// document complet.
+#[derive(Serialize)]
+pub struct FicheBody<'a> {
+    label: String,
+    numero: &'a str,
+    titre: &'a str,
+    resume: Option<&'a str>,
+    mis_a_jour: Option<DateView>,
+    groupe: Link,
+    pilotes: Vec<ActorView<'a>>,
+    contributeurs: Vec<ActorView<'a>>,
+    calendrier: Option<String>,
+    champs: Vec<FieldView<'a>>,
+    corps: Option<&'a str>,
+    sous_actions: Vec<SousActionView<'a>>,
+    gantt: crate::calendar::Gantt,
+    legende: Vec<crate::calendar::LegendEntry>,
+    indicateurs: IndicatorTexts<'a>,
+    suivi: suivi::FicheFollowUp<'a>,
+    prefixe: String,
+    niveau: u8,
+    niveau_sous_action: u8,
+}
+
+/// A field configured in `schema.yaml`, with the fiche's values.
+#[derive(Serialize)]
+struct FieldView<'a> {
+    libelle: &'a str,
+    valeurs: &'a [String],
+}
+
+/// The indicators as the schéma words them.
+#[derive(Serialize)]
+struct IndicatorTexts<'a> {
+    suivi: &'a [String],
+    resultats: &'a [String],
+}
+
+#[derive(Serialize)]
+struct SousActionView<'a> {
+    numero: u32,
+    ancre: String,
+    titre: &'a str,
+    periode: String,
+    statut: Option<&'static str>,
+    retard: bool,
+    suivi: suivi::SousActionFollowUp<'a>,
+    description: Option<&'a str>,
+}
+
+/// `fragments` are the fiche's rendered body then its sous-actions' descriptions;
 /// `prefix` goes before every id the partial writes; `section_level` is the heading level
 /// of its sections (its sous-actions are one level below).
-fn fiche_body(
-    viewer: &Viewer,
+fn fiche_body<'a>(
+    viewer: &Viewer<'a>,
     f: FicheId,
-    fragments: &[Rendered],
+    fragments: &'a [Rendered],
     prefix: &str,
     section_level: u8,
-) -> serde_json::Value {
+) -> FicheBody<'a> {
     let site = viewer.site;
     let fiche = &site.fiches[f];
+    let today = crate::model::Month::of_date(site.today);
     let mut descriptions = fragments.iter().skip(1);
-    let sous_actions: Vec<_> = fiche
+    let sous_actions = fiche
         .sous_actions
         .iter()
-        .map(|s| {
-            serde_json::json!({
-                "numero": s.numero,
-                "ancre": format!("{prefix}{}", s.anchor()),
-                "titre": s.titre,
-                "periode": periods_label(&s.periodes),
-                "statut": s.statut.map(|statut| statut.label()),
-                "retard": s.is_late(crate::model::Month::of_date(site.today)),
-                "suivi": suivi::sous_action_follow_up(site, s),
-                "description": s.description.as_ref().and_then(|_| descriptions.next()).map(|r| r.html.clone()),
-            })
+        .map(|s| SousActionView {
+            numero: s.numero,
+            ancre: format!("{prefix}{}", s.anchor()),
+            titre: &s.titre,
+            periode: periods_label(&s.periodes),
+            statut: s.statut.map(|statut| statut.label()),
+            retard: s.is_late(today),
+            suivi: suivi::sous_action_follow_up(site, s),
+            description: s
+                .description
+                .as_ref()
+                .and_then(|_| descriptions.next())
+                .map(|r| r.html.as_str()),
         })
         .collect();
-    let fields: Vec<_> = fiche
+    let champs = fiche
         .fields
         .iter()
-        .map(|(rule, values)| serde_json::json!({"libelle": site.hierarchy.fiche.fields[*rule].libelle, "valeurs": values}))
+        .map(|(rule, values)| FieldView {
+            libelle: &site.hierarchy.fiche.fields[*rule].libelle,
+            valeurs: values,
+        })
         .collect();
-    serde_json::json!({
-        "label": site.fiche_label(fiche),
-        "numero": fiche.numero.text,
-        "titre": fiche.titre,
-        "resume": fiche.resume,
-        "mis_a_jour": fiche.mis_a_jour.map(DateView::of),
-        "groupe": viewer.group_link(fiche.group),
-        "pilotes": fiche.pilotes.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
-        "contributeurs": fiche.contributeurs.iter().map(|p| viewer.actor(p)).collect::<Vec<_>>(),
-        "calendrier": calendar_label(site, f),
-        "champs": fields,
-        "corps": fragments.first().map(|r| r.html.clone()),
-        "sous_actions": sous_actions,
-        "gantt": calendars(viewer).fiche(f),
-        "legende": crate::calendar::legend(),
-        "indicateurs": {"suivi": fiche.indicateurs.suivi, "resultats": fiche.indicateurs.resultats},
-        "suivi": suivi::fiche_follow_up(viewer, f),
-        "prefixe": prefix,
-        "niveau": section_level.min(6),
-        "niveau_sous_action": (section_level + 1).min(6),
-    })
+    FicheBody {
+        label: site.fiche_label(fiche),
+        numero: &fiche.numero.text,
+        titre: &fiche.titre,
+        resume: fiche.resume.as_deref(),
+        mis_a_jour: fiche.mis_a_jour.map(DateView::of),
+        groupe: viewer.group_link(fiche.group),
+        pilotes: fiche.pilotes.iter().map(|p| viewer.actor(p)).collect(),
+        contributeurs: fiche
+            .contributeurs
+            .iter()
+            .map(|p| viewer.actor(p))
+            .collect(),
+        calendrier: calendar_label(site, f),
+        champs,
+        corps: fragments.first().map(|r| r.html.as_str()),
+        sous_actions,
+        gantt: calendars(viewer).fiche(f),
+        legende: crate::calendar::legend(),
+        indicateurs: IndicatorTexts {
+            suivi: &fiche.indicateurs.suivi,
+            resultats: &fiche.indicateurs.resultats,
+        },
+        suivi: suivi::fiche_follow_up(viewer, f),
+        prefixe: prefix.to_string(),
+        niveau: section_level.min(6),
+        niveau_sous_action: (section_level + 1).min(6),
+    }
+}
+
+/// The sigles whose sort key starts with one letter.
+#[derive(Serialize)]
+pub struct Letter<'a> {
+    lettre: String,
+    ancre: String,
+    sigles: Vec<SigleView<'a>>,
+}
+
+#[derive(Serialize)]
+struct SigleView<'a> {
+    sigle: &'a str,
+    definition: &'a str,
+    ancre: String,
 }
 
 /// The sigles by initial, for the glossary page and the document complet.
-fn glossary_letters(site: &Site) -> Vec<serde_json::Value> {
-    let mut letters: BTreeMap<char, Vec<serde_json::Value>> = BTreeMap::new();
+fn glossary_letters(site: &Site) -> Vec<Letter<'_>> {
+    let mut letters: BTreeMap<char, Vec<SigleView>> = BTreeMap::new();
     for sigle in &site.sigles {
         let letter = crate::resolve::sort_key(&sigle.sigle)
             .chars()
             .next()
             .unwrap_or('#')
             .to_ascii_uppercase();
-        letters.entry(letter).or_default().push(serde_json::json!({
-            "sigle": sigle.sigle, "definition": sigle.definition, "ancre": links::sigle_anchor(&sigle.sigle),
-        }));
+        letters.entry(letter).or_default().push(SigleView {
+            sigle: &sigle.sigle,
+            definition: &sigle.definition,
+            ancre: links::sigle_anchor(&sigle.sigle),
+        });
     }
     letters
         .into_iter()
-        .map(|(letter, sigles)| serde_json::json!({"lettre": letter.to_string(), "ancre": format!("lettre-{}", letter.to_ascii_lowercase()), "sigles": sigles}))
+        .map(|(letter, sigles)| Letter {
+            lettre: letter.to_string(),
+            ancre: format!("lettre-{}", letter.to_ascii_lowercase()),
+            sigles,
+        })
         .collect()
 }
 
-fn fiche_data(
-    viewer: &Viewer,
+/// A fiche's page: its body (as in the document complet), the fiches before and after
+/// it, the pages that cite it and the fiches related to it.
+#[derive(Serialize)]
+pub struct FichePage<'a> {
+    #[serde(flatten)]
+    body: FicheBody<'a>,
+    precedente: Option<Link>,
+    suivante: Option<Link>,
+    cite_par: Vec<CitedBy>,
+    liees: Vec<RelatedView>,
+}
+
+fn fiche_data<'a>(
+    viewer: &Viewer<'a>,
     f: FicheId,
-    prepared: &Prepared,
+    prepared: &'a Prepared,
     cited_by: Vec<CitedBy>,
-) -> (PageMeta, serde_json::Value) {
+    related: &[Related],
+) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
     let fiche = &site.fiches[f];
     let hierarchy = &site.hierarchy;
@@ -1210,25 +1473,62 @@ fn fiche_data(
         titre: "Calendrier".into(),
         niveau: 2,
     });
-    let mut data = fiche_body(
-        viewer,
-        f,
-        &prepared.markdown.fragments,
-        "",
-        FICHE_SECTION_LEVEL,
-    );
-    data["precedente"] = serde_json::json!(neighbour(f.checked_sub(1)));
-    data["suivante"] = serde_json::json!(neighbour(Some(f + 1).filter(|&n| n < site.fiches.len())));
-    data["cite_par"] = serde_json::json!(cited_by);
+    let data = FichePage {
+        body: fiche_body(
+            viewer,
+            f,
+            &prepared.markdown.fragments,
+            "",
+            FICHE_SECTION_LEVEL,
+        ),
+        precedente: neighbour(f.checked_sub(1)),
+        suivante: neighbour(Some(f + 1).filter(|&n| n < site.fiches.len())),
+        cite_par: cited_by,
+        liees: related_view(viewer, related),
+    };
     let label = site.fiche_label(fiche);
-    (meta(format!("{label} : {}", fiche.titre), fil, toc), data)
+    (
+        meta(format!("{label} : {}", fiche.titre), fil, toc),
+        Donnees::Fiche(Box::new(data)),
+    )
 }
 
-fn acteur_data(
-    viewer: &Viewer,
+#[derive(Serialize)]
+pub struct ActeurData<'a> {
+    nom: &'a str,
+    sigle: Option<&'a str>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    site_web: Option<&'a str>,
+    description: Option<&'a str>,
+    parent: Option<NamedLink>,
+    enfants: Vec<NamedLink>,
+    pilote: Vec<FichesOfGroup<'a>>,
+    contribue: Vec<FichesOfGroup<'a>>,
+    nombre_pilote: usize,
+    nombre_contribue: usize,
+    cite_par: Vec<CitedBy>,
+}
+
+/// Another actor: its name and its page.
+#[derive(Serialize)]
+struct NamedLink {
+    nom: String,
+    url: String,
+}
+
+/// Fiches under one top-level group.
+#[derive(Serialize)]
+struct FichesOfGroup<'a> {
+    groupe: Link,
+    fiches: Vec<FicheSummary<'a>>,
+}
+
+fn acteur_data<'a>(
+    viewer: &Viewer<'a>,
     a: ActeurId,
     cited_by: Vec<CitedBy>,
-) -> (PageMeta, serde_json::Value) {
+) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
     let acteur = &site.acteurs[a];
     // Fiches grouped by their top-level group, in reading order.
@@ -1243,32 +1543,33 @@ fn acteur_data(
         }
         groups
             .into_iter()
-            .map(
-                |(g, fiches)| serde_json::json!({"groupe": viewer.group_link(g), "fiches": fiches}),
-            )
+            .map(|(g, fiches)| FichesOfGroup {
+                groupe: viewer.group_link(g),
+                fiches,
+            })
             .collect::<Vec<_>>()
     };
-    let children: Vec<_> = site
-        .acteurs
-        .iter()
-        .enumerate()
-        .filter(|(_, child)| child.parent == Some(a))
-        .map(|(i, child)| serde_json::json!({"nom": child.display_name(), "url": viewer.url(&Target::Acteur(i))}))
-        .collect();
-    let data = serde_json::json!({
-        "nom": acteur.nom,
-        "sigle": acteur.sigle,
-        "type": acteur.kind.label(),
-        "site_web": acteur.url,
-        "description": acteur.description,
-        "parent": acteur.parent.map(|p| serde_json::json!({"nom": site.acteurs[p].display_name(), "url": viewer.url(&Target::Acteur(p))})),
-        "enfants": children,
-        "pilote": by_root(&acteur.pilote),
-        "contribue": by_root(&acteur.contribue),
-        "nombre_pilote": acteur.pilote.len(),
-        "nombre_contribue": acteur.contribue.len(),
-        "cite_par": cited_by,
-    });
+    let actor_link = |i: ActeurId| NamedLink {
+        nom: site.acteurs[i].display_name(),
+        url: viewer.url(&Target::Acteur(i)),
+    };
+    let data = ActeurData {
+        nom: &acteur.nom,
+        sigle: acteur.sigle.as_deref(),
+        kind: acteur.kind.label(),
+        site_web: acteur.url.as_deref(),
+        description: acteur.description.as_deref(),
+        parent: acteur.parent.map(actor_link),
+        enfants: (0..site.acteurs.len())
+            .filter(|&i| site.acteurs[i].parent == Some(a))
+            .map(actor_link)
+            .collect(),
+        pilote: by_root(&acteur.pilote),
+        contribue: by_root(&acteur.contribue),
+        nombre_pilote: acteur.pilote.len(),
+        nombre_contribue: acteur.contribue.len(),
+        cite_par: cited_by,
+    };
     let fil = vec![
         home_link(viewer),
         Link {
@@ -1277,7 +1578,10 @@ fn acteur_data(
             url: format!("{}{}", viewer.root, links::ACTORS),
         },
     ];
-    (meta(acteur.display_name(), fil, Vec::new()), data)
+    (
+        meta(acteur.display_name(), fil, Vec::new()),
+        Donnees::Acteur(data),
+    )
 }
 
 fn catalogue_link(viewer: &Viewer) -> Link {
@@ -1288,21 +1592,42 @@ fn catalogue_link(viewer: &Viewer) -> Link {
     }
 }
 
-fn facet_link(
+/// A theme, territory or public of the catalogue, and its page.
+#[derive(Serialize)]
+struct FacetLink<'a> {
+    id: &'a str,
+    titre: &'a str,
+    url: String,
+    nombre: usize,
+}
+
+fn facet_link<'a>(
     viewer: &Viewer,
     kind: FacetKind,
-    facet: &crate::catalogue::Facet,
-) -> serde_json::Value {
-    serde_json::json!({
-        "id": facet.id,
-        "titre": facet.titre,
-        "url": format!("{}{}", viewer.root, links::facet_path(kind.key(), &facet.id)),
-        "nombre": facet.pratiques.len(),
-    })
+    facet: &'a crate::catalogue::Facet,
+) -> FacetLink<'a> {
+    FacetLink {
+        id: &facet.id,
+        titre: &facet.titre,
+        url: format!(
+            "{}{}",
+            viewer.root,
+            links::facet_path(kind.key(), &facet.id)
+        ),
+        nombre: facet.pratiques.len(),
+    }
 }
 
 /// A card's values for each facet, as the catalogue's filters name them.
-fn card_facets(site: &Site, p: PratiqueId) -> serde_json::Value {
+#[derive(Serialize)]
+struct CardFacets {
+    theme: String,
+    territoire: String,
+    public: String,
+    annee: String,
+}
+
+fn card_facets(site: &Site, p: PratiqueId) -> CardFacets {
     let card = &site.pratiques[p];
     let themes: Vec<&str> = site
         .catalogue
@@ -1314,50 +1639,121 @@ fn card_facets(site: &Site, p: PratiqueId) -> serde_json::Value {
                 .collect()
         })
         .unwrap_or_default();
-    serde_json::json!({
-        "theme": themes.join(" "),
-        "territoire": card.territoire.as_ref().map(|t| slug::slugify(&t.nom)).unwrap_or_default(),
-        "public": card.publics.iter().map(slug::slugify).collect::<Vec<_>>().join(" "),
-        "annee": crate::catalogue::years(site, p).iter().map(u16::to_string).collect::<Vec<_>>().join(" "),
-    })
+    CardFacets {
+        theme: themes.join(" "),
+        territoire: card
+            .territoire
+            .as_ref()
+            .map(|t| slug::slugify(&t.nom))
+            .unwrap_or_default(),
+        public: card
+            .publics
+            .iter()
+            .map(slug::slugify)
+            .collect::<Vec<_>>()
+            .join(" "),
+        annee: crate::catalogue::years(site, p)
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
 }
 
-fn card_summary(viewer: &Viewer, p: PratiqueId) -> serde_json::Value {
+/// A card in a list.
+#[derive(Serialize)]
+struct CardSummary<'a> {
+    code: &'a str,
+    titre: &'a str,
+    url: String,
+    themes: Vec<&'a str>,
+    territoire: Option<&'a str>,
+    annee: Option<&'a str>,
+    facettes: CardFacets,
+}
+
+fn card_summary<'a>(viewer: &Viewer<'a>, p: PratiqueId) -> CardSummary<'a> {
     let site = viewer.site;
     let card = &site.pratiques[p];
-    let themes: Vec<String> = site
+    let themes = site
         .catalogue
         .as_ref()
         .map(|c| {
             card.themes
                 .iter()
-                .map(|&t| c.themes[t].titre.clone())
+                .map(|&t| c.themes[t].titre.as_str())
                 .collect()
         })
         .unwrap_or_default();
-    serde_json::json!({
-        "code": card.code,
-        "titre": card.titre,
-        "url": viewer.url(&Target::Pratique(p)),
-        "themes": themes,
-        "territoire": card.territoire.as_ref().map(|t| &t.nom),
-        "annee": card.annee.as_ref().map(|a| &a.libelle),
-        "facettes": card_facets(site, p),
-    })
+    CardSummary {
+        code: &card.code,
+        titre: &card.titre,
+        url: viewer.url(&Target::Pratique(p)),
+        themes,
+        territoire: card.territoire.as_ref().map(|t| t.nom.as_str()),
+        annee: card.annee.as_ref().map(|a| a.libelle.as_str()),
+        facettes: card_facets(site, p),
+    }
 }
 
-fn pratique_data(
-    viewer: &Viewer,
+/// The cards of a theme, a territory or a public.
+fn facet_cards<'a>(viewer: &Viewer<'a>, facet: &crate::catalogue::Facet) -> Vec<CardSummary<'a>> {
+    facet
+        .pratiques
+        .iter()
+        .map(|&p| card_summary(viewer, p))
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct PratiqueData<'a> {
+    code: &'a str,
+    titre: &'a str,
+    themes: Vec<FacetLink<'a>>,
+    territoire: Option<TerritoryView<'a>>,
+    annee: Option<&'a str>,
+    initiateurs: Vec<ActorView<'a>>,
+    publics: Vec<PublicView<'a>>,
+    financements: Option<&'a str>,
+    contact: Option<&'a str>,
+    mis_a_jour: Option<DateView>,
+    liens: Vec<TitledUrl<'a>>,
+    corps: Option<&'a str>,
+    proches: Vec<CardSummary<'a>>,
+    cite_par: Vec<CitedBy>,
+}
+
+#[derive(Serialize)]
+struct TerritoryView<'a> {
+    nom: &'a str,
+    code: Option<&'a str>,
+    lien: Option<FacetLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct PublicView<'a> {
+    titre: &'a str,
+    lien: Option<FacetLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct TitledUrl<'a> {
+    titre: &'a str,
+    url: &'a str,
+}
+
+fn pratique_data<'a>(
+    viewer: &Viewer<'a>,
     p: PratiqueId,
-    prepared: &Prepared,
+    prepared: &'a Prepared,
     cited_by: Vec<CitedBy>,
-) -> (PageMeta, serde_json::Value) {
+) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
     let card = &site.pratiques[p];
     let Some(catalogue) = &site.catalogue else {
         return (
             meta(card.titre.clone(), Vec::new(), Vec::new()),
-            serde_json::json!({}),
+            Donnees::Empty(Empty {}),
         );
     };
     let facet_of = |kind: FacetKind, value: &str| {
@@ -1368,29 +1764,44 @@ fn pratique_data(
             .find(|f| f.id == slug)
             .map(|f| facet_link(viewer, kind, f))
     };
-    let themes: Vec<_> = card
-        .themes
-        .iter()
-        .filter_map(|&t| facet_of(FacetKind::Theme, &catalogue.themes[t].id))
-        .collect();
-    let data = serde_json::json!({
-        "code": card.code,
-        "titre": card.titre,
-        "themes": themes,
-        "territoire": card.territoire.as_ref().map(|t| serde_json::json!({
-            "nom": t.nom, "code": t.code, "lien": facet_of(FacetKind::Territoire, &t.nom),
-        })),
-        "annee": card.annee.as_ref().map(|a| &a.libelle),
-        "initiateurs": card.initiateurs.iter().map(|a| viewer.actor(a)).collect::<Vec<_>>(),
-        "publics": card.publics.iter().map(|public| serde_json::json!({"titre": public, "lien": facet_of(FacetKind::Public, public)})).collect::<Vec<_>>(),
-        "financements": card.financements,
-        "contact": card.contact,
-        "mis_a_jour": card.mis_a_jour.map(DateView::of),
-        "liens": card.liens.iter().map(|(titre, url)| serde_json::json!({"titre": titre, "url": url})).collect::<Vec<_>>(),
-        "corps": prepared.markdown.fragments.first().map(|f| f.html.clone()),
-        "proches": crate::catalogue::close_cards(site, p).into_iter().map(|other| card_summary(viewer, other)).collect::<Vec<_>>(),
-        "cite_par": cited_by,
-    });
+    let data = PratiqueData {
+        code: &card.code,
+        titre: &card.titre,
+        themes: card
+            .themes
+            .iter()
+            .filter_map(|&t| facet_of(FacetKind::Theme, &catalogue.themes[t].id))
+            .collect(),
+        territoire: card.territoire.as_ref().map(|t| TerritoryView {
+            nom: &t.nom,
+            code: t.code.as_deref(),
+            lien: facet_of(FacetKind::Territoire, &t.nom),
+        }),
+        annee: card.annee.as_ref().map(|a| a.libelle.as_str()),
+        initiateurs: card.initiateurs.iter().map(|a| viewer.actor(a)).collect(),
+        publics: card
+            .publics
+            .iter()
+            .map(|public| PublicView {
+                titre: public,
+                lien: facet_of(FacetKind::Public, public),
+            })
+            .collect(),
+        financements: card.financements.as_deref(),
+        contact: card.contact.as_deref(),
+        mis_a_jour: card.mis_a_jour.map(DateView::of),
+        liens: card
+            .liens
+            .iter()
+            .map(|(titre, url)| TitledUrl { titre, url })
+            .collect(),
+        corps: prepared.markdown.fragments.first().map(|f| f.html.as_str()),
+        proches: crate::catalogue::close_cards(site, p)
+            .into_iter()
+            .map(|other| card_summary(viewer, other))
+            .collect(),
+        cite_par: cited_by,
+    };
     let fil = vec![home_link(viewer), catalogue_link(viewer)];
     (
         meta(
@@ -1398,28 +1809,48 @@ fn pratique_data(
             fil,
             TocEntry::from_headings(prepared.main_headings(), 2),
         ),
-        data,
+        Donnees::Pratique(data),
     )
 }
 
 /// Every card, grouped by theme, with the filters' options.
-fn catalogue_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+#[derive(Serialize)]
+pub struct CatalogueData<'a> {
+    groupes: Vec<ThemeGroup<'a>>,
+    filtres: Vec<Filter<'a>>,
+    annees: Vec<u16>,
+    nombre: usize,
+}
+
+#[derive(Serialize)]
+struct ThemeGroup<'a> {
+    theme: FacetLink<'a>,
+    description: Option<&'a str>,
+    pratiques: Vec<CardSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct Filter<'a> {
+    cle: &'static str,
+    libelle: &'static str,
+    options: Vec<FacetLink<'a>>,
+}
+
+fn catalogue_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
     let Some(catalogue) = &site.catalogue else {
         return (
             meta("Catalogue des pratiques", Vec::new(), Vec::new()),
-            serde_json::json!({}),
+            Donnees::Empty(Empty {}),
         );
     };
-    let groups: Vec<_> = catalogue
+    let groupes = catalogue
         .facets(FacetKind::Theme)
         .iter()
-        .map(|facet| {
-            serde_json::json!({
-                "theme": facet_link(viewer, FacetKind::Theme, facet),
-                "description": facet.description,
-                "pratiques": facet.pratiques.iter().map(|&p| card_summary(viewer, p)).collect::<Vec<_>>(),
-            })
+        .map(|facet| ThemeGroup {
+            theme: facet_link(viewer, FacetKind::Theme, facet),
+            description: facet.description.as_deref(),
+            pratiques: facet_cards(viewer, facet),
         })
         .collect();
     let mut years: Vec<u16> = (0..site.pratiques.len())
@@ -1427,34 +1858,39 @@ fn catalogue_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
         .collect();
     years.sort_unstable();
     years.dedup();
-    let filters: Vec<_> = FacetKind::ALL
+    let filtres = FacetKind::ALL
         .iter()
-        .map(|&kind| {
-            serde_json::json!({
-                "cle": kind.key(),
-                "libelle": kind.label(),
-                "options": catalogue.facets(kind).iter().map(|f| facet_link(viewer, kind, f)).collect::<Vec<_>>(),
-            })
+        .map(|&kind| Filter {
+            cle: kind.key(),
+            libelle: kind.label(),
+            options: catalogue
+                .facets(kind)
+                .iter()
+                .map(|f| facet_link(viewer, kind, f))
+                .collect(),
         })
         .collect();
-    let data = serde_json::json!({
-        "groupes": groups,
-        "filtres": filters,
-        "annees": years,
-        "nombre": site.pratiques.len(),
-    });
-    (
-        meta(
-            "Catalogue des pratiques",
-            vec![home_link(viewer)],
-            Vec::new(),
-        ),
-        data,
-    )
+    let data = CatalogueData {
+        groupes,
+        filtres,
+        annees: years,
+        nombre: site.pratiques.len(),
+    };
+    below_home(viewer, "Catalogue des pratiques", Donnees::Catalogue(data))
 }
 
 /// The cards sharing a theme, a territory or a public.
-fn facet_data(viewer: &Viewer, kind: FacetKind, i: usize) -> (PageMeta, serde_json::Value) {
+#[derive(Serialize)]
+pub struct FacetData<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    titre: &'a str,
+    description: Option<&'a str>,
+    pratiques: Vec<CardSummary<'a>>,
+    autres: Vec<FacetLink<'a>>,
+}
+
+fn facet_data<'a>(viewer: &Viewer<'a>, kind: FacetKind, i: usize) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
     let facets = site
         .catalogue
@@ -1462,13 +1898,18 @@ fn facet_data(viewer: &Viewer, kind: FacetKind, i: usize) -> (PageMeta, serde_js
         .map(|c| c.facets(kind))
         .unwrap_or_default();
     let facet = &facets[i];
-    let data = serde_json::json!({
-        "type": kind.label(),
-        "titre": facet.titre,
-        "description": facet.description,
-        "pratiques": facet.pratiques.iter().map(|&p| card_summary(viewer, p)).collect::<Vec<_>>(),
-        "autres": facets.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, f)| facet_link(viewer, kind, f)).collect::<Vec<_>>(),
-    });
+    let data = FacetData {
+        kind: kind.label(),
+        titre: &facet.titre,
+        description: facet.description.as_deref(),
+        pratiques: facet_cards(viewer, facet),
+        autres: facets
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, f)| facet_link(viewer, kind, f))
+            .collect(),
+    };
     let fil = vec![home_link(viewer), catalogue_link(viewer)];
     (
         meta(
@@ -1476,35 +1917,60 @@ fn facet_data(viewer: &Viewer, kind: FacetKind, i: usize) -> (PageMeta, serde_js
             fil,
             Vec::new(),
         ),
-        data,
+        Donnees::Facet(data),
     )
 }
 
 /// The accessibility statement, after the official model: only what the département
 /// declares, never a conformity claimed by the tool.
-fn accessibility_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+#[derive(Serialize)]
+pub struct AccessibilityData<'a> {
+    departement: &'a str,
+    etat: &'static str,
+    audite: bool,
+    declaration: &'a crate::model::AccessibilityConfig,
+}
+
+fn accessibility_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
     let declared = &site.accessibilite;
-    let data = serde_json::json!({
-        "departement": site.schema.departement,
-        "etat": declared.etat.label(),
-        "audite": declared.date.is_some() || declared.audit.is_some(),
-        "declaration": declared,
-    });
-    (
-        meta(
-            "Déclaration d'accessibilité",
-            vec![home_link(viewer)],
-            Vec::new(),
-        ),
-        data,
+    let data = AccessibilityData {
+        departement: &site.schema.departement,
+        etat: declared.etat.label(),
+        audite: declared.date.is_some() || declared.audit.is_some(),
+        declaration: declared,
+    };
+    below_home(
+        viewer,
+        "Déclaration d'accessibilité",
+        Donnees::Accessibility(data),
     )
 }
 
 /// Every page of the site, by section: the second way to find a page (RGAA 12.1).
-fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+#[derive(Serialize)]
+pub struct SiteMapData<'a> {
+    general: Vec<MenuEntry>,
+    groupes: Vec<SiteMapGroup<'a>>,
+    pratiques: Vec<Link>,
+    acteurs: Vec<MenuEntry>,
+    annees: Vec<MenuEntry>,
+    indicateurs: Vec<MenuEntry>,
+}
+
+#[derive(Serialize)]
+struct SiteMapGroup<'a> {
+    lien: Link,
+    niveau: &'a str,
+    fiches: Vec<Link>,
+}
+
+fn sitemap_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
-    let link = |titre: &str, path: &str| serde_json::json!({"titre": titre, "url": format!("{}{}", viewer.root, path)});
+    let link = |titre: &str, path: &str| MenuEntry {
+        titre: titre.to_string(),
+        url: format!("{}{}", viewer.root, path),
+    };
     let mut general = vec![link("Accueil", links::HOME)];
     general.extend(
         site.pages
@@ -1534,40 +2000,45 @@ fn sitemap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
         link("Mentions légales", links::LEGAL),
         link("Données ouvertes", links::OPEN_DATA),
     ]);
-    let groups: Vec<_> = site
+    let groupes = site
         .groups
         .iter()
         .enumerate()
         .filter(|_| site.publishes_schema())
-        .map(|(g, group)| {
-            serde_json::json!({
-                "lien": viewer.group_link(g),
-                "niveau": site.level_of(group).id,
-                "fiches": group.fiches.iter().map(|&f| viewer.fiche_link(f)).collect::<Vec<_>>(),
-            })
+        .map(|(g, group)| SiteMapGroup {
+            lien: viewer.group_link(g),
+            niveau: &site.level_of(group).id,
+            fiches: group.fiches.iter().map(|&f| viewer.fiche_link(f)).collect(),
         })
         .collect();
-    let pratiques: Vec<_> = (0..site.pratiques.len())
-        .map(|p| viewer.pratique_link(p))
-        .collect();
-    let acteurs: Vec<_> = site
-        .acteurs
-        .iter()
-        .enumerate()
-        .map(|(a, acteur)| link(&acteur.display_name(), &links::acteur_path(site, a)))
-        .collect();
-    let data = serde_json::json!({
-        "general": general,
-        "groupes": groups,
-        "pratiques": pratiques,
-        "acteurs": acteurs,
-        "annees": if site.publishes_schema() { year_links(viewer) } else { Vec::new() },
-        "indicateurs": (0..site.indicateurs.len()).filter(|_| site.publishes_schema()).map(|i| link(&site.indicateurs[i].libelle, &links::indicateur_path(site, i))).collect::<Vec<_>>(),
-    });
-    (
-        meta("Plan du site", vec![home_link(viewer)], Vec::new()),
-        data,
-    )
+    let data = SiteMapData {
+        general,
+        groupes,
+        pratiques: (0..site.pratiques.len())
+            .map(|p| viewer.pratique_link(p))
+            .collect(),
+        acteurs: site
+            .acteurs
+            .iter()
+            .enumerate()
+            .map(|(a, acteur)| link(&acteur.display_name(), &links::acteur_path(site, a)))
+            .collect(),
+        annees: if site.publishes_schema() {
+            year_links(viewer)
+        } else {
+            Vec::new()
+        },
+        indicateurs: (0..site.indicateurs.len())
+            .filter(|_| site.publishes_schema())
+            .map(|i| {
+                link(
+                    &site.indicateurs[i].libelle,
+                    &links::indicateur_path(site, i),
+                )
+            })
+            .collect(),
+    };
+    below_home(viewer, "Plan du site", Donnees::SiteMap(data))
 }
 
 fn calendars<'a>(viewer: &Viewer<'a>) -> crate::calendar::Calendars<'a> {
@@ -1579,33 +2050,48 @@ fn calendars<'a>(viewer: &Viewer<'a>) -> crate::calendar::Calendars<'a> {
 }
 
 /// The whole schéma's calendar, one chart per top-level group, and the years.
-fn calendar_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+#[derive(Serialize)]
+pub struct CalendarData {
+    sections: Vec<CalendarSection>,
+    annees: Vec<MenuEntry>,
+    legende: Vec<crate::calendar::LegendEntry>,
+    aujourdhui: String,
+}
+
+#[derive(Serialize)]
+struct CalendarSection {
+    groupe: Link,
+    ancre: String,
+    gantt: crate::calendar::Gantt,
+}
+
+fn calendar_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
-    let sections: Vec<_> = site
+    let sections: Vec<CalendarSection> = site
         .roots()
-        .map(|g| serde_json::json!({"groupe": viewer.group_link(g), "ancre": format!("calendrier-{}", site.groups[g].id), "gantt": calendars(viewer).group(g)}))
+        .map(|g| CalendarSection {
+            groupe: viewer.group_link(g),
+            ancre: format!("calendrier-{}", site.groups[g].id),
+            gantt: calendars(viewer).group(g),
+        })
         .collect();
     let toc = sections
         .iter()
         .map(|s| TocEntry {
-            id: s["ancre"].as_str().unwrap_or_default().to_string(),
-            titre: format!(
-                "{} : {}",
-                s["groupe"]["label"].as_str().unwrap_or_default(),
-                s["groupe"]["titre"].as_str().unwrap_or_default()
-            ),
+            id: s.ancre.clone(),
+            titre: format!("{} : {}", s.groupe.label, s.groupe.titre),
             niveau: 2,
         })
         .collect();
-    let data = serde_json::json!({
-        "sections": sections,
-        "annees": year_links(viewer),
-        "legende": crate::calendar::legend(),
-        "aujourdhui": french_date(site.today),
-    });
+    let data = CalendarData {
+        sections,
+        annees: year_links(viewer),
+        legende: crate::calendar::legend(),
+        aujourdhui: french_date(site.today),
+    };
     (
         meta("Calendrier du schéma", vec![home_link(viewer)], toc),
-        data,
+        Donnees::Calendar(data),
     )
 }
 
@@ -1623,7 +2109,19 @@ fn year_links(viewer: &Viewer) -> Vec<MenuEntry> {
 }
 
 /// What is planned in one year of the schéma, grouped by top-level group.
-fn year_data(viewer: &Viewer, year: u16) -> (PageMeta, serde_json::Value) {
+#[derive(Serialize)]
+pub struct YearData<'a> {
+    annee: u16,
+    groupes: Vec<crate::calendar::YearGroup>,
+    nombre: usize,
+    precedente: Option<MenuEntry>,
+    suivante: Option<MenuEntry>,
+    annees: Vec<MenuEntry>,
+    bilan: suivi::YearReview<'a>,
+    tableau_de_bord: String,
+}
+
+fn year_data<'a>(viewer: &Viewer<'a>, year: u16) -> (PageMeta<'a>, Donnees<'a>) {
     let period = viewer.site.schema.periode;
     let neighbour = |y: u16| {
         period.contains(y).then(|| MenuEntry {
@@ -1631,18 +2129,17 @@ fn year_data(viewer: &Viewer, year: u16) -> (PageMeta, serde_json::Value) {
             url: format!("{}{}", viewer.root, links::year_path(y)),
         })
     };
-    let groups = calendars(viewer).year(year);
-    let count: usize = groups.iter().map(|g| g.sous_actions.len()).sum();
-    let data = serde_json::json!({
-        "annee": year,
-        "groupes": groups,
-        "nombre": count,
-        "precedente": neighbour(year - 1),
-        "suivante": neighbour(year + 1),
-        "annees": year_links(viewer),
-        "bilan": suivi::year_review(viewer, year),
-        "tableau_de_bord": format!("{}{}", viewer.root, links::DASHBOARD),
-    });
+    let groupes = calendars(viewer).year(year);
+    let data = YearData {
+        annee: year,
+        nombre: groupes.iter().map(|g| g.sous_actions.len()).sum(),
+        groupes,
+        precedente: neighbour(year - 1),
+        suivante: neighbour(year + 1),
+        annees: year_links(viewer),
+        bilan: suivi::year_review(viewer, year),
+        tableau_de_bord: format!("{}{}", viewer.root, links::DASHBOARD),
+    };
     let fil = vec![
         home_link(viewer),
         Link {
@@ -1657,11 +2154,11 @@ fn year_data(viewer: &Viewer, year: u16) -> (PageMeta, serde_json::Value) {
             fil,
             Vec::new(),
         ),
-        data,
+        Donnees::Year(data),
     )
 }
 
-fn dashboard(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
+fn dashboard<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
     let toc = vec![
         TocEntry {
             id: "avancement".into(),
@@ -1686,15 +2183,15 @@ fn dashboard(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
     ];
     (
         meta("Tableau de bord du suivi", vec![home_link(viewer)], toc),
-        suivi::dashboard_data(viewer),
+        Donnees::Dashboard(suivi::dashboard_data(viewer)),
     )
 }
 
-fn indicator_page(
-    viewer: &Viewer,
+fn indicator_page<'a>(
+    viewer: &Viewer<'a>,
     i: crate::model::IndicateurId,
     cited_by: Vec<CitedBy>,
-) -> (PageMeta, serde_json::Value) {
+) -> (PageMeta<'a>, Donnees<'a>) {
     let fil = vec![
         home_link(viewer),
         Link {
@@ -1709,41 +2206,71 @@ fn indicator_page(
             fil,
             Vec::new(),
         ),
-        suivi::indicator_data(viewer, i, cited_by),
+        Donnees::Indicateur(suivi::indicator_data(viewer, i, cited_by)),
     )
 }
 
 /// Groups → fiches → sous-actions with their start, as the seed's closing table.
-fn recap_data(viewer: &Viewer) -> (PageMeta, serde_json::Value) {
-    let data = serde_json::json!({ "sections": recap_sections(viewer) });
-    (
-        meta("Tableau récapitulatif", vec![home_link(viewer)], Vec::new()),
-        data,
+#[derive(Serialize)]
+pub struct RecapData<'a> {
+    sections: Vec<RecapSection<'a>>,
+}
+
+fn recap_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
+    below_home(
+        viewer,
+        "Tableau récapitulatif",
+        Donnees::Recap(RecapData {
+            sections: recap_sections(viewer),
+        }),
     )
 }
 
+/// One table of the tableau récapitulatif: the top-level groups of one kind.
+type RecapSection<'a> = KindSection<'a, RecapGroup<'a>>;
+
+#[derive(Serialize)]
+pub struct RecapGroup<'a> {
+    groupe: Link,
+    fiches: Vec<RecapFiche<'a>>,
+}
+
+#[derive(Serialize)]
+struct RecapFiche<'a> {
+    fiche: FicheSummary<'a>,
+    sous_actions: Vec<RecapSousAction<'a>>,
+}
+
+#[derive(Serialize)]
+struct RecapSousAction<'a> {
+    numero: u32,
+    titre: &'a str,
+    url: String,
+    annees: String,
+}
+
 /// The tables of the tableau récapitulatif, one per kind of top-level group.
-fn recap_sections(viewer: &Viewer) -> serde_json::Value {
+fn recap_sections<'a>(viewer: &Viewer<'a>) -> Vec<RecapSection<'a>> {
     let site = viewer.site;
     let roots: Vec<GroupId> = site.roots().collect();
-    let sections = viewer.by_kind(&roots, |g| {
-        let fiches: Vec<_> = site
+    viewer.by_kind(&roots, |g| RecapGroup {
+        groupe: viewer.group_link(g),
+        fiches: site
             .fiches_under(g)
             .into_iter()
-            .map(|f| {
-                let fiche = &site.fiches[f];
-                serde_json::json!({
-                    "fiche": viewer.fiche_summary(f),
-                    "sous_actions": fiche.sous_actions.iter().map(|s| serde_json::json!({
-                        "numero": s.numero,
-                        "titre": s.titre,
-                        "url": viewer.url(&Target::SousAction(f, s.numero)),
-                        "annees": years_label(&s.annees),
-                    })).collect::<Vec<_>>(),
-                })
+            .map(|f| RecapFiche {
+                fiche: viewer.fiche_summary(f),
+                sous_actions: site.fiches[f]
+                    .sous_actions
+                    .iter()
+                    .map(|s| RecapSousAction {
+                        numero: s.numero,
+                        titre: &s.titre,
+                        url: viewer.url(&Target::SousAction(f, s.numero)),
+                        annees: years_label(&s.annees),
+                    })
+                    .collect(),
             })
-            .collect();
-        serde_json::json!({"groupe": viewer.group_link(g), "fiches": fiches})
-    });
-    serde_json::json!(sections)
+            .collect(),
+    })
 }

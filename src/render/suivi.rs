@@ -6,16 +6,23 @@ use serde::Serialize;
 
 use crate::indicators::{self, StatusCounts};
 use crate::model::{FicheId, Indicateur, IndicateurId, Month, Sens, Site, SousAction, Statut};
+use crate::render::CitedBy;
 use crate::render::links::{self, Target};
 use crate::render::views::{DateView, Link, Viewer, french_date};
 
 /// "Données d'exemple, état au 31 décembre 2023", when the site says its follow-up is an
 /// example; otherwise "État au …".
-pub fn state_notice(site: &Site) -> serde_json::Value {
-    serde_json::json!({
-        "exemple": site.example_data,
-        "date": DateView::of(site.today),
-    })
+#[derive(Serialize)]
+pub struct StateNotice {
+    exemple: bool,
+    date: DateView,
+}
+
+pub fn state_notice(site: &Site) -> StateNotice {
+    StateNotice {
+        exemple: site.example_data,
+        date: DateView::of(site.today),
+    }
 }
 
 /// A status with its cue, for lists and badges.
@@ -150,7 +157,7 @@ fn late_list(viewer: &Viewer, fiches: &[FicheId]) -> Vec<LateView> {
 }
 
 /// An indicator in a list: last value, summary, sparkline.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct IndicatorSummary {
     pub id: String,
     pub libelle: String,
@@ -198,10 +205,36 @@ pub fn indicator_summary(viewer: &Viewer, i: IndicateurId) -> IndicatorSummary {
 
 /// The dashboard: progress of the whole schéma and of each top-level group, late
 /// sous-actions, indicators moving away from their target, every indicator.
-pub fn dashboard_data(viewer: &Viewer) -> serde_json::Value {
+#[derive(Serialize)]
+pub struct Dashboard {
+    etat: StateNotice,
+    ensemble: CountsView,
+    fiches: CountsView,
+    groupes: Vec<GroupCounts>,
+    retards: Vec<LateView>,
+    ecarts: Vec<IndicatorSummary>,
+    indicateurs: Vec<IndicatorSummary>,
+    annees: Vec<YearLink>,
+    legende: Vec<crate::calendar::LegendEntry>,
+}
+
+#[derive(Serialize)]
+struct GroupCounts {
+    groupe: Link,
+    comptes: CountsView,
+}
+
+/// A year of the period: `titre` is the year as a number.
+#[derive(Serialize)]
+struct YearLink {
+    titre: u16,
+    url: String,
+}
+
+pub fn dashboard_data(viewer: &Viewer) -> Dashboard {
     let site = viewer.site;
     let all = sous_action_counts(site.fiches.iter().flat_map(|f| f.sous_actions.iter()));
-    let groups: Vec<_> = site
+    let groupes = site
         .roots()
         .map(|g| {
             let fiches = site.fiches_under(g);
@@ -211,10 +244,10 @@ pub fn dashboard_data(viewer: &Viewer) -> serde_json::Value {
                     .flat_map(|&f| site.fiches[f].sous_actions.iter()),
             );
             let link = viewer.group_link(g);
-            serde_json::json!({
-                "groupe": link,
-                "comptes": counts_view(format!("{} : {}", link.label, link.titre), &counts),
-            })
+            GroupCounts {
+                comptes: counts_view(format!("{} : {}", link.label, link.titre), &counts),
+                groupe: link,
+            }
         })
         .collect();
     let mut fiche_counts = StatusCounts::default();
@@ -225,23 +258,59 @@ pub fn dashboard_data(viewer: &Viewer) -> serde_json::Value {
     let indicateurs: Vec<IndicatorSummary> = (0..site.indicateurs.len())
         .map(|i| indicator_summary(viewer, i))
         .collect();
-    let away: Vec<&IndicatorSummary> = indicateurs.iter().filter(|i| i.s_eloigne).collect();
-    serde_json::json!({
-        "etat": state_notice(site),
-        "ensemble": counts_view(format!("Ensemble du schéma ({} {})", all.total(), site.hierarchy.sous_action.pluriel.to_lowercase()), &all),
-        "fiches": counts_view(format!("{} ({})", site.hierarchy.fiche.labels.pluriel, site.fiches.len()), &fiche_counts),
-        "groupes": groups,
-        "retards": late_list(viewer, &every_fiche),
-        "ecarts": away,
-        "indicateurs": indicateurs,
-        "annees": site.schema.periode.years().map(|y| serde_json::json!({"titre": y, "url": format!("{}{}", viewer.root, links::year_path(y))})).collect::<Vec<_>>(),
-        "legende": crate::calendar::legend(),
-    })
+    Dashboard {
+        etat: state_notice(site),
+        ensemble: counts_view(
+            format!(
+                "Ensemble du schéma ({} {})",
+                all.total(),
+                site.hierarchy.sous_action.pluriel.to_lowercase()
+            ),
+            &all,
+        ),
+        fiches: counts_view(
+            format!(
+                "{} ({})",
+                site.hierarchy.fiche.labels.pluriel,
+                site.fiches.len()
+            ),
+            &fiche_counts,
+        ),
+        groupes,
+        retards: late_list(viewer, &every_fiche),
+        ecarts: indicateurs
+            .iter()
+            .filter(|i| i.s_eloigne)
+            .cloned()
+            .collect(),
+        indicateurs,
+        annees: site
+            .schema
+            .periode
+            .years()
+            .map(|y| YearLink {
+                titre: y,
+                url: format!("{}{}", viewer.root, links::year_path(y)),
+            })
+            .collect(),
+        legende: crate::calendar::legend(),
+    }
 }
 
 /// A few words for the home page when some status is declared: how many sous-actions
 /// are done, running, late, with the bar of the dashboard.
-pub fn home_summary(viewer: &Viewer) -> Option<serde_json::Value> {
+#[derive(Serialize)]
+pub struct HomeSummary {
+    url: String,
+    barre: String,
+    realisees: usize,
+    en_cours: usize,
+    total: usize,
+    retards: usize,
+    etat: StateNotice,
+}
+
+pub fn home_summary(viewer: &Viewer) -> Option<HomeSummary> {
     let site = viewer.site;
     let all = sous_action_counts(site.fiches.iter().flat_map(|f| f.sous_actions.iter()));
     if all.unknown == all.total() {
@@ -254,15 +323,15 @@ pub fn home_summary(viewer: &Viewer) -> Option<serde_json::Value> {
         .flat_map(|f| f.sous_actions.iter())
         .filter(|s| s.is_late(today))
         .count();
-    Some(serde_json::json!({
-        "url": format!("{}{}", viewer.root, links::DASHBOARD),
-        "barre": indicators::status_bar(&all, "État des sous-actions"),
-        "realisees": all.count(Statut::Realisee),
-        "en_cours": all.count(Statut::EnCours),
-        "total": all.total(),
-        "retards": late,
-        "etat": state_notice(site),
-    }))
+    Some(HomeSummary {
+        url: format!("{}{}", viewer.root, links::DASHBOARD),
+        barre: indicators::status_bar(&all, "État des sous-actions"),
+        realisees: all.count(Statut::Realisee),
+        en_cours: all.count(Statut::EnCours),
+        total: all.total(),
+        retards: late,
+        etat: state_notice(site),
+    })
 }
 
 #[derive(Serialize)]
@@ -283,11 +352,32 @@ fn sens_label(sens: Option<Sens>) -> Option<&'static str> {
 }
 
 /// One indicator: its chart, the sentence that sums it up and its values as a table.
-pub fn indicator_data(
-    viewer: &Viewer,
+#[derive(Serialize)]
+pub struct IndicatorPage<'a> {
+    libelle: &'a str,
+    description: Option<&'a str>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    unite: &'a str,
+    sens: Option<&'static str>,
+    cible: Option<String>,
+    etat_cible: Option<&'static str>,
+    source: Option<&'a str>,
+    fiches: Vec<Link>,
+    resume: String,
+    graphique: Option<String>,
+    id_graphique: String,
+    valeurs: Vec<ValueRow>,
+    avec_ecart: bool,
+    etat: StateNotice,
+    cite_par: Vec<CitedBy>,
+}
+
+pub fn indicator_data<'a>(
+    viewer: &Viewer<'a>,
     i: IndicateurId,
-    cited_by: impl Serialize,
-) -> serde_json::Value {
+    cited_by: Vec<CitedBy>,
+) -> IndicatorPage<'a> {
     let site = viewer.site;
     let indicateur: &Indicateur = &site.indicateurs[i];
     let rows: Vec<ValueRow> = indicateur
@@ -306,81 +396,150 @@ pub fn indicator_data(
             note: v.note.clone(),
         })
         .collect();
-    let graphique = (!indicateur.points().is_empty()).then(|| {
-        indicators::line_chart(
-            indicateur,
-            years(site),
-            &format!("graphique-{}", indicateur.id),
-        )
-    });
-    serde_json::json!({
-        "libelle": indicateur.libelle,
-        "description": indicateur.description,
-        "type": indicateur.kind.label(),
-        "unite": match indicateur.unite {
-            crate::model::Unite::Nombre => indicateur.mesure.clone().unwrap_or_else(|| "nombre".into()),
-            other => indicators::unit_name(other).to_string(),
+    let id_graphique = format!("graphique-{}", indicateur.id);
+    let graphique = (!indicateur.points().is_empty())
+        .then(|| indicators::line_chart(indicateur, years(site), &id_graphique));
+    IndicatorPage {
+        libelle: &indicateur.libelle,
+        description: indicateur.description.as_deref(),
+        kind: indicateur.kind.label(),
+        unite: match indicateur.unite {
+            crate::model::Unite::Nombre => indicateur.mesure.as_deref().unwrap_or("nombre"),
+            other => indicators::unit_name(other),
         },
-        "sens": sens_label(indicateur.sens),
-        "cible": indicateur.cible.map(|c| {
+        sens: sens_label(indicateur.sens),
+        cible: indicateur.cible.map(|c| {
             let year = c.annee.map(|y| format!(" en {y}")).unwrap_or_default();
             format!("{}{year}", indicators::format_value(indicateur, c.valeur))
         }),
-        "etat_cible": indicators::target_state(indicateur),
-        "source": indicateur.source,
-        "fiches": indicateur.fiches.iter().map(|&f| viewer.fiche_link(f)).collect::<Vec<_>>(),
-        "resume": indicators::summary(indicateur),
-        "graphique": graphique,
-        "id_graphique": format!("graphique-{}", indicateur.id),
-        "valeurs": rows,
-        "avec_ecart": indicateur.cible.is_some(),
-        "etat": state_notice(site),
-        "cite_par": cited_by,
-    })
+        etat_cible: indicators::target_state(indicateur),
+        source: indicateur.source.as_deref(),
+        fiches: indicateur
+            .fiches
+            .iter()
+            .map(|&f| viewer.fiche_link(f))
+            .collect(),
+        resume: indicators::summary(indicateur),
+        graphique,
+        id_graphique,
+        valeurs: rows,
+        avec_ecart: indicateur.cible.is_some(),
+        etat: state_notice(site),
+        cite_par: cited_by,
+    }
 }
 
 /// The fiche page's follow-up: its overall status, the history of each sous-action and
 /// the indicators that measure it.
-pub fn fiche_follow_up(viewer: &Viewer, f: FicheId) -> serde_json::Value {
+#[derive(Serialize)]
+pub struct FicheFollowUp<'a> {
+    statut: Option<StatusView>,
+    statut_calcule: bool,
+    en_retard: bool,
+    historique: Vec<HistoryEntry<'a>>,
+    indicateurs: Vec<IndicatorSummary>,
+    etat: StateNotice,
+    renseigne: bool,
+}
+
+pub fn fiche_follow_up<'a>(viewer: &Viewer<'a>, f: FicheId) -> FicheFollowUp<'a> {
     let site = viewer.site;
     let fiche = &site.fiches[f];
     let today = Month::of_date(site.today);
-    serde_json::json!({
-        "statut": fiche.statut().map(|s| status_view(Some(s))),
-        "statut_calcule": fiche.statut_calcule(),
-        "en_retard": fiche.is_late(today),
-        "historique": history(&fiche.suivi),
-        "indicateurs": fiche.mesures.iter().map(|&i| indicator_summary(viewer, i)).collect::<Vec<_>>(),
-        "etat": state_notice(site),
-        "renseigne": fiche.statut().is_some() || !fiche.mesures.is_empty(),
-    })
+    FicheFollowUp {
+        statut: fiche.statut().map(|s| status_view(Some(s))),
+        statut_calcule: fiche.statut_calcule(),
+        en_retard: fiche.is_late(today),
+        historique: history(&fiche.suivi),
+        indicateurs: fiche
+            .mesures
+            .iter()
+            .map(|&i| indicator_summary(viewer, i))
+            .collect(),
+        etat: state_notice(site),
+        renseigne: fiche.statut().is_some() || !fiche.mesures.is_empty(),
+    }
 }
 
-fn history(entries: &[crate::model::Suivi]) -> Vec<serde_json::Value> {
+/// A year of the follow-up of a fiche or a sous-action.
+#[derive(Serialize)]
+pub struct HistoryEntry<'a> {
+    annee: u16,
+    statut: StatusView,
+    date: Option<DateView>,
+    commentaire: Option<&'a str>,
+}
+
+fn history(entries: &[crate::model::Suivi]) -> Vec<HistoryEntry<'_>> {
     entries
         .iter()
-        .map(|s| {
-            serde_json::json!({
-                "annee": s.annee,
-                "statut": status_view(Some(s.statut)),
-                "date": s.date.map(DateView::of),
-                "commentaire": s.commentaire,
-            })
+        .map(|s| HistoryEntry {
+            annee: s.annee,
+            statut: status_view(Some(s.statut)),
+            date: s.date.map(DateView::of),
+            commentaire: s.commentaire.as_deref(),
         })
         .collect()
 }
 
 /// A sous-action's history year by year, and why it is late.
-pub fn sous_action_follow_up(site: &Site, s: &SousAction) -> serde_json::Value {
-    serde_json::json!({
-        "historique": history(&s.suivi),
-        "raison_retard": lateness(s, Month::of_date(site.today)),
-    })
+#[derive(Serialize)]
+pub struct SousActionFollowUp<'a> {
+    historique: Vec<HistoryEntry<'a>>,
+    raison_retard: Option<String>,
+}
+
+pub fn sous_action_follow_up<'a>(site: &Site, s: &'a SousAction) -> SousActionFollowUp<'a> {
+    SousActionFollowUp {
+        historique: history(&s.suivi),
+        raison_retard: lateness(s, Month::of_date(site.today)),
+    }
 }
 
 /// What the follow-up says of one year: the sous-actions done, running, postponed,
 /// abandoned or not engaged that year, and the indicators' values of the year.
-pub fn year_review(viewer: &Viewer, year: u16) -> serde_json::Value {
+#[derive(Serialize)]
+pub struct YearReview<'a> {
+    groupes: Vec<ReviewGroup<'a>>,
+    nombre: usize,
+    valeurs: Vec<ReviewValue<'a>>,
+    etat: StateNotice,
+    date: String,
+}
+
+#[derive(Serialize)]
+struct ReviewGroup<'a> {
+    titre: &'static str,
+    ancre: &'static str,
+    statut: StatusView,
+    sous_actions: Vec<ReviewEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReviewEntry<'a> {
+    fiche: String,
+    titre: String,
+    url: String,
+    commentaire: Option<&'a str>,
+    date: Option<DateView>,
+}
+
+#[derive(Serialize)]
+struct ReviewValue<'a> {
+    indicateur: TitledLink<'a>,
+    valeur: String,
+    cible: Option<String>,
+    source: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TitledLink<'a> {
+    titre: &'a str,
+    url: String,
+}
+
+pub fn year_review<'a>(viewer: &Viewer<'a>, year: u16) -> YearReview<'a> {
     let site = viewer.site;
     // (title, anchor, status): a running sous-action is "engagée" the first year it
     // runs, "poursuivie" after.
@@ -392,7 +551,7 @@ pub fn year_review(viewer: &Viewer, year: u16) -> serde_json::Value {
         ("Abandonnées", "bilan-abandonnee", Statut::Abandonnee),
         ("Non engagées", "bilan-non-engagee", Statut::NonEngagee),
     ];
-    let mut lists: Vec<Vec<serde_json::Value>> = vec![Vec::new(); categories.len()];
+    let mut lists: Vec<Vec<ReviewEntry>> = categories.iter().map(|_| Vec::new()).collect();
     for (f, fiche) in site.fiches.iter().enumerate() {
         for s in &fiche.sous_actions {
             let Some(entry) = s.suivi_en(year) else {
@@ -410,48 +569,58 @@ pub fn year_review(viewer: &Viewer, year: u16) -> serde_json::Value {
                 Statut::Abandonnee => 4,
                 Statut::NonEngagee => 5,
             };
-            lists[category].push(serde_json::json!({
-                "fiche": site.fiche_label(fiche),
-                "titre": format!("{} {} : {}", site.hierarchy.sous_action.libelle, s.numero, s.titre),
-                "url": viewer.url(&Target::SousAction(f, s.numero)),
-                "commentaire": entry.commentaire,
-                "date": entry.date.map(DateView::of),
-            }));
+            lists[category].push(ReviewEntry {
+                fiche: site.fiche_label(fiche),
+                titre: format!(
+                    "{} {} : {}",
+                    site.hierarchy.sous_action.libelle, s.numero, s.titre
+                ),
+                url: viewer.url(&Target::SousAction(f, s.numero)),
+                commentaire: entry.commentaire.as_deref(),
+                date: entry.date.map(DateView::of),
+            });
         }
     }
-    let groupes: Vec<_> = categories
+    let groupes: Vec<ReviewGroup> = categories
         .iter()
         .zip(lists)
         .filter(|(_, list)| !list.is_empty())
-        .map(|(&(titre, ancre, statut), list)| {
-            serde_json::json!({
-                "titre": titre,
-                "ancre": ancre,
-                "statut": status_view(Some(statut)),
-                "sous_actions": list,
-            })
+        .map(|(&(titre, ancre, statut), list)| ReviewGroup {
+            titre,
+            ancre,
+            statut: status_view(Some(statut)),
+            sous_actions: list,
         })
         .collect();
-    let valeurs: Vec<_> = site
+    let valeurs = site
         .indicateurs
         .iter()
         .enumerate()
         .filter_map(|(i, indicateur)| {
             let value = indicateur.value_in(year)?;
-            Some(serde_json::json!({
-                "indicateur": {"titre": indicateur.libelle, "url": format!("{}{}", viewer.root, links::indicateur_path(site, i))},
-                "valeur": indicators::format_mesure(indicateur, &value.mesure),
-                "cible": indicateur.cible.map(|c| indicators::format_value(indicateur, c.valeur)),
-                "source": value.source.as_ref().or(indicateur.source.as_ref()),
-                "note": value.note,
-            }))
+            Some(ReviewValue {
+                indicateur: TitledLink {
+                    titre: &indicateur.libelle,
+                    url: format!("{}{}", viewer.root, links::indicateur_path(site, i)),
+                },
+                valeur: indicators::format_mesure(indicateur, &value.mesure),
+                cible: indicateur
+                    .cible
+                    .map(|c| indicators::format_value(indicateur, c.valeur)),
+                source: value
+                    .source
+                    .as_ref()
+                    .or(indicateur.source.as_ref())
+                    .map(String::as_str),
+                note: value.note.as_deref(),
+            })
         })
         .collect();
-    serde_json::json!({
-        "groupes": groupes,
-        "nombre": groupes.iter().map(|g| g["sous_actions"].as_array().map_or(0, Vec::len)).sum::<usize>(),
-        "valeurs": valeurs,
-        "etat": state_notice(site),
-        "date": french_date(site.today),
-    })
+    YearReview {
+        nombre: groupes.iter().map(|g| g.sous_actions.len()).sum(),
+        groupes,
+        valeurs,
+        etat: state_notice(site),
+        date: french_date(site.today),
+    }
 }

@@ -223,9 +223,12 @@ impl Theme {
     pub fn key(&self, template: &str, context: &PageContext) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = hasher();
-        (self.fingerprint, template).hash(&mut h);
+        (self.fingerprint, template, context.site.hash).hash(&mut h);
         // Serializing a plain data structure to JSON cannot fail.
-        let _ = serde_json::to_writer(HashWriter(&mut h), context);
+        let _ = serde_json::to_writer(
+            HashWriter(&mut h),
+            &(context.racine, &context.page, &context.donnees),
+        );
         h.finish()
     }
 
@@ -235,11 +238,20 @@ impl Theme {
         context: &PageContext,
         page: &str,
     ) -> Result<String, Diagnostic> {
-        let context = tera::Context::from_serialize(context)
-            .map_err(|error| template_failure(template, page, &error))?;
-        self.tera
-            .render(template, &context)
-            .map_err(|error| template_failure(template, page, &error))
+        let failure = |error: tera::Error| template_failure(template, page, &error);
+        let mut data = tera::Context::new();
+        // The site's value is shared: cloning it copies no data.
+        data.insert_value("site", context.site.value.clone());
+        data.insert_value("racine", tera::Value::from(context.racine));
+        data.insert_value(
+            "page",
+            tera::Value::try_from_serializable(&context.page).map_err(failure)?,
+        );
+        data.insert_value(
+            "donnees",
+            tera::Value::try_from_serializable(&context.donnees).map_err(failure)?,
+        );
+        self.tera.render(template, &data).map_err(failure)
     }
 }
 

@@ -8,27 +8,82 @@ use crate::model::{ActorRef, FicheId, GroupId, Site};
 use crate::render::links::{self, Target};
 use crate::render::markdown::Heading;
 
-/// Given to every template.
-#[derive(Serialize)]
+/// Given to every template: `site`, `racine`, `page` and `donnees`.
 pub struct PageContext<'a> {
-    pub site: &'a SiteView,
+    pub site: &'a SiteData,
     /// "../" on a page one folder deep: prefix for links to static files.
     pub racine: &'a str,
-    pub page: PageMeta,
+    pub page: PageMeta<'a>,
     /// The page's own data, described by the functions that build it in `render/mod.rs`.
-    pub donnees: serde_json::Value,
+    pub donnees: Donnees<'a>,
 }
 
 #[derive(Serialize)]
-pub struct PageMeta {
+pub struct PageMeta<'a> {
     /// For `<title>`, before the site's title.
     pub titre: String,
     /// Path of the page from the site root, such as `fiche/12.html`.
-    pub chemin: String,
+    pub chemin: &'a str,
     /// Breadcrumb from the home page to the parent of this page.
     pub fil: Vec<Link>,
     /// Table of contents, shown when it has at least three entries.
     pub sommaire: Vec<TocEntry>,
+}
+
+/// The data of each kind of page, under `donnees`. Each variant serializes as its own
+/// struct (no tag): the shape the templates receive.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Donnees<'a> {
+    Home(super::HomeData<'a>),
+    Group(super::GroupPage<'a>),
+    Fiche(Box<super::FichePage<'a>>),
+    Acteur(super::ActeurData<'a>),
+    Acteurs(super::ActeursData<'a>),
+    Recap(super::RecapData<'a>),
+    Calendar(super::CalendarData),
+    Year(super::YearData<'a>),
+    Page(super::PageData<'a>),
+    Pratique(super::PratiqueData<'a>),
+    Catalogue(super::CatalogueData<'a>),
+    Facet(super::FacetData<'a>),
+    Accessibility(super::AccessibilityData<'a>),
+    Legal(super::LegalData<'a>),
+    SiteMap(super::SiteMapData<'a>),
+    OpenData(super::OpenData),
+    Search(super::SearchData),
+    Dashboard(super::suivi::Dashboard),
+    Indicateur(super::suivi::IndicatorPage<'a>),
+    Glossary(super::GlossaryData<'a>),
+    Document(super::document::DocumentData<'a>),
+    /// `{}`: the page has no data of its own.
+    Empty(Empty),
+}
+
+/// Serializes as an empty map (`{}`), not as nothing: a unit struct would be `null`.
+#[derive(Serialize)]
+pub struct Empty {}
+
+/// The site as templates receive it, the same for every page: converted once per build
+/// into a template value, which every page's context shares (a template value's maps and
+/// lists are reference-counted, so giving it to a page copies no data).
+pub struct SiteData {
+    pub value: tera::Value,
+    /// A hash of the view, for the key of each page's output.
+    pub hash: u64,
+}
+
+impl SiteData {
+    pub fn new(view: &SiteView) -> SiteData {
+        use std::hash::Hasher;
+        let mut h = crate::render::cache::hasher();
+        // Serializing a plain data structure to JSON cannot fail.
+        let _ = serde_json::to_writer(crate::render::cache::HashWriter(&mut h), view);
+        SiteData {
+            value: tera::Value::from_serializable(view),
+            hash: h.finish(),
+        }
+    }
 }
 
 /// The same for every page: computed once per build.
@@ -103,14 +158,14 @@ impl TocEntry {
 
 /// A fiche in a list (axe page, actor page, home).
 #[derive(Serialize)]
-pub struct FicheSummary {
+pub struct FicheSummary<'a> {
     pub label: String,
-    pub numero: String,
-    pub titre: String,
+    pub numero: &'a str,
+    pub titre: &'a str,
     pub url: String,
-    pub resume: Option<String>,
+    pub resume: Option<&'a str>,
     /// Names of the pilotes, for lists.
-    pub pilotes: Vec<String>,
+    pub pilotes: Vec<&'a str>,
     pub calendrier: Option<String>,
     /// Its overall status, with its cue, and whether it is late.
     pub statut: Option<crate::render::suivi::StatusView>,
@@ -118,28 +173,28 @@ pub struct FicheSummary {
 }
 
 #[derive(Serialize)]
-pub struct ActorView {
+pub struct ActorView<'a> {
     pub nom: String,
-    pub sigle: Option<String>,
+    pub sigle: Option<&'a str>,
     /// None for free-text entries.
     pub url: Option<String>,
-    pub precision: Option<String>,
+    pub precision: Option<&'a str>,
 }
 
 #[derive(Serialize)]
-pub struct GroupSummary {
+pub struct GroupSummary<'a> {
     pub label: String,
-    pub titre: String,
+    pub titre: &'a str,
     pub url: String,
-    pub type_libelle: Option<String>,
+    pub type_libelle: Option<&'a str>,
     pub nombre_fiches: usize,
-    pub fiches: Vec<FicheSummary>,
+    pub fiches: Vec<FicheSummary<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct KindSection<T: Serialize> {
+pub struct KindSection<'a, T: Serialize> {
     /// "Axes transversaux"; None when the level has no kinds.
-    pub titre: Option<String>,
+    pub titre: Option<&'a str>,
     pub elements: Vec<T>,
 }
 
@@ -151,7 +206,7 @@ pub struct Viewer<'a> {
     pub links: links::LinkStyle,
 }
 
-impl Viewer<'_> {
+impl<'a> Viewer<'a> {
     pub fn url(&self, target: &Target) -> String {
         links::href(self.site, target, self.root, self.links)
     }
@@ -183,14 +238,14 @@ impl Viewer<'_> {
         }
     }
 
-    pub fn fiche_summary(&self, fiche: FicheId) -> FicheSummary {
+    pub fn fiche_summary(&self, fiche: FicheId) -> FicheSummary<'a> {
         let f = &self.site.fiches[fiche];
         FicheSummary {
             label: self.site.fiche_label(f),
-            numero: f.numero.text.clone(),
-            titre: f.titre.clone(),
+            numero: &f.numero.text,
+            titre: &f.titre,
             url: self.url(&Target::Fiche(fiche)),
-            resume: f.resume.clone(),
+            resume: f.resume.as_deref(),
             pilotes: f.pilotes.iter().map(|p| self.short_name(p)).collect(),
             calendrier: calendar_label(self.site, fiche),
             statut: f
@@ -200,30 +255,30 @@ impl Viewer<'_> {
         }
     }
 
-    pub fn group_summary(&self, group: GroupId) -> GroupSummary {
+    pub fn group_summary(&self, group: GroupId) -> GroupSummary<'a> {
         let g = &self.site.groups[group];
         let fiches = self.site.fiches_under(group);
         GroupSummary {
             label: self.site.group_label(g),
-            titre: g.titre.clone(),
+            titre: &g.titre,
             url: self.url(&Target::Group(group)),
             type_libelle: g
                 .kind
-                .map(|k| self.site.level_of(g).kinds[k].labels.libelle.clone()),
+                .map(|k| self.site.level_of(g).kinds[k].labels.libelle.as_str()),
             nombre_fiches: fiches.len(),
             fiches: fiches.into_iter().map(|f| self.fiche_summary(f)).collect(),
         }
     }
 
-    pub fn actor(&self, actor: &ActorRef) -> ActorView {
+    pub fn actor(&self, actor: &'a ActorRef) -> ActorView<'a> {
         match actor {
             ActorRef::Known { acteur, precision } => {
                 let a = &self.site.acteurs[*acteur];
                 ActorView {
                     nom: a.display_name(),
-                    sigle: a.sigle.clone(),
+                    sigle: a.sigle.as_deref(),
                     url: Some(self.url(&Target::Acteur(*acteur))),
-                    precision: precision.clone(),
+                    precision: precision.as_deref(),
                 }
             }
             ActorRef::Free(text) => ActorView {
@@ -236,13 +291,13 @@ impl Viewer<'_> {
     }
 
     /// The sigle when there is one: for compact lists.
-    pub fn short_name(&self, actor: &ActorRef) -> String {
+    pub fn short_name(&self, actor: &'a ActorRef) -> &'a str {
         match actor {
             ActorRef::Known { acteur, .. } => {
                 let a = &self.site.acteurs[*acteur];
-                a.sigle.clone().unwrap_or_else(|| a.nom.clone())
+                a.sigle.as_deref().unwrap_or(&a.nom)
             }
-            ActorRef::Free(text) => text.clone(),
+            ActorRef::Free(text) => text,
         }
     }
 
@@ -251,13 +306,13 @@ impl Viewer<'_> {
         &self,
         groups: &[GroupId],
         view: impl Fn(GroupId) -> T,
-    ) -> Vec<KindSection<T>> {
+    ) -> Vec<KindSection<'a, T>> {
         let mut sections: Vec<(Option<usize>, KindSection<T>)> = Vec::new();
         for &group in groups {
             let g = &self.site.groups[group];
             let kind = g.kind;
             if sections.last().is_none_or(|(k, _)| *k != kind) {
-                let titre = kind.map(|k| self.site.level_of(g).kinds[k].labels.pluriel.clone());
+                let titre = kind.map(|k| self.site.level_of(g).kinds[k].labels.pluriel.as_str());
                 sections.push((
                     kind,
                     KindSection {
