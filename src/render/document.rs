@@ -3,6 +3,10 @@
 //! prefixed by its section (`fiche-12--constats`) so that ids stay unique across the
 //! page, and links to what the document holds are anchors inside it (`LinkStyle::Document`).
 
+use super::data::{
+    FicheBody, GroupBody, Letter, RecapSection, below_home, fiche_body, glossary_letters,
+    group_body, recap_sections,
+};
 use super::*;
 
 /// Beyond this many fiches, no document complet: it would run to thousands of printed

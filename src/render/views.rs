@@ -14,7 +14,7 @@ pub struct PageContext<'a> {
     /// "../" on a page one folder deep: prefix for links to static files.
     pub racine: &'a str,
     pub page: PageMeta<'a>,
-    /// The page's own data, described by the functions that build it in `render/mod.rs`.
+    /// The page's own data, described by the functions that build it in `render/data.rs`.
     pub donnees: Donnees<'a>,
 }
 
@@ -35,26 +35,26 @@ pub struct PageMeta<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 pub enum Donnees<'a> {
-    Home(super::HomeData<'a>),
-    Group(super::GroupPage<'a>),
-    Fiche(Box<super::FichePage<'a>>),
-    Acteur(super::ActeurData<'a>),
-    Acteurs(super::ActeursData<'a>),
-    Recap(super::RecapData<'a>),
-    Calendar(super::CalendarData),
-    Year(super::YearData<'a>),
-    Page(super::PageData<'a>),
-    Pratique(super::PratiqueData<'a>),
-    Catalogue(super::CatalogueData<'a>),
-    Facet(super::FacetData<'a>),
-    Accessibility(super::AccessibilityData<'a>),
-    Legal(super::LegalData<'a>),
-    SiteMap(super::SiteMapData<'a>),
-    OpenData(super::OpenData),
-    Search(super::SearchData),
+    Home(super::data::HomeData<'a>),
+    Group(super::data::GroupPage<'a>),
+    Fiche(Box<super::data::FichePage<'a>>),
+    Acteur(super::data::ActeurData<'a>),
+    Acteurs(super::data::ActeursData<'a>),
+    Recap(super::data::RecapData<'a>),
+    Calendar(super::data::CalendarData),
+    Year(super::data::YearData<'a>),
+    Page(super::data::PageData<'a>),
+    Pratique(super::data::PratiqueData<'a>),
+    Catalogue(super::data::CatalogueData<'a>),
+    Facet(super::data::FacetData<'a>),
+    Accessibility(super::data::AccessibilityData<'a>),
+    Legal(super::data::LegalData<'a>),
+    SiteMap(super::data::SiteMapData<'a>),
+    OpenData(super::data::OpenData),
+    Search(super::data::SearchData),
     Dashboard(super::suivi::Dashboard),
     Indicateur(super::suivi::IndicatorPage<'a>),
-    Glossary(super::GlossaryData<'a>),
+    Glossary(super::data::GlossaryData<'a>),
     Document(super::document::DocumentData<'a>),
     /// `{}`: the page has no data of its own.
     Empty(Empty),
