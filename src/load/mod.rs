@@ -412,13 +412,13 @@ fn parse_yaml<T: DeserializeOwned>(
     first_line: u32,
     start: Location,
 ) -> Result<Parsed<T>, Diagnostic> {
-    let keys: Keys = yaml::parse(text, file, first_line).unwrap_or(Entries(Vec::new()));
-    let value = yaml::parse::<T>(text, file, first_line).map_err(|mut diagnostic| {
-        if diagnostic.code == "champ-manquant" {
-            diagnostic.location = Some(start);
-        }
-        diagnostic
-    })?;
+    let (value, keys) =
+        yaml::parse_with_keys::<T>(text, file, first_line).map_err(|mut diagnostic| {
+            if diagnostic.code == "champ-manquant" {
+                diagnostic.location = Some(start);
+            }
+            diagnostic
+        })?;
     Ok(Parsed {
         file: file.to_path_buf(),
         first_line,

@@ -3,9 +3,12 @@
 //! serde-saphyr is maintained, never panics on hostile input, bounds alias expansion
 //! with a budget, and gives line and column for errors and for `Spanned` values.
 
+use std::marker::PhantomData;
 use std::path::Path;
 
-use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, EnumAccess, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::{Error, Spanned};
 
@@ -49,9 +52,308 @@ fn parse_with<T: DeserializeOwned>(
     if let Some(tab) = find_tab_indent(text, file, first_line) {
         return Err(tab);
     }
-    let options = serde_saphyr::options! { with_snippet: false, duplicate_keys: duplicate_keys };
-    serde_saphyr::from_str_with_options(text, options)
+    serde_saphyr::from_str_with_options(text, options(duplicate_keys))
         .map_err(|error| to_diagnostic(&error, file, first_line))
+}
+
+fn options(duplicate_keys: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::Options {
+    serde_saphyr::options! { with_snippet: false, duplicate_keys: duplicate_keys }
+}
+
+/// Deserializes the mapping `text` as [`parse`] does, and gives its top-level keys with
+/// their positions, as `parse::<Keys>` would: in one pass over the YAML instead of two.
+///
+/// The keys are recorded on the way, by [`KeyRecorder`]. Two cases take the former two
+/// passes instead, so that the result is always the one they give:
+/// - `T` does not read its YAML as a mapping (`deserialize_struct` or `deserialize_map`):
+///   an untagged enum, an `Option`, a `Spanned` at the top… The recorder then sees no
+///   keys, and they are read in a second pass.
+/// - the single pass fails: the diagnostic then comes from `parse::<T>` itself. A key
+///   reaches `T` as a plain string (see [`RecordingMap`]), outside serde-saphyr's own key
+///   deserializer; errors raised on it (`champ-inconnu`) get their position from
+///   serde-saphyr's "current key" fallback, which gives the same positions in every case
+///   tested below, but that is an internal of serde-saphyr, not a promise. Only broken
+///   files pay for the second parse, and they paid for two before. A key that `T` wants
+///   as anything but a string also fails the single pass (see [`KeyName`]), so that it is
+///   read from the YAML as before.
+pub fn parse_with_keys<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+) -> Result<(T, Keys), Diagnostic> {
+    if let Some(tab) = find_tab_indent(text, file, first_line) {
+        return Err(tab);
+    }
+    let keys_alone = || parse::<Keys>(text, file, first_line).unwrap_or(Entries(Vec::new()));
+    match single_pass::<T>(text) {
+        Ok((value, Some(keys))) => Ok((value, Entries(keys))),
+        Ok((value, None)) => Ok((value, keys_alone())),
+        Err(_) => {
+            let value = parse::<T>(text, file, first_line)?;
+            Ok((value, keys_alone()))
+        }
+    }
+}
+
+/// `T` and, when `T` read a mapping, its keys. Same options as [`parse`].
+fn single_pass<T: DeserializeOwned>(text: &str) -> Result<(T, Option<KeyList>), Error> {
+    let options = options(serde_saphyr::DuplicateKeyPolicy::Error);
+    serde_saphyr::with_deserializer_from_str_with_options(text, options, |deserializer| {
+        let mut keys = None;
+        let value = T::deserialize(KeyRecorder {
+            inner: deserializer,
+            keys: &mut keys,
+        })?;
+        Ok((value, keys))
+    })
+}
+
+type KeyList = Vec<(Spanned<String>, IgnoredAny)>;
+
+/// A deserializer that hands every request to `inner`, and when the request is for a
+/// mapping (a struct, a map), records the mapping's keys in `keys`. Only that mapping:
+/// nested ones are read by `inner`'s own deserializers.
+struct KeyRecorder<'k, D> {
+    inner: D,
+    /// `None` until a mapping is requested; then its keys, in file order.
+    keys: &'k mut Option<KeyList>,
+}
+
+/// Requests that do not read a mapping go to `inner` with their visitor untouched:
+/// serde-saphyr recognises some visitors by their type (serde's `Content` buffer).
+macro_rules! forward_untouched {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+                self.inner.$method($($arg,)* visitor)
+            }
+        )*
+    };
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyRecorder<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        let keys = self.keys.insert(Vec::new());
+        self.inner.deserialize_map(RecordingVisitor {
+            inner: visitor,
+            keys,
+        })
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let keys = self.keys.insert(Vec::new());
+        self.inner.deserialize_struct(
+            name,
+            fields,
+            RecordingVisitor {
+                inner: visitor,
+                keys,
+            },
+        )
+    }
+
+    forward_untouched! {
+        deserialize_any();
+        deserialize_bool();
+        deserialize_i8();
+        deserialize_i16();
+        deserialize_i32();
+        deserialize_i64();
+        deserialize_i128();
+        deserialize_u8();
+        deserialize_u16();
+        deserialize_u32();
+        deserialize_u64();
+        deserialize_u128();
+        deserialize_f32();
+        deserialize_f64();
+        deserialize_char();
+        deserialize_str();
+        deserialize_string();
+        deserialize_bytes();
+        deserialize_byte_buf();
+        deserialize_option();
+        deserialize_unit();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str);
+        deserialize_seq();
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
+        deserialize_ignored_any();
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
+    }
+}
+
+/// The visitor of a mapping, given a [`RecordingMap`] instead of the parser's own.
+struct RecordingVisitor<'k, V> {
+    inner: V,
+    keys: &'k mut KeyList,
+}
+
+/// What is not a mapping goes to the real visitor as it is (an empty document, a scalar
+/// where a mapping was expected: its error, or its value).
+macro_rules! visit_untouched {
+    ($($method:ident($ty:ty);)*) => {
+        $(
+            fn $method<E: serde::de::Error>(self, value: $ty) -> Result<V::Value, E> {
+                self.inner.$method(value)
+            }
+        )*
+    };
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for RecordingVisitor<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_map(RecordingMap {
+            inner: map,
+            keys: self.keys,
+        })
+    }
+
+    visit_untouched! {
+        visit_bool(bool);
+        visit_i8(i8);
+        visit_i16(i16);
+        visit_i32(i32);
+        visit_i64(i64);
+        visit_i128(i128);
+        visit_u8(u8);
+        visit_u16(u16);
+        visit_u32(u32);
+        visit_u64(u64);
+        visit_u128(u128);
+        visit_f32(f32);
+        visit_f64(f64);
+        visit_char(char);
+        visit_str(&str);
+        visit_borrowed_str(&'de str);
+        visit_string(String);
+        visit_bytes(&[u8]);
+        visit_borrowed_bytes(&'de [u8]);
+        visit_byte_buf(Vec<u8>);
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<V::Value, E> {
+        self.inner.visit_none()
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<V::Value, E> {
+        self.inner.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        self.inner.visit_some(deserializer)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<V::Value, D::Error> {
+        self.inner.visit_newtype_struct(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_seq(seq)
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_enum(data)
+    }
+}
+
+/// The parser's mapping, each key read as `Spanned<String>` (as [`Entries`] reads it),
+/// kept, and given to the visitor as a string ([`KeyName`]): what field names and `String`
+/// map keys (`#[serde(flatten)]` into a `BTreeMap<String, _>`) read anyway. serde-saphyr
+/// reads a key into a `String` and into a field name alike (`deserialize_identifier` is
+/// its `deserialize_str`, and both refuse the same keys: null, sequences, mappings…).
+/// Values are read by the parser's own deserializer, positions and all.
+struct RecordingMap<'k, A> {
+    inner: A,
+    keys: &'k mut KeyList,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for RecordingMap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let Some(key) = self.inner.next_key::<Spanned<String>>()? else {
+            return Ok(None);
+        };
+        let value = seed.deserialize(KeyName::<A::Error> {
+            key: &key.value,
+            error: PhantomData,
+        })?;
+        self.keys.push((key, IgnoredAny));
+        Ok(Some(value))
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        self.inner.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// A recorded key, for the requests that serde-saphyr answers with the key's text alone:
+/// a field name, a `String`, an ignored key. Any other request (a number, a `Spanned` key,
+/// an enum, `deserialize_any`…) would get a different answer from the YAML than from
+/// this text, or no position: it fails, and [`parse_with_keys`] reads that mapping in two
+/// passes. The error never reaches the user.
+struct KeyName<'a, E> {
+    key: &'a str,
+    error: PhantomData<E>,
+}
+
+impl<'de, E: serde::de::Error> Deserializer<'de> for KeyName<'_, E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+        Err(E::custom("key not read as a name"))
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_str(self.key)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_str(self.key)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_str(self.key)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_str(self.key)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf option
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+    }
 }
 
 /// The entries of a mapping in file order, each key with its position: used for
@@ -422,5 +724,288 @@ mod tests {
         }
         let result = parse::<serde::de::IgnoredAny>(&text, Path::new("bomb.yaml"), 1);
         assert_eq!(result.unwrap_err().code, "yaml-trop-gros");
+    }
+
+    /// The former way: the keys in a pass of their own, then the value.
+    fn two_passes<T: DeserializeOwned>(
+        text: &str,
+        file: &Path,
+        first_line: u32,
+    ) -> Result<(T, Keys), Diagnostic> {
+        let keys: Keys = parse(text, file, first_line).unwrap_or(Entries(Vec::new()));
+        let value = parse::<T>(text, file, first_line)?;
+        Ok((value, keys))
+    }
+
+    /// `parse_with_keys` gives the value, the keys (positions included) or the diagnostic
+    /// that two passes gave.
+    fn assert_same_result<T: DeserializeOwned + std::fmt::Debug>(text: &str, first_line: u32) {
+        let file = Path::new("f.md");
+        let one = parse_with_keys::<T>(text, file, first_line);
+        let two = two_passes::<T>(text, file, first_line);
+        assert_eq!(format!("{one:#?}"), format!("{two:#?}"), "for:\n{text}");
+    }
+
+    /// The same, and for a valid text it came from the single pass alone.
+    fn assert_same<T: DeserializeOwned + std::fmt::Debug>(text: &str, first_line: u32) {
+        assert_same_result::<T>(text, first_line);
+        let valid = parse::<T>(text, Path::new("f.md"), first_line).is_ok();
+        let single = single_pass::<T>(text);
+        assert_eq!(
+            matches!(single, Ok((_, Some(_)))),
+            valid,
+            "the single pass and the parser disagree for:\n{text}"
+        );
+    }
+
+    fn key_positions(keys: &Keys) -> Vec<(&str, u64, u64)> {
+        keys.0
+            .iter()
+            .map(|(k, _)| (k.value.as_str(), k.referenced.line(), k.referenced.column()))
+            .collect()
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        titre: String,
+        resume: String,
+        bloc: Inner,
+        #[serde(default)]
+        liste: Vec<Inner>,
+        apres: Option<Spanned<String>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        titre: String,
+        detail: Option<std::collections::BTreeMap<String, String>>,
+    }
+
+    const NESTED: &str = "titre: Haut
+resume: |
+  Un texte sur plusieurs lignes,
+  avec: des deux-points
+bloc:
+  titre: Dedans
+  detail:
+    apres: pas en haut
+liste:
+  - titre: Premier
+\"apres\": Fin
+";
+
+    #[test]
+    fn keys_are_the_top_level_ones_with_their_positions() {
+        let (value, keys) = parse_with_keys::<Outer>(NESTED, Path::new("f.md"), 2).unwrap();
+        assert_eq!(value.bloc.titre, "Dedans");
+        assert_eq!(
+            key_positions(&keys),
+            [
+                ("titre", 1, 1),
+                ("resume", 2, 1),
+                ("bloc", 5, 1),
+                ("liste", 9, 1),
+                ("apres", 11, 1),
+            ]
+        );
+        // The key after the block scalar, placed in the file (whose YAML starts on line 2).
+        let parsed = crate::load::Parsed {
+            file: "f.md".into(),
+            first_line: 2,
+            value,
+            keys,
+        };
+        assert_eq!(parsed.key_location("apres"), Location::new("f.md", 12, 1));
+        assert_eq!(parsed.key_location("detail"), Location::file("f.md"));
+        assert_same::<Outer>(NESTED, 2);
+    }
+
+    #[test]
+    fn flattened_front_matter_keys_in_one_pass() {
+        use crate::load::raw::FicheFrontMatter;
+        let text = "numero: \"3\"
+titre: Une fiche
+resume: >
+  Replié
+  public: pas une clé
+pilotes:
+  - ase
+  - acteur: pjj
+    precision: pôle
+calendrier:
+  debut: 2020
+  fin: 2021
+public: [enfants, familles]
+territoire: Nord
+";
+        let (value, keys) =
+            parse_with_keys::<FicheFrontMatter>(text, Path::new("f.md"), 2).unwrap();
+        assert_eq!(value.other.len(), 2);
+        assert_eq!(
+            key_positions(&keys),
+            [
+                ("numero", 1, 1),
+                ("titre", 2, 1),
+                ("resume", 3, 1),
+                ("pilotes", 6, 1),
+                ("calendrier", 10, 1),
+                ("public", 13, 1),
+                ("territoire", 14, 1),
+            ]
+        );
+        assert_same::<FicheFrontMatter>(text, 2);
+    }
+
+    #[test]
+    fn one_pass_gives_what_two_passes_gave() {
+        use crate::load::raw::*;
+        let outer: &[&str] = &[
+            NESTED,
+            "",
+            "~\n",
+            "titre\n",
+            "- titre: x\n",
+            "titre: x\n",
+            "titre: x\nresume: y\nbloc: {titre: z}\ninconnu: 1\n",
+            "titre: x\nresume: y\nbloc: {titre: z}\ntitre: encore\n",
+            "titre: x\nresume: y\nbloc: {titre: z, titre: encore}\n",
+            "titre: x\nresume: y\nbloc:\n\ttitre: z\n",
+            "titre: x\nresume: y\nbloc: {titre: [z]}\n",
+            "titre: x\nresume: y\nbloc: {titre: z}\n~: vide\n",
+            "titre: x\nresume: y\nbloc: {titre: z}\n[a, b]: liste\n",
+            "titre: x\nresume: y\nbloc: {titre: z}\n12: nombre\n",
+            "titre: x\nresume: y\nbloc: {titre: z}\n? {a: b}\n: bloc\n",
+            "titre: x\nresume: y\nbloc: &b {titre: z}\nliste: [*b, *b]\n",
+            "base: &base {titre: x, resume: y}\n<<: *base\nbloc: {titre: z}\n",
+            "<<: {titre: x, resume: y}\nbloc: {titre: z}\napres: *nulle\n",
+            "titre: x\nresume: y\nbloc: {titre: z}\n!etiquette apres: w\n",
+            "titre: \"x\nresume: y\n",
+            "titre: x\n---\ntitre: y\n",
+        ];
+        for text in outer {
+            assert_same::<Outer>(text, 2);
+        }
+        let fiches: &[&str] = &[
+            "numero: \"1\"\ntitre: x\n",
+            "numero: \"1\"\n",
+            "numero: \"1\"\ntitre: x\npublic: texte\npublic: encore\n",
+            "numero: \"1\"\ntitre: x\npublic: {a: b}\n",
+            "numero: \"1\"\ntitre: x\n12: douze\ntrue: vrai\n",
+            "numero: \"1\"\ntitre: x\n~: vide\n",
+            "numero: 1\ntitre: x\nsous_actions:\n  - numero: 1\n    titre: y\n    annees: [2020, deux]\n",
+            "numero: \"1\"\ntitre: x\npilotes: [{acteur: a, precision: b, autre: c}]\n",
+            "numero: \"1\"\ntitre: x\ncalendrier: {debut: 2020, fni: 2021}\n",
+            "numero: \"1\"\ntitre: x\nstatut: fini\n",
+            "d: &d {numero: \"1\", titre: x}\n<<: *d\n",
+        ];
+        for text in fiches {
+            assert_same::<FicheFrontMatter>(text, 2);
+        }
+        assert_same::<GroupEntry>("id: a1\ntitre: x\naxe: as1\n", 3);
+        assert_same::<GroupEntry>("id: a1\ntitre: x\naxe: [as1]\n", 3);
+        assert_same::<PageFrontMatter>("titre: x\nmenu: 2\n", 2);
+        assert_same::<PageFrontMatter>("titre: x\nmenu: deux\n", 2);
+        assert_same::<PageFrontMatter>("titre: x\nmneu: 2\n", 2);
+        assert_same::<SiteConfig>("", 1);
+        assert_same::<SiteConfig>("url: https://exemple.fr\npublier: catalogue\n", 1);
+        assert_same::<SiteConfig>("publier: rien\n", 1);
+    }
+
+    /// Types that read their keys or their mapping otherwise than a struct does go
+    /// through two passes, and get what two passes gave.
+    #[test]
+    fn other_shapes_take_two_passes() {
+        use std::collections::BTreeMap;
+        let text = "titre: x\nresume: y\nbloc: {titre: z}\n";
+        // The mapping under an `Option`: not seen by the recorder.
+        assert!(matches!(
+            single_pass::<Option<Outer>>(text),
+            Ok((Some(_), None))
+        ));
+        assert_same_result::<Option<Outer>>(text, 2);
+        // Keys that must come from the YAML: with their position, or as numbers.
+        assert!(single_pass::<Entries<String>>("a: x\nb: y\n").is_err());
+        assert_same_result::<Entries<String>>("a: x\nb: y\n", 2);
+        assert!(single_pass::<BTreeMap<u16, String>>("1: x\n2: y\n").is_err());
+        assert_same_result::<BTreeMap<u16, String>>("1: x\n2: y\n", 2);
+        // String keys of a map are read in one pass.
+        assert!(matches!(
+            single_pass::<BTreeMap<String, String>>("1: x\nb: y\n"),
+            Ok((_, Some(keys))) if keys.len() == 2
+        ));
+        assert_same_result::<BTreeMap<String, String>>("1: x\nb: y\n", 2);
+    }
+
+    /// Every YAML mapping of the example site, of the `jalon init` models and of a
+    /// generated corpus: the same values, keys and positions as with two passes.
+    #[test]
+    fn the_shipped_sites_read_the_same_in_one_pass() {
+        use crate::load::raw::*;
+        let corpus = tempfile::tempdir().unwrap();
+        crate::corpus::generate(corpus.path(), 60, 3).unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        for dir in [
+            root.join("content"),
+            root.join("schema-data"),
+            root.join("modeles"),
+            corpus.path().to_path_buf(),
+        ] {
+            for entry in walkdir::WalkDir::new(&dir)
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                let path = entry.path();
+                let Ok(text) = std::fs::read_to_string(path) else {
+                    continue;
+                };
+                let name = path.to_string_lossy();
+                let file = path.file_name().unwrap().to_string_lossy();
+                if name.ends_with(".md") {
+                    let Some((front, _)) = text
+                        .strip_prefix("---\n")
+                        .and_then(|rest| rest.split_once("\n---\n"))
+                    else {
+                        continue;
+                    };
+                    let front = format!("{front}\n");
+                    if name.contains("/pages/") || file == "presentation.md" {
+                        assert_same::<PageFrontMatter>(&front, 2);
+                    } else if name.contains("/pratiques/") || file == "pratique.md" {
+                        assert_same::<PratiqueFrontMatter>(&front, 2);
+                    } else if name.contains("/fiches/") || file == "fiche.md" || file == "action.md"
+                    {
+                        assert_same::<FicheFrontMatter>(&front, 2);
+                    } else {
+                        continue;
+                    }
+                    checked += 1;
+                } else if name.ends_with(".yaml") {
+                    match &*file {
+                        "jalon.yaml" => assert_same::<SiteConfig>(&text, 1),
+                        "schema.yaml" => assert_same::<SchemaFile>(&text, 1),
+                        "pratiques.yaml" => assert_same::<CatalogueFile>(&text, 1),
+                        "sigles.yaml" => continue,
+                        list => {
+                            for (first_line, item) in crate::load::list_items(&text) {
+                                match list {
+                                    "acteurs.yaml" => assert_same::<ActeurEntry>(&item, first_line),
+                                    "indicateurs.yaml" => {
+                                        assert_same::<IndicateurEntry>(&item, first_line)
+                                    }
+                                    _ => assert_same::<GroupEntry>(&item, first_line),
+                                }
+                            }
+                        }
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100, "only {checked} files checked");
     }
 }
