@@ -201,7 +201,7 @@ pub struct FieldConfig {
 
 /// One entry of a level's file, such as `schema-data/axes.yaml`.
 /// The parent is named by the key of the level above (`axe: as1`), hence the flattened map;
-/// flattened values carry no position, so keys are checked first with [`super::yaml::keys`].
+/// flattened values carry no position, so keys are checked through the keys recorded while parsing (`Parsed::keys`).
 #[derive(Debug, Deserialize)]
 pub struct GroupEntry {
     pub id: Spanned<String>,
