@@ -1,21 +1,22 @@
 //! The words of each document: where they occur (title, pilotes, headings, text, which
-//! sous-action) and the dictionary from folded words to terms. Each document is analysed
-//! on its own, so that the preview keeps the analysis of the documents a save did not
-//! change; the result is exactly what a full build gives.
+//! sous-action) and the terms they stem to, as numbers of a lexicon shared by every
+//! document. Each document is analysed on its own, so that the preview keeps the analysis
+//! of the documents a save did not change; the result is exactly what a full build gives.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use rayon::prelude::*;
-
-use super::analyze::{Analyzer, Word, fold, keep_shortest};
+use super::analyze::{Analyzer, Interner, fold};
 use super::documents::Document;
 use crate::model::{Sigle, Site};
 
 /// Sections (sous-actions) a result can point into; later ones are found with their
 /// fiche but not pointed at.
 pub const MAX_SECTIONS: usize = 30;
+
+/// A text the lexicon has not numbered yet.
+const UNKNOWN: u32 = u32::MAX;
 
 /// How a word occurs in a document.
 #[derive(Default, Clone, Copy)]
@@ -33,6 +34,10 @@ pub const KEY: u8 = 2;
 pub const HEADING: u8 = 4;
 /// Through a sigle or its expansion only.
 pub const ALIAS: u8 = 8;
+/// Every place, and the bits they take in a [`DocumentWord`].
+const PLACES: u8 = TITLE | KEY | HEADING | ALIAS;
+const PLACE_BITS: u32 = 4;
+const _: () = assert!(PLACES >> PLACE_BITS == 0);
 
 impl Occurrence {
     pub fn merge(&mut self, other: Occurrence) {
@@ -46,67 +51,108 @@ impl Occurrence {
     }
 }
 
-/// The words of one document.
+/// The words of one document, by their numbers in the [`Cache`]'s lexicon.
 pub struct DocumentWords {
     /// Each folded word, once.
-    pub words: Vec<(Arc<str>, Occurrence)>,
+    pub words: Vec<DocumentWord>,
     /// Words of text, for the length normalisation of the weights.
     pub length: u32,
-    /// Each word of the document with its term, once.
-    spellings: Vec<Word>,
 }
 
-/// The words of every document, and the dictionary of the words met.
-pub struct Analysed {
-    pub documents: Vec<Arc<DocumentWords>>,
-    /// Folded word → term.
-    pub dictionary: HashMap<Arc<str>, Arc<str>>,
+/// A folded word of a document, in 16 bytes: there are millions.
+#[derive(Clone, Copy)]
+pub struct DocumentWord {
+    pub folded: u32,
+    /// The term its spellings in the document stem to; the shortest if they stem
+    /// differently (see [`shorter`](super::analyze::shorter)).
+    pub term: u32,
+    /// [`Occurrence::count`] (at most [`MAX_COUNT`]) above [`Occurrence::places`].
+    count_and_places: u32,
+    sections: u32,
+}
+
+/// Occurrences in the text of one document beyond which a word counts no more.
+const MAX_COUNT: u32 = u32::MAX >> PLACE_BITS;
+
+impl DocumentWord {
+    fn new(folded: u32, term: u32, occurrence: Occurrence) -> Self {
+        DocumentWord {
+            folded,
+            term,
+            count_and_places: occurrence.count.min(MAX_COUNT) << PLACE_BITS
+                | u32::from(occurrence.places),
+            sections: occurrence.sections,
+        }
+    }
+
+    pub fn occurrence(self) -> Occurrence {
+        Occurrence {
+            places: self.count_and_places as u8 & PLACES,
+            count: self.count_and_places >> PLACE_BITS,
+            sections: self.sections,
+        }
+    }
 }
 
 /// What the preview keeps from one build to the next: the words of each document, by a
-/// hash of everything its analysis reads.
+/// hash of everything its analysis reads, and the lexicon that numbers them.
 #[derive(Default)]
 pub struct Cache {
     documents: HashMap<u64, Arc<DocumentWords>>,
+    /// Folded words and terms. Numbers are only ever added, so that those of the words
+    /// kept stay valid. Shared by the jobs of a build, each of which locks it only for
+    /// the spellings its own analyzer has not met before.
+    lexicon: Mutex<Interner>,
 }
 
-/// Analyses the documents that `cache` does not hold, on every core.
-pub fn analyse(site: &Site, documents: &[Document], cache: &mut Cache) -> Analysed {
-    let sigles = Sigles::new(site);
-    let keys: Vec<u64> = documents
-        .par_iter()
-        .map(|d| document_key(d, sigles.fingerprint))
-        .collect();
-    let missing: Vec<usize> = (0..documents.len())
-        .filter(|&i| !cache.documents.contains_key(&keys[i]))
-        .collect();
-    // An analyzer per job rather than per document: a spelling is stemmed once per job.
-    let fresh: Vec<(usize, DocumentWords)> = missing
-        .par_iter()
-        .map_init(
-            || Tally::new(&sigles),
-            |tally, &i| (i, tally.document_words(&documents[i])),
-        )
-        .collect();
-    let mut previous = std::mem::take(&mut cache.documents);
-    for (i, words) in fresh {
-        previous.insert(keys[i], Arc::new(words));
+impl Cache {
+    /// Keeps the words of the documents of this build, and only those.
+    pub fn keep<'a>(&mut self, documents: impl Iterator<Item = (u64, &'a Arc<DocumentWords>)>) {
+        self.documents = documents.map(|(k, w)| (k, Arc::clone(w))).collect();
     }
-    let words: Vec<Arc<DocumentWords>> = keys.iter().map(|k| Arc::clone(&previous[k])).collect();
-    cache.documents = keys
-        .iter()
-        .zip(&words)
-        .map(|(k, w)| (*k, Arc::clone(w)))
-        .collect();
-    let mut dictionary = HashMap::default();
-    for document in &words {
-        for word in &document.spellings {
-            keep_shortest(&mut dictionary, word);
+
+    /// The lexicon, once the jobs are done.
+    pub fn lexicon(&mut self) -> &Interner {
+        self.lexicon
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Gives each document its words: those the cache holds, or else those an analysis
+/// finds.
+pub struct Words<'a> {
+    sigles: Sigles<'a>,
+    cached: &'a HashMap<u64, Arc<DocumentWords>>,
+    lexicon: &'a Mutex<Interner>,
+}
+
+impl<'a> Words<'a> {
+    pub fn new(site: &'a Site, cache: &'a Cache) -> Self {
+        Words {
+            sigles: Sigles::new(site),
+            cached: &cache.documents,
+            lexicon: &cache.lexicon,
         }
     }
-    Analysed {
-        documents: words,
-        dictionary,
+
+    /// The key of `document` in the cache, and its words. `tally` is the job's: it is
+    /// made for the first document the cache does not hold, then kept for the others,
+    /// so that a spelling is stemmed once per job.
+    pub fn of(
+        &'a self,
+        document: &Document,
+        tally: &mut Option<Tally<'a>>,
+    ) -> (u64, Arc<DocumentWords>) {
+        let key = document_key(document, self.sigles.fingerprint);
+        let words = match self.cached.get(&key) {
+            Some(words) => Arc::clone(words),
+            None => {
+                let tally = tally.get_or_insert_with(|| Tally::new(&self.sigles, self.lexicon));
+                Arc::new(tally.document_words(document))
+            }
+        };
+        (key, words)
     }
 }
 
@@ -127,9 +173,13 @@ fn document_key(document: &Document, sigles: u64) -> u64 {
 }
 
 /// Finds the words of one document at a time.
-struct Tally<'s> {
+pub struct Tally<'s> {
     analyzer: Analyzer,
     sigles: &'s Sigles<'s>,
+    lexicon: &'s Mutex<Interner>,
+    /// By the analyzer's number of a text, its number in the lexicon, or [`UNKNOWN`]
+    /// until a document needs it.
+    lexicon_numbers: Vec<u32>,
     /// The glossary expansions of two words or more, as folded forms numbered by
     /// `analyzer`, with their sigle.
     expansions: Vec<(Vec<u32>, &'s str)>,
@@ -145,14 +195,15 @@ struct Tally<'s> {
 struct Counts {
     /// By folded form: how it occurs in the current document.
     occurrences: Vec<Occurrence>,
-    /// By folded form and by word: the last document (counted from 1) that met it.
+    /// By folded form: the term of its spellings in the current document, the shortest
+    /// if they stem differently.
+    terms: Vec<u32>,
+    /// By folded form: the last document (counted from 1) that met it.
     folded_seen: Vec<u32>,
-    word_seen: Vec<u32>,
     /// The current document's number, from 1 so that 0 means never seen.
     document: u32,
-    /// Folded forms and words of the current document, in the order met.
+    /// Folded forms of the current document, in the order met.
     folded: Vec<u32>,
-    words: Vec<u32>,
     /// Words of text.
     length: u32,
     /// The folded forms of the words of text, in order: where expansions are looked for.
@@ -171,19 +222,19 @@ enum Pass {
 }
 
 impl<'s> Tally<'s> {
-    fn new(sigles: &'s Sigles) -> Self {
+    fn new(sigles: &'s Sigles, lexicon: &'s Mutex<Interner>) -> Self {
         let mut analyzer = Analyzer::default();
         let mut expansions = Vec::new();
         let mut expansion_starts: Vec<Vec<usize>> = Vec::new();
         for sigle in sigles.glossary {
             let mut folded = Vec::new();
             analyzer.each_spelling(&sigle.definition, |_, spelling| {
-                if spelling.word.is_some() {
+                if spelling.term.is_some() {
                     folded.push(spelling.folded);
                 }
             });
             if folded.len() >= 2 {
-                expansion_starts.resize_with(analyzer.text_count(), Vec::new);
+                expansion_starts.resize_with(analyzer.texts().count(), Vec::new);
                 expansion_starts[folded[0] as usize].push(expansions.len());
                 expansions.push((folded, sigle.sigle.as_str()));
             }
@@ -191,6 +242,8 @@ impl<'s> Tally<'s> {
         Tally {
             analyzer,
             sigles,
+            lexicon,
+            lexicon_numbers: Vec::new(),
             expansions,
             expansion_starts,
             counts: Counts::default(),
@@ -216,7 +269,38 @@ impl<'s> Tally<'s> {
         for sigle in self.sigles_spelled_out() {
             self.read(sigle, Pass::Mark(ALIAS), false);
         }
-        self.counts.finish(&self.analyzer)
+        self.finish()
+    }
+
+    /// The words of the current document, by their numbers in the lexicon.
+    fn finish(&mut self) -> DocumentWords {
+        let counts = &self.counts;
+        let numbers = &mut self.lexicon_numbers;
+        numbers.resize(self.analyzer.texts().count(), UNKNOWN);
+        let unknown: Vec<u32> = counts
+            .folded
+            .iter()
+            .flat_map(|&f| [f, counts.terms[f as usize]])
+            .filter(|&text| numbers[text as usize] == UNKNOWN)
+            .collect();
+        if !unknown.is_empty() {
+            let mut lexicon = self.lexicon.lock().unwrap_or_else(PoisonError::into_inner);
+            for text in unknown {
+                numbers[text as usize] = lexicon.number(self.analyzer.text(text));
+            }
+        }
+        DocumentWords {
+            words: counts
+                .folded
+                .iter()
+                .map(|&f| {
+                    let term = counts.terms[f as usize];
+                    let occurrence = counts.occurrences[f as usize];
+                    DocumentWord::new(numbers[f as usize], numbers[term as usize], occurrence)
+                })
+                .collect(),
+            length: counts.length,
+        }
     }
 
     fn read(&mut self, text: &str, pass: Pass, note_sigles: bool) {
@@ -225,8 +309,8 @@ impl<'s> Tally<'s> {
             if note_sigles && spelling.sigle {
                 counts.sigles.push(spelling.folded);
             }
-            if let Some(word) = spelling.word {
-                counts.add(analyzer, spelling.folded, word, pass);
+            if let Some(term) = spelling.term {
+                counts.add(analyzer, spelling.folded, term, pass);
             }
         });
     }
@@ -238,7 +322,7 @@ impl<'s> Tally<'s> {
             .counts
             .sigles
             .iter()
-            .filter_map(|&folded| self.sigles.expansions.get(&**self.analyzer.text(folded)))
+            .filter_map(|&folded| self.sigles.expansions.get(self.analyzer.text(folded)))
             .collect();
         found.sort_unstable();
         found.dedup();
@@ -271,23 +355,21 @@ impl Counts {
     fn start(&mut self) {
         self.document += 1;
         self.folded.clear();
-        self.words.clear();
         self.length = 0;
         self.text.clear();
         self.sigles.clear();
     }
 
-    fn add(&mut self, analyzer: &Analyzer, folded: u32, word: u32, pass: Pass) {
+    fn add(&mut self, analyzer: &Analyzer, folded: u32, term: u32, pass: Pass) {
         self.make_room(analyzer);
-        let (f, w) = (folded as usize, word as usize);
+        let f = folded as usize;
         if self.folded_seen[f] != self.document {
             self.folded_seen[f] = self.document;
             self.occurrences[f] = Occurrence::default();
+            self.terms[f] = term;
             self.folded.push(folded);
-        }
-        if self.word_seen[w] != self.document {
-            self.word_seen[w] = self.document;
-            self.words.push(word);
+        } else {
+            analyzer.texts().keep_shortest(&mut self.terms[f], term);
         }
         let occurrence = &mut self.occurrences[f];
         match pass {
@@ -303,30 +385,11 @@ impl Counts {
 
     /// Grows the vectors to the numbers the analyzer gave since the last call.
     fn make_room(&mut self, analyzer: &Analyzer) {
-        let texts = analyzer.text_count();
+        let texts = analyzer.texts().count();
         if self.occurrences.len() < texts {
             self.occurrences.resize(texts, Occurrence::default());
+            self.terms.resize(texts, 0);
             self.folded_seen.resize(texts, 0);
-        }
-        let words = analyzer.word_count();
-        if self.word_seen.len() < words {
-            self.word_seen.resize(words, 0);
-        }
-    }
-
-    fn finish(&self, analyzer: &Analyzer) -> DocumentWords {
-        DocumentWords {
-            words: self
-                .folded
-                .iter()
-                .map(|&f| (Arc::clone(analyzer.text(f)), self.occurrences[f as usize]))
-                .collect(),
-            length: self.length,
-            spellings: self
-                .words
-                .iter()
-                .map(|&w| analyzer.word(w).clone())
-                .collect(),
         }
     }
 }
