@@ -421,3 +421,58 @@ impl<'a> Sigles<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Prepared;
+
+    fn example() -> (Site, Vec<Prepared>) {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/orientations");
+        let mut sources = crate::diagnostics::Sources::default();
+        let (loaded, _) = crate::load::load(&root, &mut sources, &mut Default::default());
+        let (site, _) = crate::resolve::resolve(loaded.expect("loads"), &sources, None);
+        let site = site.expect("resolves");
+        let (prepared, _) = crate::render::prepare(&site, &mut Default::default());
+        (site, prepared)
+    }
+
+    /// The files of the index, by path.
+    fn index(
+        site: &Site,
+        prepared: &[Prepared],
+        cache: Option<&mut Cache>,
+    ) -> Vec<(String, Arc<[u8]>)> {
+        let sink = crate::write::Collect::default();
+        super::super::files(site, prepared, cache, &sink).expect("the index is written");
+        let mut files: Vec<_> = (sink.into_files().into_iter())
+            .map(|f| (f.path, f.contents))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn the_preview_analyses_again_only_what_changed() {
+        let (mut site, prepared) = example();
+        let mut cache = Cache::default();
+        index(&site, &prepared, Some(&mut cache));
+        let before = cache.documents.clone();
+        site.fiches[0].resume = Some("Un résumé zygomatique, tout neuf.".into());
+        let files = index(&site, &prepared, Some(&mut cache));
+        // The words kept from the first build and the new ones share the lexicon's
+        // numbers: the index is the one a build without a cache gives.
+        assert!(files == index(&site, &prepared, None));
+        let new_word = |(path, contents): &(String, Arc<[u8]>)| {
+            path.starts_with("recherche/mots/")
+                && String::from_utf8_lossy(contents).contains("zygomatique")
+        };
+        assert!(files.iter().any(new_word));
+        let analysed_again = (cache.documents.iter())
+            .filter(|(key, words)| !before.get(key).is_some_and(|kept| Arc::ptr_eq(kept, words)))
+            .count();
+        assert_eq!(analysed_again, 1);
+        assert_eq!(cache.documents.len(), before.len());
+    }
+}
