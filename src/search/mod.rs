@@ -147,7 +147,7 @@ impl<'a> Index<'a> {
     fn new(lexicon: &'a Interner, documents: &[Indexed]) -> Self {
         // Folded word → the shortest term of its spellings in any document.
         let mut term_of = vec![NONE; lexicon.count()];
-        for word in documents.iter().flat_map(|d| &d.words.words) {
+        for word in documents.iter().flat_map(|d| d.words.words()) {
             let kept = &mut term_of[word.folded as usize];
             if *kept == NONE {
                 *kept = word.term;
@@ -265,8 +265,8 @@ fn document_postings(
     average: f64,
 ) -> Vec<(u32, Posting)> {
     let words = &document.words;
-    let mut terms: Vec<(u32, Occurrence)> = (words.words.iter())
-        .map(|word| (term_of[word.folded as usize], word.occurrence()))
+    let mut terms: Vec<(u32, Occurrence)> = (words.words())
+        .map(|word| (term_of[word.folded as usize], word.occurrence))
         .collect();
     terms.sort_unstable_by_key(|&(term, _)| term);
     terms.dedup_by(|(term, occurrence), (kept_term, kept)| {

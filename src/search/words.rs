@@ -34,7 +34,7 @@ pub const KEY: u8 = 2;
 pub const HEADING: u8 = 4;
 /// Through a sigle or its expansion only.
 pub const ALIAS: u8 = 8;
-/// Every place, and the bits they take in a [`DocumentWord`].
+/// Every place, and the bits they take in [`DocumentWords`].
 const PLACES: u8 = TITLE | KEY | HEADING | ALIAS;
 const PLACE_BITS: u32 = 4;
 const _: () = assert!(PLACES >> PLACE_BITS == 0);
@@ -53,45 +53,81 @@ impl Occurrence {
 
 /// The words of one document, by their numbers in the [`Cache`]'s lexicon.
 pub struct DocumentWords {
-    /// Each folded word, once.
-    pub words: Vec<DocumentWord>,
+    /// Each folded word once, as variable-length numbers (see [`push_word`]): there are
+    /// millions, most numbers fit in a byte.
+    packed: Box<[u8]>,
     /// Words of text, for the length normalisation of the weights.
     pub length: u32,
 }
 
-/// A folded word of a document, in 16 bytes: there are millions.
+/// A folded word of a document.
 #[derive(Clone, Copy)]
 pub struct DocumentWord {
     pub folded: u32,
     /// The term its spellings in the document stem to; the shortest if they stem
     /// differently (see [`shorter`](super::analyze::shorter)).
     pub term: u32,
-    /// [`Occurrence::count`] (at most [`MAX_COUNT`]) above [`Occurrence::places`].
-    count_and_places: u32,
-    sections: u32,
+    pub occurrence: Occurrence,
+}
+
+impl DocumentWords {
+    /// Each folded word, once.
+    pub fn words(&self) -> impl Iterator<Item = DocumentWord> + '_ {
+        let mut bytes = self.packed.iter();
+        std::iter::from_fn(move || {
+            let folded = unpack_number(&mut bytes)?;
+            let term_offset = unpack_number(&mut bytes)?;
+            let count_and_places = unpack_number(&mut bytes)?;
+            let sections = unpack_number(&mut bytes)?;
+            Some(DocumentWord {
+                folded,
+                term: folded.wrapping_add(term_offset.rotate_right(1)),
+                occurrence: Occurrence {
+                    places: count_and_places as u8 & PLACES,
+                    count: count_and_places >> PLACE_BITS,
+                    sections,
+                },
+            })
+        })
+    }
 }
 
 /// Occurrences in the text of one document beyond which a word counts no more.
 const MAX_COUNT: u32 = u32::MAX >> PLACE_BITS;
 
-impl DocumentWord {
-    fn new(folded: u32, term: u32, occurrence: Occurrence) -> Self {
-        DocumentWord {
-            folded,
-            term,
-            count_and_places: occurrence.count.min(MAX_COUNT) << PLACE_BITS
-                | u32::from(occurrence.places),
-            sections: occurrence.sections,
-        }
-    }
+/// Appends a word to `packed`: its folded form, its term as an offset from it (often 0
+/// or 1: a term is numbered with its word), its count and places, its sections.
+fn push_word(packed: &mut Vec<u8>, word: DocumentWord) {
+    let occurrence = word.occurrence;
+    pack_number(packed, word.folded);
+    // The offset's sign in the low bit, so that small offsets either way are small.
+    pack_number(packed, word.term.wrapping_sub(word.folded).rotate_left(1));
+    pack_number(
+        packed,
+        occurrence.count.min(MAX_COUNT) << PLACE_BITS | u32::from(occurrence.places),
+    );
+    pack_number(packed, occurrence.sections);
+}
 
-    pub fn occurrence(self) -> Occurrence {
-        Occurrence {
-            places: self.count_and_places as u8 & PLACES,
-            count: self.count_and_places >> PLACE_BITS,
-            sections: self.sections,
+/// Seven bits a byte, low bits first; the high bit says more follow.
+fn pack_number(packed: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        packed.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    packed.push(n as u8);
+}
+
+fn unpack_number(bytes: &mut std::slice::Iter<u8>) -> Option<u32> {
+    let mut n = 0;
+    for shift in (0..32).step_by(7) {
+        let byte = *bytes.next()?;
+        n |= u32::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            break;
         }
     }
+    Some(n)
 }
 
 /// What the preview keeps from one build to the next: the words of each document, by a
@@ -180,6 +216,8 @@ pub struct Tally<'s> {
     /// By the analyzer's number of a text, its number in the lexicon, or [`UNKNOWN`]
     /// until a document needs it.
     lexicon_numbers: Vec<u32>,
+    /// The words of the current document, packed.
+    packed: Vec<u8>,
     /// The glossary expansions of two words or more, as folded forms numbered by
     /// `analyzer`, with their sigle.
     expansions: Vec<(Vec<u32>, &'s str)>,
@@ -244,6 +282,7 @@ impl<'s> Tally<'s> {
             sigles,
             lexicon,
             lexicon_numbers: Vec::new(),
+            packed: Vec::new(),
             expansions,
             expansion_starts,
             counts: Counts::default(),
@@ -289,16 +328,18 @@ impl<'s> Tally<'s> {
                 numbers[text as usize] = lexicon.number(self.analyzer.text(text));
             }
         }
+        let packed = &mut self.packed;
+        packed.clear();
+        for &f in &counts.folded {
+            let word = DocumentWord {
+                folded: numbers[f as usize],
+                term: numbers[counts.terms[f as usize] as usize],
+                occurrence: counts.occurrences[f as usize],
+            };
+            push_word(packed, word);
+        }
         DocumentWords {
-            words: counts
-                .folded
-                .iter()
-                .map(|&f| {
-                    let term = counts.terms[f as usize];
-                    let occurrence = counts.occurrences[f as usize];
-                    DocumentWord::new(numbers[f as usize], numbers[term as usize], occurrence)
-                })
-                .collect(),
+            packed: Box::from(packed.as_slice()),
             length: counts.length,
         }
     }
@@ -436,6 +477,54 @@ mod tests {
         let site = site.expect("resolves");
         let (prepared, _) = crate::render::prepare(&site, &mut Default::default());
         (site, prepared)
+    }
+
+    #[test]
+    fn words_round_trip_through_packing() {
+        let word = |folded, term, places, count, sections| DocumentWord {
+            folded,
+            term,
+            occurrence: Occurrence {
+                places,
+                count,
+                sections,
+            },
+        };
+        let words = [
+            word(0, 0, 0, 1, 0),
+            word(1000, 1001, TITLE | KEY, 3, 1 << 29),
+            word(70_000, 12, HEADING | ALIAS, 127, 0b101),
+            word(u32::MAX, 0, ALIAS, MAX_COUNT, u32::MAX),
+            word(5, u32::MAX, 0, 128, 128),
+        ];
+        let mut packed = Vec::new();
+        for w in words {
+            push_word(&mut packed, w);
+        }
+        let document = DocumentWords {
+            packed: Box::from(packed.as_slice()),
+            length: 0,
+        };
+        let unpacked: Vec<DocumentWord> = document.words().collect();
+        assert_eq!(unpacked.len(), words.len());
+        for (a, b) in words.iter().zip(&unpacked) {
+            let (x, y) = (a.occurrence, b.occurrence);
+            assert_eq!(
+                (a.folded, a.term, x.places, x.count, x.sections),
+                (b.folded, b.term, y.places, y.count, y.sections)
+            );
+        }
+        // Counts beyond the packed width stop counting.
+        packed.clear();
+        push_word(&mut packed, word(1, 1, 0, u32::MAX, 0));
+        let document = DocumentWords {
+            packed: Box::from(packed.as_slice()),
+            length: 0,
+        };
+        assert_eq!(
+            document.words().next().map(|w| w.occurrence.count),
+            Some(MAX_COUNT)
+        );
     }
 
     /// The files of the index, by path.
