@@ -267,16 +267,9 @@ fn write_site_files(
     let render_cache = keep.then_some(&mut cache.render);
     let search_cache = &mut cache.search;
     let mut search_timing = Timings::default();
-    // The index goes to `sink` as soon as it is built rather than waiting for the pages:
-    // it weighs a hundred megabytes at 10 000 fiches.
-    let index = || {
-        let files = search::files(site, prepared, search_cache);
-        let count = files.len();
-        files
-            .into_iter()
-            .try_for_each(|file| sink.put(file))
-            .map(|()| count)
-    };
+    // Each file of the index goes to `sink` as soon as it is made: together they weigh a
+    // hundred megabytes at 10 000 fiches. A one-shot build keeps nothing of the index.
+    let index = || search::files(site, prepared, keep.then_some(search_cache), sink);
     // Exports need no rendered page: they fill the gaps the pages leave on the cores.
     let (rendered, (search_files, export_files)) = timings.time("pages", || {
         rayon::join(

@@ -91,28 +91,59 @@ pub(crate) fn is_sigle(word: &str) -> bool {
         && word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
-/// A word of a text: folded as the reader may type it, and its index term.
+/// What an analyzer knows of a spelling (a word as written), by numbers of its texts
+/// (see [`Analyzer::text`]) that stay valid for the analyzer's life: callers keep
+/// per-word tallies in plain vectors.
 ///
 /// Terms are given to folded words, because the reader may type without accents; the stem
-/// is taken from the accented spelling, where the French rules apply. Both texts are
-/// shared by every occurrence and every document that an analyzer sees them in, so that
-/// keeping a word costs a reference count and not an allocation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Word {
-    pub folded: Arc<str>,
-    pub term: Arc<str>,
-}
-
-/// What an analyzer knows of a spelling (a word as written), by numbers that stay valid
-/// for the analyzer's life: callers keep per-word tallies in plain vectors.
+/// is taken from the accented spelling, where the French rules apply.
 #[derive(Debug, Clone, Copy)]
 pub struct Spelling {
-    /// Its word (see [`Analyzer::word`]), or `None` for a stop word.
-    pub word: Option<u32>,
-    /// Its folded form (see [`Analyzer::text`]), stop words included.
+    /// Its term, or `None` for a stop word.
+    pub term: Option<u32>,
+    /// Its folded form, as the reader may type it, stop words included.
     pub folded: u32,
     /// Written as a sigle (see [`is_sigle`]).
     pub sigle: bool,
+}
+
+/// Texts, each once, numbered in the order they come.
+#[derive(Default)]
+pub struct Interner {
+    texts: Vec<Arc<str>>,
+    numbers: HashMap<Arc<str>, u32>,
+}
+
+impl Interner {
+    /// The number of `text`, given now if it has none yet.
+    pub fn number(&mut self, text: &str) -> u32 {
+        if let Some(&number) = self.numbers.get(text) {
+            return number;
+        }
+        let number = self.texts.len() as u32;
+        let text: Arc<str> = Arc::from(text);
+        self.texts.push(Arc::clone(&text));
+        self.numbers.insert(text, number);
+        number
+    }
+
+    /// The text numbered `number`.
+    pub fn text(&self, number: u32) -> &str {
+        &self.texts[number as usize]
+    }
+
+    /// How many texts are numbered: every number given is below.
+    pub fn count(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Makes `candidate` the term kept in `kept` if it is the better of the two (see
+    /// [`shorter`]).
+    pub fn keep_shortest(&self, kept: &mut u32, candidate: u32) {
+        if candidate != *kept && shorter(self.text(candidate), self.text(*kept)) {
+            *kept = candidate;
+        }
+    }
 }
 
 /// Finds the words of texts, folding and stemming each spelling once.
@@ -123,12 +154,8 @@ pub struct Analyzer {
     /// comparing strings (see [`packed`]).
     short_spellings: HashMap<u128, Spelling>,
     long_spellings: HashMap<Box<str>, Spelling>,
-    /// Folded forms and terms, each once, by number.
-    texts: Vec<Arc<str>>,
-    text_numbers: HashMap<Arc<str>, u32>,
-    /// Words, each once, by number; found by the numbers of their folded form and term.
-    words: Vec<Word>,
-    word_numbers: HashMap<(u32, u32), u32>,
+    /// Folded forms and terms, each once.
+    texts: Interner,
 }
 
 impl Default for Analyzer {
@@ -138,24 +165,12 @@ impl Default for Analyzer {
             stop_words: STOP_WORDS.iter().copied().collect(),
             short_spellings: HashMap::default(),
             long_spellings: HashMap::default(),
-            texts: Vec::new(),
-            text_numbers: HashMap::default(),
-            words: Vec::new(),
-            word_numbers: HashMap::default(),
+            texts: Interner::default(),
         }
     }
 }
 
 impl Analyzer {
-    /// Calls `f` with each word of `text`, in order, stop words left out.
-    pub fn each_word(&mut self, text: &str, mut f: impl FnMut(&Word)) {
-        self.each_spelling(text, |analyzer, spelling| {
-            if let Some(word) = spelling.word {
-                f(analyzer.word(word));
-            }
-        });
-    }
-
     /// Calls `f` with each spelling of `text`, in order, stop words included.
     pub fn each_spelling(&mut self, text: &str, mut f: impl FnMut(&Self, Spelling)) {
         for written in words(text) {
@@ -181,67 +196,33 @@ impl Analyzer {
         spelling
     }
 
-    /// The word numbered `number` by [`Spelling::word`].
-    pub fn word(&self, number: u32) -> &Word {
-        &self.words[number as usize]
+    /// The folded forms and terms of the spellings met, by the numbers of [`Spelling`].
+    pub fn texts(&self) -> &Interner {
+        &self.texts
     }
 
     /// The folded form or term numbered `number`.
-    pub fn text(&self, number: u32) -> &Arc<str> {
-        &self.texts[number as usize]
-    }
-
-    /// How many texts are numbered: every [`Spelling::folded`] is below.
-    pub fn text_count(&self) -> usize {
-        self.texts.len()
-    }
-
-    /// How many words are numbered: every [`Spelling::word`] is below.
-    pub fn word_count(&self) -> usize {
-        self.words.len()
+    pub fn text(&self, number: u32) -> &str {
+        self.texts.text(number)
     }
 
     fn analyse(&mut self, written: &str) -> Spelling {
         let folded_text = fold(written);
-        let folded = self.number(&folded_text);
+        let folded = self.texts.number(&folded_text);
         let sigle = is_sigle(written);
-        let word = if self.stop_words.contains(folded_text.as_str()) {
+        let term = if self.stop_words.contains(folded_text.as_str()) {
             None
         } else if sigle || folded_text.bytes().all(|b| b.is_ascii_digit()) {
-            Some(self.word_number(folded, folded))
+            Some(folded)
         } else {
             let term = fold(&self.stemmer.stem(&written.to_lowercase()));
-            let term = self.number(&term);
-            Some(self.word_number(folded, term))
+            Some(self.texts.number(&term))
         };
         Spelling {
-            word,
+            term,
             folded,
             sigle,
         }
-    }
-
-    fn number(&mut self, text: &str) -> u32 {
-        if let Some(&number) = self.text_numbers.get(text) {
-            return number;
-        }
-        let number = self.texts.len() as u32;
-        let text: Arc<str> = Arc::from(text);
-        self.texts.push(Arc::clone(&text));
-        self.text_numbers.insert(text, number);
-        number
-    }
-
-    fn word_number(&mut self, folded: u32, term: u32) -> u32 {
-        let next = self.words.len() as u32;
-        let number = *self.word_numbers.entry((folded, term)).or_insert(next);
-        if number == next {
-            self.words.push(Word {
-                folded: Arc::clone(self.text(folded)),
-                term: Arc::clone(self.text(term)),
-            });
-        }
-        number
     }
 }
 
@@ -255,37 +236,34 @@ fn packed(word: &str) -> Option<u128> {
     Some(bytes << 8 | word.len() as u128)
 }
 
-/// Adds a word to a dictionary from folded words to terms. When spellings of one folded
-/// word stem differently (`parentalité`, `parentalite`), the shortest stem wins, so that
-/// the result depends neither on the order of documents nor on which thread saw them.
-pub fn keep_shortest(dictionary: &mut HashMap<Arc<str>, Arc<str>>, word: &Word) {
-    match dictionary.get_mut(&*word.folded) {
-        Some(known) if (word.term.len(), &word.term) < (known.len(), &*known) => {
-            known.clone_from(&word.term);
-        }
-        Some(_) => {}
-        None => {
-            dictionary.insert(Arc::clone(&word.folded), Arc::clone(&word.term));
-        }
-    }
+/// Whether `term` is a better term than `other` for a folded word whose spellings stem
+/// differently (`parentalité`, `parentalite`): the shortest wins, then the first in
+/// order, so that the dictionary depends neither on the order of documents nor on which
+/// thread saw them.
+pub fn shorter(term: &str, other: &str) -> bool {
+    (term.len(), term) < (other.len(), other)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The terms of a text, as the index gives them.
+    /// The terms of a text, as the index gives them: each folded word with the shortest
+    /// term of its spellings.
     fn terms(text: &str) -> Vec<String> {
         let mut analyzer = Analyzer::default();
         let mut words = Vec::new();
-        analyzer.each_word(text, |w| words.push(w.clone()));
-        let mut dictionary = HashMap::default();
-        for word in &words {
-            keep_shortest(&mut dictionary, word);
+        analyzer.each_spelling(text, |_, spelling| {
+            words.extend(spelling.term.map(|term| (spelling.folded, term)));
+        });
+        let mut dictionary: HashMap<u32, u32> = HashMap::default();
+        for &(folded, term) in &words {
+            let kept = dictionary.entry(folded).or_insert(term);
+            analyzer.texts().keep_shortest(kept, term);
         }
         words
             .iter()
-            .map(|w| dictionary[&*w.folded].to_string())
+            .map(|(folded, _)| analyzer.text(dictionary[folded]).to_string())
             .collect()
     }
 
@@ -341,15 +319,10 @@ mod tests {
     #[test]
     fn inflections_meet() {
         assert_eq!(terms("parentalité"), terms("parentales"));
-        let mut analyzer = Analyzer::default();
-        let mut words = Vec::new();
-        analyzer.each_word("parentalite parentalité", |w| words.push(w.clone()));
-        assert_eq!(words[0].folded, words[1].folded);
-        let mut dictionary = HashMap::default();
-        for word in words.iter().rev() {
-            keep_shortest(&mut dictionary, word);
-        }
-        assert_eq!(&*dictionary["parentalite"], "parental");
+        // The two spellings fold alike but stem differently: the shortest stem wins,
+        // whichever comes first.
+        assert_eq!(terms("parentalite parentalité"), ["parental", "parental"]);
+        assert_eq!(terms("parentalité parentalite"), ["parental", "parental"]);
         assert_eq!(terms("évaluations"), terms("évaluation"));
     }
 

@@ -2,8 +2,6 @@
 //! and glossary entry, read from the resolved model and the page texts already rendered
 //! (so that references read as their titles), with the facets each belongs to.
 
-use rayon::prelude::*;
-
 use crate::catalogue::FacetKind;
 use crate::model::{ActorRef, Site, Statut};
 use crate::render::links::{self, Target};
@@ -240,46 +238,65 @@ fn years(site: &Site) -> Vec<u16> {
     years
 }
 
-/// Every document of the site, in a stable order: fiches, groups, actors, cards, pages,
-/// glossary.
-pub fn documents(site: &Site, prepared: &[Prepared], facets: &Facets) -> Vec<Document> {
-    let kinds = kinds(site);
-    let kind_index = |kind: Kind| kinds.iter().position(|&k| k == kind).unwrap_or(0);
-    let texts = PageTexts::new(prepared);
-    let builder = Builder {
-        site,
-        facets,
-        pilotes: pilotes(site),
-        years: years(site),
-    };
-    let mut documents = Vec::new();
-    if site.publishes_schema() {
-        let kind = kind_index(Kind::Fiche);
-        documents.par_extend(
-            (0..site.fiches.len())
-                .into_par_iter()
-                .map(|f| builder.fiche(f, kind, &texts)),
-        );
-        for (g, group) in site.groups.iter().enumerate() {
-            documents.push(builder.group(g, kind_index(Kind::Group(group.level)), &texts));
+/// Every document of the site, in a stable order: fiches, groups, indicators, actors,
+/// cards, pages, glossary. Each is built when asked for, so that the texts of all of them
+/// need never be held at once.
+pub struct Documents<'a> {
+    builder: Builder<'a>,
+    texts: PageTexts<'a>,
+    /// What each document is: its kind, its index in [`Facets::types`], its number
+    /// among those of its kind.
+    sources: Vec<(Kind, usize, usize)>,
+}
+
+impl<'a> Documents<'a> {
+    pub fn new(site: &'a Site, prepared: &'a [Prepared], facets: &'a Facets) -> Self {
+        let mut sources: Vec<(Kind, usize)> = Vec::new();
+        if site.publishes_schema() {
+            sources.extend((0..site.fiches.len()).map(|f| (Kind::Fiche, f)));
+            sources.extend(
+                (site.groups.iter().enumerate()).map(|(g, group)| (Kind::Group(group.level), g)),
+            );
+            sources.extend((0..site.indicateurs.len()).map(|i| (Kind::Indicateur, i)));
         }
-        for i in 0..site.indicateurs.len() {
-            documents.push(builder.indicateur(i, kind_index(Kind::Indicateur)));
+        sources.extend((0..site.acteurs.len()).map(|a| (Kind::Acteur, a)));
+        sources.extend((0..site.pratiques.len()).map(|p| (Kind::Pratique, p)));
+        sources.extend((0..site.pages.len()).map(|p| (Kind::Page, p)));
+        sources.extend((0..site.sigles.len()).map(|s| (Kind::Sigle, s)));
+        let kinds = kinds(site);
+        let kind_index = |kind: Kind| kinds.iter().position(|&k| k == kind).unwrap_or(0);
+        Documents {
+            builder: Builder {
+                site,
+                facets,
+                pilotes: pilotes(site),
+                years: years(site),
+            },
+            texts: PageTexts::new(prepared),
+            sources: (sources.into_iter())
+                .map(|(kind, n)| (kind, kind_index(kind), n))
+                .collect(),
         }
     }
-    for a in 0..site.acteurs.len() {
-        documents.push(builder.acteur(a, kind_index(Kind::Acteur)));
+
+    pub fn count(&self) -> usize {
+        self.sources.len()
     }
-    for p in 0..site.pratiques.len() {
-        documents.push(builder.pratique(p, kind_index(Kind::Pratique), &texts));
+
+    /// The document numbered `i`, below [`Documents::count`].
+    pub fn get(&self, i: usize) -> Document {
+        let (builder, texts) = (&self.builder, &self.texts);
+        let (kind, index, n) = self.sources[i];
+        match kind {
+            Kind::Fiche => builder.fiche(n, index, texts),
+            Kind::Group(_) => builder.group(n, index, texts),
+            Kind::Indicateur => builder.indicateur(n, index),
+            Kind::Acteur => builder.acteur(n, index),
+            Kind::Pratique => builder.pratique(n, index, texts),
+            Kind::Page => builder.page(n, index, texts),
+            Kind::Sigle => builder.sigle(n, index),
+        }
     }
-    for p in 0..site.pages.len() {
-        documents.push(builder.page(p, kind_index(Kind::Page), &texts));
-    }
-    for s in 0..site.sigles.len() {
-        documents.push(builder.sigle(s, kind_index(Kind::Sigle)));
-    }
-    documents
 }
 
 /// The plain text of each page's rendered Markdown fragments.

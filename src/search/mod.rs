@@ -18,17 +18,20 @@ pub mod analyze;
 mod documents;
 mod words;
 
-use rustc_hash::FxHashMap as HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::render::{OutputFile, Prepared};
-use documents::{Document, documents};
+use crate::write::Sink;
+use analyze::Interner;
+use documents::{Document, Documents};
 pub use documents::{Facet, Facets, facets};
 pub use words::Cache;
-use words::{ALIAS, Analysed, DocumentWords, HEADING, KEY, Occurrence, TITLE};
+use words::{ALIAS, DocumentWords, HEADING, KEY, Occurrence, TITLE, Words};
 
 /// The folder of the index in the output.
 pub const FOLDER: &str = "recherche";
@@ -36,131 +39,220 @@ const POSTINGS_CHUNK: usize = 16 * 1024;
 const DICTIONARY_CHUNK: usize = 8 * 1024;
 /// The longest text kept for the excerpts of a result.
 const EXCERPT_TEXT: usize = 20_000;
+/// Documents whose postings are made at once, on every core: the postings of all
+/// documents are never held before they are encoded.
+const POSTINGS_BLOCK: usize = 1024;
 
-/// The files of the search index for `site`, whose Markdown is rendered in `prepared`.
+/// Writes the files of the search index for `site`, whose Markdown is rendered in
+/// `prepared`, to `sink`, each as soon as it is made; returns how many.
 ///
 /// `cache` keeps the words of each document from one build to the next (the preview): a
-/// saved fiche is analysed again, the others are not.
-pub fn files(site: &Site, prepared: &[Prepared], cache: &mut Cache) -> Vec<OutputFile> {
+/// saved fiche is analysed again, the others are not. Without it, everything the index
+/// needed is dropped on return.
+pub fn files(
+    site: &Site,
+    prepared: &[Prepared],
+    cache: Option<&mut Cache>,
+    sink: &dyn Sink,
+) -> Result<usize, Diagnostic> {
+    let mut fresh = Cache::default();
+    let keep = cache.is_some();
+    let cache = cache.unwrap_or(&mut fresh);
     let facets = facets(site);
-    let documents = documents(site, prepared, &facets);
-    // The words of every document and the postings are dropped before the documents'
-    // own files are made, so that the two are never held at once.
-    let (mut files, dictionary_starts, postings_starts) = {
-        let analysed = words::analyse(site, &documents, cache);
-        let mut index = Index::new(&documents, &analysed);
-        let files = index.chunk_files();
-        (files, index.dictionary_starts, index.postings_starts)
-    };
-    files.push(facet_file(&facets, &documents));
-    files.extend(
-        documents
-            .par_iter()
-            .enumerate()
-            .map(|(i, d)| document_file(i, d))
-            .collect::<Vec<_>>(),
-    );
-    let version = version(&files);
-    files.push(script(
-        "index",
-        &serde_json::json!({
-            "version": format!("{version:016x}"),
-            "documents": documents.len(),
-            "vides": analyze::STOP_WORDS,
-            "mots": dictionary_starts,
-            "termes": postings_starts,
-            "types": facets.types,
-            "facettes": facets.list,
-        }),
-    ));
-    files
+    let indexed = index_documents(site, &Documents::new(site, prepared, &facets), cache, sink)?;
+    if keep {
+        cache.keep(indexed.iter().map(|d| (d.key, &d.words)));
+    }
+    let index = Index::new(cache.lexicon(), &indexed);
+    // The fingerprint of each file, in a fixed order: the index's, the facets', the
+    // documents'.
+    let mut fingerprints = Vec::new();
+    let (dictionary_starts, postings_starts) = index.write(sink, &mut fingerprints)?;
+    fingerprints.push(put(sink, facet_file(&facets, &indexed))?);
+    fingerprints.extend(indexed.iter().map(|d| d.fingerprint));
+    let version = version(&fingerprints);
+    put(
+        sink,
+        script(
+            "index",
+            &serde_json::json!({
+                "version": format!("{version:016x}"),
+                "documents": indexed.len(),
+                "vides": analyze::STOP_WORDS,
+                "mots": dictionary_starts,
+                "termes": postings_starts,
+                "types": facets.types,
+                "facettes": facets.list,
+            }),
+        ),
+    )?;
+    Ok(fingerprints.len() + 1)
+}
+
+/// What the index and the facets need of a document, once its own file is written.
+struct Indexed {
+    /// Its key in the cache.
+    key: u64,
+    words: Arc<DocumentWords>,
+    /// What a word of its title weighs.
+    title_weight: u32,
+    /// For each facet, the values it has (see [`Document::facets`]).
+    facets: Vec<Vec<usize>>,
+    /// Of its file, for the version of the index.
+    fingerprint: u64,
+}
+
+/// In one pass on every core, builds each document, finds its words (or takes them from
+/// the cache) and writes its file: only the documents in hand have their text in
+/// memory.
+fn index_documents(
+    site: &Site,
+    documents: &Documents,
+    cache: &Cache,
+    sink: &dyn Sink,
+) -> Result<Vec<Indexed>, Diagnostic> {
+    let words = Words::new(site, cache);
+    (0..documents.count())
+        .into_par_iter()
+        .map_init(
+            || None,
+            |tally, i| {
+                let document = documents.get(i);
+                let (key, words) = words.of(&document, tally);
+                let fingerprint = put(sink, document_file(i, &document))?;
+                Ok(Indexed {
+                    key,
+                    words,
+                    title_weight: document.title_weight,
+                    facets: document.facets,
+                    fingerprint,
+                })
+            },
+        )
+        .collect()
 }
 
 /// The inverted index: for each term, the documents that hold it.
 struct Index<'a> {
-    /// Sorted by term; postings sorted by document.
-    postings: Vec<(&'a str, Vec<Posting>)>,
-    /// Sorted by word.
+    /// Folded word → term, sorted by word.
     dictionary: Vec<(&'a str, &'a str)>,
-    postings_starts: Vec<String>,
-    dictionary_starts: Vec<String>,
+    /// Sorted by term: the postings, encoded, sorted by document.
+    postings: Vec<(&'a str, String)>,
 }
 
-struct Posting {
-    document: u32,
-    weight: u32,
-    sections: u32,
-}
+/// No number yet.
+const NONE: u32 = u32::MAX;
 
 impl<'a> Index<'a> {
-    fn new(documents: &[Document], analysed: &'a Analysed) -> Self {
-        let total: u64 = analysed.documents.iter().map(|d| u64::from(d.length)).sum();
-        let average = (total as f64 / documents.len().max(1) as f64).max(1.0);
-        let mut dictionary: Vec<(&str, &str)> = analysed
-            .dictionary
-            .iter()
-            .map(|(w, t)| (&**w, &**t))
+    fn new(lexicon: &'a Interner, documents: &[Indexed]) -> Self {
+        // Folded word → the shortest term of its spellings in any document.
+        let mut term_of = vec![NONE; lexicon.count()];
+        for word in documents.iter().flat_map(|d| d.words.words()) {
+            let kept = &mut term_of[word.folded as usize];
+            if *kept == NONE {
+                *kept = word.term;
+            } else {
+                lexicon.keep_shortest(kept, word.term);
+            }
+        }
+        let mut dictionary: Vec<(&str, &str)> = (term_of.iter().enumerate())
+            .filter(|&(_, &term)| term != NONE)
+            .map(|(folded, &term)| (lexicon.text(folded as u32), lexicon.text(term)))
             .collect();
         dictionary.sort_unstable();
         // Terms numbered in their order, so that postings by number are sorted by term.
-        let mut terms: Vec<&str> = dictionary.iter().map(|&(_, t)| t).collect();
-        terms.sort_unstable();
+        let mut terms: Vec<u32> = term_of.iter().copied().filter(|&t| t != NONE).collect();
+        terms.sort_unstable_by_key(|&term| lexicon.text(term));
         terms.dedup();
-        let term_of: HashMap<&str, u32> = dictionary
-            .iter()
-            .map(|&(w, t)| (w, terms.partition_point(|&known| known < t) as u32))
-            .collect();
-        let by_document: Vec<Vec<(u32, Posting)>> = documents
-            .par_iter()
-            .zip(&analysed.documents)
-            .enumerate()
-            .map(|(i, (document, words))| {
-                document_postings(i as u32, document, words, &term_of, average)
-            })
-            .collect();
-        let mut postings: Vec<Vec<Posting>> = Vec::new();
-        postings.resize_with(terms.len(), Vec::new);
-        for (term, posting) in by_document.into_iter().flatten() {
-            postings[term as usize].push(posting);
+        let mut term_numbers = vec![NONE; lexicon.count()];
+        for (number, &term) in terms.iter().enumerate() {
+            term_numbers[term as usize] = number as u32;
+        }
+        for term in term_of.iter_mut().filter(|t| **t != NONE) {
+            *term = term_numbers[*term as usize];
+        }
+        let total: u64 = documents.iter().map(|d| u64::from(d.words.length)).sum();
+        let average = (total as f64 / documents.len().max(1) as f64).max(1.0);
+        let mut postings = vec![Postings::default(); terms.len()];
+        for (block, first) in documents
+            .chunks(POSTINGS_BLOCK)
+            .zip((0..).step_by(POSTINGS_BLOCK))
+        {
+            let by_document: Vec<Vec<(u32, Posting)>> = block
+                .par_iter()
+                .enumerate()
+                .map(|(i, document)| {
+                    document_postings((first + i) as u32, document, &term_of, average)
+                })
+                .collect();
+            for (term, posting) in by_document.into_iter().flatten() {
+                postings[term as usize].push(posting);
+            }
         }
         Index {
-            postings: terms.into_iter().zip(postings).collect(),
             dictionary,
-            postings_starts: Vec::new(),
-            dictionary_starts: Vec::new(),
+            postings: (terms.into_iter())
+                .map(|term| lexicon.text(term))
+                .zip(postings.into_iter().map(|p| p.encoded))
+                .collect(),
         }
     }
 
-    /// The dictionary and postings, cut into chunks of about the same size; records the
-    /// first key of each chunk for `index.js`.
-    fn chunk_files(&mut self) -> Vec<OutputFile> {
-        let mut files = Vec::new();
-        let postings: Vec<(&str, String)> = self
-            .postings
-            .iter()
-            .map(|(term, list)| (*term, encode_postings(list)))
-            .collect();
-        for (n, chunk) in chunks(&postings, POSTINGS_CHUNK, |(t, p)| t.len() + p.len())
+    /// Writes the postings and the dictionary, cut into chunks of about the same size,
+    /// and their fingerprints; returns the first key of each chunk of the dictionary and
+    /// of the postings, for `index.js`.
+    fn write(
+        &self,
+        sink: &dyn Sink,
+        fingerprints: &mut Vec<u64>,
+    ) -> Result<(Vec<String>, Vec<String>), Diagnostic> {
+        let mut postings_starts = Vec::new();
+        for (n, chunk) in chunks(&self.postings, POSTINGS_CHUNK, |(t, p)| t.len() + p.len())
             .into_iter()
             .enumerate()
         {
-            self.postings_starts.push(chunk[0].0.to_string());
+            postings_starts.push(chunk[0].0.to_string());
             let map: serde_json::Map<String, serde_json::Value> = chunk
                 .iter()
                 .map(|(t, p)| (t.to_string(), serde_json::Value::from(p.as_str())))
                 .collect();
-            files.push(script(&format!("termes/{n}"), &map));
+            fingerprints.push(put(sink, script(&format!("termes/{n}"), &map))?);
         }
+        let mut dictionary_starts = Vec::new();
         for (n, chunk) in chunks(&self.dictionary, DICTIONARY_CHUNK, |(w, t)| {
             w.len() + t.len()
         })
         .into_iter()
         .enumerate()
         {
-            self.dictionary_starts.push(chunk[0].0.to_string());
-            files.push(script(&format!("mots/{n}"), &chunk));
+            dictionary_starts.push(chunk[0].0.to_string());
+            fingerprints.push(put(sink, script(&format!("mots/{n}"), &chunk))?);
         }
-        files
+        Ok((dictionary_starts, postings_starts))
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Posting {
+    document: u32,
+    weight: u32,
+    sections: u32,
+}
+
+/// A term's postings as the browser reads them: for each, the gap from the previous
+/// document, the weight, the sections. Encoded as they come, in the order of documents.
+#[derive(Clone, Default)]
+struct Postings {
+    encoded: String,
+    previous: u32,
+}
+
+impl Postings {
+    fn push(&mut self, posting: Posting) {
+        push_number(&mut self.encoded, posting.document - self.previous);
+        push_number(&mut self.encoded, posting.weight);
+        push_number(&mut self.encoded, posting.sections);
+        self.previous = posting.document;
     }
 }
 
@@ -168,16 +260,13 @@ impl<'a> Index<'a> {
 /// that share a term are merged.
 fn document_postings(
     document_number: u32,
-    document: &Document,
-    words: &DocumentWords,
-    term_of: &HashMap<&str, u32>,
+    document: &Indexed,
+    term_of: &[u32],
     average: f64,
 ) -> Vec<(u32, Posting)> {
-    let mut terms: Vec<(u32, Occurrence)> = words
-        .words
-        .iter()
-        // Every folded word of a document is in the dictionary, with its spellings.
-        .filter_map(|(word, occurrence)| Some((*term_of.get(&**word)?, *occurrence)))
+    let words = &document.words;
+    let mut terms: Vec<(u32, Occurrence)> = (words.words())
+        .map(|word| (term_of[word.folded as usize], word.occurrence))
         .collect();
     terms.sort_unstable_by_key(|&(term, _)| term);
     terms.dedup_by(|(term, occurrence), (kept_term, kept)| {
@@ -255,22 +344,8 @@ fn push_number(out: &mut String, mut n: u32) {
     }
 }
 
-/// Postings as numbers: for each, the gap from the previous document, the weight, the
-/// sections.
-fn encode_postings(postings: &[Posting]) -> String {
-    let mut out = String::with_capacity(postings.len() * 3);
-    let mut previous = 0;
-    for posting in postings {
-        push_number(&mut out, posting.document - previous);
-        push_number(&mut out, posting.weight);
-        push_number(&mut out, posting.sections);
-        previous = posting.document;
-    }
-    out
-}
-
 /// For each facet (the type first), for each value, its documents as gaps.
-fn facet_file(facets: &Facets, documents: &[Document]) -> OutputFile {
+fn facet_file(facets: &Facets, documents: &[Indexed]) -> OutputFile {
     let facet_count = 1 + facets.list.len();
     let value_counts = std::iter::once(facets.types.valeurs.len())
         .chain(facets.list.iter().map(|f| f.valeurs.len()));
@@ -357,14 +432,21 @@ fn script(name: &str, data: &impl serde::Serialize) -> OutputFile {
     }
 }
 
-/// A fingerprint of the index, so that a browser never mixes files of two builds.
-fn version(files: &[OutputFile]) -> u64 {
-    use std::hash::{Hash, Hasher};
+/// Hands `file` to `sink`; returns its fingerprint.
+fn put(sink: &dyn Sink, file: OutputFile) -> Result<u64, Diagnostic> {
     let mut h = crate::render::cache::hasher();
-    for file in files {
-        file.path.hash(&mut h);
-        file.contents.hash(&mut h);
-    }
+    file.path.hash(&mut h);
+    file.contents.hash(&mut h);
+    let fingerprint = h.finish();
+    sink.put(file)?;
+    Ok(fingerprint)
+}
+
+/// A fingerprint of the index, from those of its files, so that a browser never mixes
+/// files of two builds.
+fn version(fingerprints: &[u64]) -> u64 {
+    let mut h = crate::render::cache::hasher();
+    fingerprints.hash(&mut h);
     h.finish()
 }
 
