@@ -536,7 +536,7 @@ pub fn render_pages(
                 _ => {
                     rendered.fetch_add(1, Ordering::Relaxed);
                     let html = theme.render(page.kind.template(), &context, &page.path)?;
-                    Arc::from(html.into_bytes())
+                    Arc::from(html)
                 }
             };
             let file = OutputFile {

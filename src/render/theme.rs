@@ -164,6 +164,9 @@ const STATIC: &[(&str, &[u8])] = &[
 ];
 
 pub const THEME_DIR: &str = "themes/default";
+/// Room reserved for a page's HTML before rendering: a fiche page is about 20 KB, so most
+/// pages grow their buffer once or not at all.
+const PAGE_CAPACITY: usize = 32 * 1024;
 
 #[derive(Clone)]
 pub struct Theme {
@@ -232,12 +235,13 @@ impl Theme {
         h.finish()
     }
 
+    /// Renders `template` for the page at `page` (named in errors), as HTML bytes.
     pub fn render(
         &self,
         template: &str,
         context: &PageContext,
         page: &str,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let failure = |error: tera::Error| template_failure(template, page, &error);
         let mut data = tera::Context::new();
         // The site's value is shared: cloning it copies no data.
@@ -251,7 +255,13 @@ impl Theme {
             "donnees",
             tera::Value::try_from_serializable(&context.donnees).map_err(failure)?,
         );
-        self.tera.render(template, &data).map_err(failure)
+        // Bytes rather than a `String`: Tera only writes text, and the page goes to a file,
+        // so checking the whole page is UTF-8 again would be wasted.
+        let mut html = Vec::with_capacity(PAGE_CAPACITY);
+        self.tera
+            .render_to(template, &data, &mut html)
+            .map_err(failure)?;
+        Ok(html)
     }
 }
 
