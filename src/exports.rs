@@ -11,7 +11,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
-
 use crate::model::{
     ActorRef, FicheId, Indicateur, Jalon, Mesure, Month, Site, Span, Statut, Suivi,
 };

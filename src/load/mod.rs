@@ -70,10 +70,6 @@ pub struct Document<T> {
 }
 
 impl<T> Document<T> {
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
-    }
-
     /// The body, placed in its file for diagnostics.
     pub fn markdown(&self) -> crate::model::Markdown {
         crate::model::Markdown::within(
