@@ -79,11 +79,7 @@ pub(super) fn below_home<'a>(
 }
 
 fn home_link(viewer: &Viewer) -> Link {
-    Link {
-        label: "Accueil".into(),
-        titre: "Accueil".into(),
-        url: format!("{}{}", viewer.root, links::HOME),
-    }
+    viewer.site_page_link("Accueil", "Accueil", links::HOME)
 }
 
 #[derive(Serialize)]
@@ -716,11 +712,7 @@ fn acteur_data<'a>(
     };
     let fil = vec![
         home_link(viewer),
-        Link {
-            label: "Acteurs".into(),
-            titre: "Acteurs".into(),
-            url: format!("{}{}", viewer.root, links::ACTORS),
-        },
+        viewer.site_page_link("Acteurs", "Acteurs", links::ACTORS),
     ];
     (
         meta(acteur.display_name(), fil, Vec::new()),
@@ -729,11 +721,7 @@ fn acteur_data<'a>(
 }
 
 fn catalogue_link(viewer: &Viewer) -> Link {
-    Link {
-        label: "Pratiques".into(),
-        titre: "Catalogue des pratiques".into(),
-        url: format!("{}{}", viewer.root, links::CATALOGUE),
-    }
+    viewer.site_page_link("Pratiques", "Catalogue des pratiques", links::CATALOGUE)
 }
 
 /// A theme, territory or public of the catalogue, and its page.
@@ -1286,11 +1274,7 @@ fn year_data<'a>(viewer: &Viewer<'a>, year: u16) -> (PageMeta<'a>, Donnees<'a>) 
     };
     let fil = vec![
         home_link(viewer),
-        Link {
-            label: "Calendrier".into(),
-            titre: "Calendrier".into(),
-            url: format!("{}{}", viewer.root, links::CALENDAR),
-        },
+        viewer.site_page_link("Calendrier", "Calendrier", links::CALENDAR),
     ];
     (
         meta(
@@ -1338,11 +1322,11 @@ fn indicator_page<'a>(
 ) -> (PageMeta<'a>, Donnees<'a>) {
     let fil = vec![
         home_link(viewer),
-        Link {
-            label: "Tableau de bord".into(),
-            titre: "Tableau de bord du suivi".into(),
-            url: format!("{}{}", viewer.root, links::DASHBOARD),
-        },
+        viewer.site_page_link(
+            "Tableau de bord",
+            "Tableau de bord du suivi",
+            links::DASHBOARD,
+        ),
     ];
     (
         meta(

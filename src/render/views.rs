@@ -229,6 +229,15 @@ impl<'a> Viewer<'a> {
         }
     }
 
+    /// A link to one of the site's own pages, at `path` from its root (`links::HOME`…).
+    pub fn site_page_link(&self, label: &str, titre: &str, path: &str) -> Link {
+        Link {
+            label: label.into(),
+            titre: titre.into(),
+            url: format!("{}{path}", self.root),
+        }
+    }
+
     pub fn group_link(&self, group: GroupId) -> Link {
         let g = &self.site.groups[group];
         Link {
