@@ -110,15 +110,33 @@ pub fn years(site: &Site, pratique: PratiqueId) -> Vec<u16> {
 }
 
 /// "Pratiques proches": cards sharing a theme (2 points each) or a public (1 point each),
-/// best first, five at most.
+/// best first, five at most. Only the cards nearest in the catalogue's order, in each
+/// shared theme or public, are candidates: a theme shared by thousands of cards would
+/// otherwise compare every pair (a catalogue smaller than the window sees no difference).
 pub fn close_cards(site: &Site, pratique: PratiqueId) -> Vec<PratiqueId> {
+    let Some(catalogue) = &site.catalogue else {
+        return Vec::new();
+    };
     let card = &site.pratiques[pratique];
-    let mut scored: Vec<(u32, PratiqueId)> = site
-        .pratiques
-        .iter()
-        .enumerate()
-        .filter(|(id, _)| *id != pratique)
-        .map(|(id, other)| {
+    let themes = catalogue.facets(FacetKind::Theme);
+    let publics = catalogue.facets(FacetKind::Public);
+    let sharing_theme = card.themes.iter().filter_map(|&t| themes.get(t));
+    let sharing_public = card.public_slugs.iter().filter_map(|slug| {
+        let at = publics.binary_search_by(|f| f.id.as_str().cmp(slug)).ok()?;
+        Some(&publics[at])
+    });
+    let mut candidates: Vec<PratiqueId> = sharing_theme
+        .chain(sharing_public)
+        .flat_map(|facet| crate::model::nearest(&facet.pratiques, pratique, CARD_NEIGHBOURS))
+        .copied()
+        .filter(|&other| other != pratique)
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut scored: Vec<(u32, PratiqueId)> = candidates
+        .into_iter()
+        .map(|id| {
+            let other = &site.pratiques[id];
             let themes = card
                 .themes
                 .iter()
@@ -131,8 +149,11 @@ pub fn close_cards(site: &Site, pratique: PratiqueId) -> Vec<PratiqueId> {
                 .count() as u32;
             (2 * themes + publics, id)
         })
-        .filter(|(score, _)| *score > 0)
         .collect();
     crate::model::keep_best(&mut scored, 5);
     scored.into_iter().map(|(_, id)| id).collect()
 }
+
+/// How many cards on each side of a card, in a theme's or a public's list, may be close
+/// to it through that theme or public.
+const CARD_NEIGHBOURS: usize = 100;

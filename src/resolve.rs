@@ -898,6 +898,9 @@ impl Resolver<'_> {
         };
         let theme_ids: Vec<String> = catalogue.themes.iter().map(|t| t.id.clone()).collect();
         let mut pratiques: Vec<Pratique> = Vec::new();
+        // Code → index in `pratiques`: a catalogue of thousands of cards is checked for
+        // duplicates without comparing every pair.
+        let mut taken: HashMap<String, usize> = HashMap::new();
         for document in documents {
             let front = &document.front;
             let raw = &front.value;
@@ -911,15 +914,17 @@ impl Resolver<'_> {
                 );
                 continue;
             }
-            if let Some(other) = pratiques.iter().find(|p| p.code == code) {
+            if let Some(&other) = taken.get(&code) {
                 self.error(
                     "id-en-double",
                     format!(
                         "le code « {code} » est déjà pris par {}",
-                        other.source.display()
+                        pratiques[other].source.display()
                     ),
                     front.location(&raw.code.referenced),
-                    None,
+                    Some(
+                        "chaque fiche pratique a son propre code ; majuscules et minuscules ne les distinguent pas".into(),
+                    ),
                 );
                 continue;
             }
@@ -980,6 +985,7 @@ impl Resolver<'_> {
                     }
                 })
                 .collect();
+            taken.insert(code.clone(), pratiques.len());
             pratiques.push(Pratique {
                 code,
                 titre: raw.titre.clone(),

@@ -184,6 +184,14 @@ pub fn keep_best(scored: &mut Vec<(u32, usize)>, count: usize) {
     scored.sort_by(by_rank);
 }
 
+/// The ids of `list` (sorted) nearest to `id`, at most `around` on each side: the
+/// candidates a shared pilote or theme brings, so that the work grows with the number of
+/// fiches or cards, not its square.
+pub fn nearest(list: &[usize], id: usize, around: usize) -> &[usize] {
+    let at = list.partition_point(|&other| other < id);
+    &list[at.saturating_sub(around)..(at + around + 1).min(list.len())]
+}
+
 /// A practice card (fiche pratique).
 #[derive(Debug)]
 pub struct Pratique {

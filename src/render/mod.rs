@@ -758,7 +758,11 @@ pub fn related_fiches(
             // are plain counts; only the five kept get their details.
             let mut candidates: Vec<FicheId> = linked[f].clone();
             for &acteur in &pilotes[f] {
-                candidates.extend(nearest(&site.acteurs[acteur].pilote, f, PILOTE_NEIGHBOURS));
+                candidates.extend(crate::model::nearest(
+                    &site.acteurs[acteur].pilote,
+                    f,
+                    PILOTE_NEIGHBOURS,
+                ));
             }
             candidates.sort_unstable();
             let mut scored: Vec<(u32, FicheId)> = candidates
@@ -795,13 +799,6 @@ pub fn related_fiches(
 /// How many fiches on each side of a fiche, in a pilote's list, may be related to it
 /// through that pilote.
 const PILOTE_NEIGHBOURS: usize = 100;
-
-/// The fiches of `list` (in plan order) nearest to `fiche`, at most `around` on each side.
-fn nearest(list: &[FicheId], fiche: FicheId, around: usize) -> impl Iterator<Item = FicheId> {
-    let at = list.partition_point(|&other| other < fiche);
-    let window = &list[at.saturating_sub(around)..(at + around + 1).min(list.len())];
-    window.iter().copied()
-}
 
 #[derive(Serialize)]
 pub struct RelatedView {

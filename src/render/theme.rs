@@ -268,6 +268,7 @@ impl Theme {
 fn compile(templates: &[(String, String)]) -> Result<tera::Tera, Diagnostic> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html"]);
+    tera.set_escape_fn(escape_html);
     // Added together: a template may include one that comes later in the list.
     let sources = templates
         .iter()
@@ -276,6 +277,27 @@ fn compile(templates: &[(String, String)]) -> Result<tera::Tera, Diagnostic> {
         template_error(&error, Path::new(THEME_DIR).join("templates").as_path())
     })?;
     Ok(tera)
+}
+
+/// Tera's escaping, same entities, without its call per byte: the text between two
+/// special characters is copied in one piece (Tera spent a tenth of a build there).
+fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[copied..at])?;
+        out.write_all(entity)?;
+        copied = at + 1;
+    }
+    out.write_all(&bytes[copied..])
 }
 
 fn template_failure(template: &str, page: &str, error: &tera::Error) -> Diagnostic {
@@ -316,4 +338,27 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    /// The escaping is Tera's own, byte for byte: a theme written for Tera stays safe.
+    #[test]
+    fn escaping_matches_tera() {
+        for text in [
+            "",
+            "plain",
+            "l'enfant & <b>\"x\"</b>",
+            "&&<<>>''\"\"",
+            "é < ü ' 𝄞 > ∅ &amp;",
+        ] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            super::escape_html(text, &mut ours).unwrap();
+            tera::escape_html(text, &mut teras).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(teras).unwrap()
+            );
+        }
+    }
 }

@@ -89,6 +89,35 @@ fn cards_and_fiches_cite_each_other() {
     assert_eq!(close[..4], ["1a", "1b", "1c", "1e"], "{close:?}");
 }
 
+/// A theme shared by hundreds of cards: only the cards nearest in the catalogue's order are
+/// candidates, so a card late in the list is not paired with the theme's first cards
+/// (comparing every pair would make a national catalogue quadratic).
+#[test]
+fn close_cards_of_a_crowded_theme_come_from_its_neighbourhood() {
+    let dir = common::copy_site(&repo());
+    for n in 1..=240 {
+        std::fs::write(
+            dir.path().join(format!("content/pratiques/x{n:03}.md")),
+            format!("---\ncode: x{n:03}\ntitre: Carte {n}\nthemes: [aller-vers]\n---\n\n## Descriptif de l'action\n\nTexte.\n"),
+        )
+        .unwrap();
+    }
+    let built = build(dir.path());
+    let close = codes(
+        built
+            .page("pratique/x240.html")
+            .attrs("#pratiques-proches ~ ul a", "href"),
+    );
+    assert_eq!(close, ["x140", "x141", "x142", "x143", "x144"]);
+    // A small theme is compared whole, as before.
+    let close = codes(
+        built
+            .page("pratique/x003.html")
+            .attrs("#pratiques-proches ~ ul a", "href"),
+    );
+    assert_eq!(close, ["2a", "2b", "2c", "2d", "x001"]);
+}
+
 #[test]
 fn filters_combine_and_live_in_the_address() {
     let built = site();
