@@ -146,6 +146,11 @@ impl Sources {
     pub fn get(&self, file: &Path) -> Option<&str> {
         self.0.get(file).map(|text| &**text)
     }
+
+    /// Takes in the texts another reader gathered.
+    pub fn absorb(&mut self, other: Sources) {
+        self.0.extend(other.0);
+    }
 }
 
 /// Renders diagnostics for a terminal: rustc-style code frame, caret under the column, hint.

@@ -149,98 +149,131 @@ pub fn load(
         sources,
         diagnostics: &mut diagnostics,
     };
-
-    let config = match root.join(CONFIG_FILE).exists() {
-        true => reader.yaml_file::<SiteConfig>(CONFIG_FILE).map(|p| p.value),
-        false => Some(SiteConfig::default()),
-    };
     let schema = reader.yaml_file::<SchemaFile>(SCHEMA_FILE);
-    let acteurs = reader.yaml_list::<ActeurEntry>(ACTEURS_FILE);
-    let sigles = reader.sigles();
-    let pages = reader.documents(PAGES_DIR, &mut cache.pages);
-    let has_catalogue = root.join(CATALOGUE_FILE).exists();
-    let catalogue = has_catalogue.then(|| reader.yaml_file::<CatalogueFile>(CATALOGUE_FILE));
-    let pratiques = reader.documents(PRATIQUES_DIR, &mut cache.pratiques);
-    let indicateurs = match root.join(INDICATEURS_FILE).exists() {
-        true => reader.yaml_list::<IndicateurEntry>(INDICATEURS_FILE),
-        false => Some(Vec::new()),
-    };
+    let fiche_dir = schema
+        .as_ref()
+        .map(|schema| format!("content/{}", schema.value.fiche.dossier.value));
+    // The fiches are most of the reading: they are parsed while the other files are.
+    let mut fiche_sources = Sources::default();
+    let mut fiche_diagnostics = Diagnostics::default();
+    let Cache {
+        fiches: fiche_cache,
+        pages: page_cache,
+        pratiques: pratique_cache,
+    } = cache;
+    let (fiches, site) = rayon::join(
+        || {
+            let mut fiche_reader = Reader {
+                root,
+                sources: &mut fiche_sources,
+                diagnostics: &mut fiche_diagnostics,
+            };
+            fiche_reader.documents(fiche_dir.as_deref()?, fiche_cache)
+        },
+        || reader.all_but_fiches(schema?, page_cache, pratique_cache),
+    );
+    sources.absorb(fiche_sources);
+    diagnostics.extend(fiche_diagnostics);
+    let site = site
+        .zip(fiches)
+        .map(|(site, fiches)| LoadedSite { fiches, ..site });
+    (site, diagnostics)
+}
 
-    let Some(schema) = schema else {
-        return (None, diagnostics);
-    };
-    let groups: Vec<_> = schema
-        .value
-        .niveaux
-        .iter()
-        .map(|level| {
-            let file = format!("schema-data/{}", level.fichier.value);
-            if !root.join(&file).is_file() {
-                reader.diagnostics.push(
-                    Diagnostic::error(
-                        "fichier-illisible",
-                        format!(
-                            "le fichier « {file} » du niveau « {} » est introuvable",
-                            level.id.value
-                        ),
-                    )
-                    .at(schema.location(&level.fichier.referenced))
-                    .hint(format!(
-                        "créez schema-data/{} ou corrigez « fichier: » ici",
-                        level.fichier.value
-                    )),
-                );
+impl Reader<'_> {
+    /// Every file but the fiches, which [`load`] reads at the same time; the site it
+    /// returns has no fiche yet.
+    fn all_but_fiches(
+        mut self,
+        schema: Parsed<SchemaFile>,
+        page_cache: &mut ParsedFiles<PageFrontMatter>,
+        pratique_cache: &mut ParsedFiles<PratiqueFrontMatter>,
+    ) -> Option<LoadedSite> {
+        let root = self.root;
+        let config = match root.join(CONFIG_FILE).exists() {
+            true => self.yaml_file::<SiteConfig>(CONFIG_FILE).map(|p| p.value),
+            false => Some(SiteConfig::default()),
+        };
+        let acteurs = self.yaml_list::<ActeurEntry>(ACTEURS_FILE);
+        let sigles = self.sigles();
+        let pages = self.documents(PAGES_DIR, page_cache);
+        let has_catalogue = root.join(CATALOGUE_FILE).exists();
+        let catalogue = has_catalogue.then(|| self.yaml_file::<CatalogueFile>(CATALOGUE_FILE));
+        let pratiques = self.documents(PRATIQUES_DIR, pratique_cache);
+        let indicateurs = match root.join(INDICATEURS_FILE).exists() {
+            true => self.yaml_list::<IndicateurEntry>(INDICATEURS_FILE),
+            false => Some(Vec::new()),
+        };
+
+        let groups: Vec<_> = schema
+            .value
+            .niveaux
+            .iter()
+            .map(|level| {
+                let file = format!("schema-data/{}", level.fichier.value);
+                if !root.join(&file).is_file() {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "fichier-illisible",
+                            format!(
+                                "le fichier « {file} » du niveau « {} » est introuvable",
+                                level.id.value
+                            ),
+                        )
+                        .at(schema.location(&level.fichier.referenced))
+                        .hint(format!(
+                            "créez schema-data/{} ou corrigez « fichier: » ici",
+                            level.fichier.value
+                        )),
+                    );
+                    return None;
+                }
+                self.yaml_list::<GroupEntry>(&file)
+            })
+            .collect();
+        let logo = schema.value.logo.as_ref().and_then(|logo| {
+            // An unsafe path is refused by `resolve`; only read what stays inside the site.
+            if !crate::resolve::is_safe_relative_path(&logo.value) {
                 return None;
             }
-            reader.yaml_list::<GroupEntry>(&file)
-        })
-        .collect();
-    let logo = schema.value.logo.as_ref().and_then(|logo| {
-        // An unsafe path is refused by `resolve`; only read what stays inside the site.
-        if !crate::resolve::is_safe_relative_path(&logo.value) {
-            return None;
-        }
-        match std::fs::read(root.join(&logo.value)) {
-            Ok(bytes) => Some((logo.value.clone(), bytes)),
-            Err(_) => {
-                reader.diagnostics.push(
-                    Diagnostic::error(
-                        "fichier-illisible",
-                        format!("logo « {} » introuvable", logo.value),
-                    )
-                    .at(schema.location(&logo.referenced))
-                    .hint("le chemin part du dossier du site, par exemple « static/logo.svg »"),
-                );
-                None
+            match std::fs::read(root.join(&logo.value)) {
+                Ok(bytes) => Some((logo.value.clone(), bytes)),
+                Err(_) => {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "fichier-illisible",
+                            format!("logo « {} » introuvable", logo.value),
+                        )
+                        .at(schema.location(&logo.referenced))
+                        .hint("le chemin part du dossier du site, par exemple « static/logo.svg »"),
+                    );
+                    None
+                }
             }
+        });
+        let catalogue_ok = !matches!(catalogue, Some(None));
+        match (config, acteurs, sigles, pages, pratiques) {
+            (Some(config), Some(acteurs), Some(sigles), Some(pages), Some(pratiques))
+                if groups.iter().all(Option::is_some) && catalogue_ok && indicateurs.is_some() =>
+            {
+                Some(LoadedSite {
+                    root: root.to_path_buf(),
+                    config,
+                    schema,
+                    groups: groups.into_iter().flatten().collect(),
+                    fiches: Vec::new(),
+                    acteurs,
+                    sigles,
+                    pages,
+                    logo,
+                    catalogue: catalogue.flatten(),
+                    pratiques,
+                    indicateurs: indicateurs.unwrap_or_default(),
+                })
+            }
+            _ => None,
         }
-    });
-    let fiche_dir = format!("content/{}", schema.value.fiche.dossier.value);
-    let fiches = reader.documents(&fiche_dir, &mut cache.fiches);
-
-    let catalogue_ok = !matches!(catalogue, Some(None));
-    let site = match (config, acteurs, sigles, pages, fiches, pratiques) {
-        (Some(config), Some(acteurs), Some(sigles), Some(pages), Some(fiches), Some(pratiques))
-            if groups.iter().all(Option::is_some) && catalogue_ok && indicateurs.is_some() =>
-        {
-            Some(LoadedSite {
-                root: root.to_path_buf(),
-                config,
-                schema,
-                groups: groups.into_iter().flatten().collect(),
-                fiches,
-                acteurs,
-                sigles,
-                pages,
-                logo,
-                catalogue: catalogue.flatten(),
-                pratiques,
-                indicateurs: indicateurs.unwrap_or_default(),
-            })
-        }
-        _ => None,
-    };
-    (site, diagnostics)
+    }
 }
 
 struct Reader<'a> {

@@ -770,10 +770,9 @@ pub fn related_fiches(
                 .filter(|same| same[0] != f)
                 .map(|same| {
                     let other = same[0];
-                    let in_linked = linked[f].iter().filter(|&&o| o == other).count();
-                    let shared_pilotes = (same.len() - in_linked) as u32;
-                    let citations = u32::from(cites.contains(&(f, other)))
-                        + u32::from(cites.contains(&(other, f)));
+                    // `linked[f]` holds `other` once per direction of citation.
+                    let citations = linked[f].iter().filter(|&&o| o == other).count() as u32;
+                    let shared_pilotes = same.len() as u32 - citations;
                     (3 * citations + shared_pilotes, other)
                 })
                 .collect();
