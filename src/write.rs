@@ -59,6 +59,8 @@ pub struct Staging {
     /// Every path of the new site, and those of them that differ from `out`.
     paths: Mutex<HashSet<String>>,
     changed: Mutex<Vec<String>>,
+    /// The folders made so far in `dir`: each file would otherwise ask the system again.
+    folders: Mutex<HashSet<String>>,
     _lock: OutputLock,
 }
 
@@ -94,6 +96,7 @@ impl Staging {
             update,
             paths: Mutex::default(),
             changed: Mutex::default(),
+            folders: Mutex::default(),
             _lock: lock,
         })
     }
@@ -114,6 +117,28 @@ impl Staging {
         };
         *in_progress = None;
         touched
+    }
+
+    /// Makes the folder of `file` (a path in the site) in the staging folder, once.
+    fn make_folder(&self, file: &str) -> Result<(), Diagnostic> {
+        let Some((folder, _)) = file.rsplit_once('/') else {
+            return Ok(());
+        };
+        if self
+            .folders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(folder)
+        {
+            return Ok(());
+        }
+        let dir = self.dir.path().join(folder);
+        std::fs::create_dir_all(&dir).map_err(|e| io_error("créer le dossier", &dir, &e))?;
+        self.folders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(folder.to_string());
+        Ok(())
     }
 }
 
@@ -136,7 +161,9 @@ impl Sink for Staging {
         }
         let unchanged = self.update && same_contents(&self.out.join(&file.path), &file.contents);
         if !unchanged {
-            write_file(self.dir.path(), &file)?;
+            self.make_folder(&file.path)?;
+            let path = self.dir.path().join(&file.path);
+            std::fs::write(&path, &file.contents).map_err(|e| io_error("écrire", &path, &e))?;
             self.changed
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -362,14 +389,6 @@ fn replace_changed(
         touched.push(file.path.clone());
     }
     Ok(touched)
-}
-
-fn write_file(root: &Path, file: &OutputFile) -> Result<(), Diagnostic> {
-    let path = root.join(&file.path);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| io_error("créer le dossier", dir, &e))?;
-    }
-    std::fs::write(&path, &file.contents).map_err(|e| io_error("écrire", &path, &e))
 }
 
 fn refuse_source_folder(out: &Path) -> Result<(), Diagnostic> {

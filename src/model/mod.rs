@@ -3,7 +3,7 @@
 
 pub mod time;
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -606,18 +606,19 @@ impl Markdown {
     }
 }
 
-/// Lookups by id, built once by `resolve`.
+/// Lookups by id, built once by `resolve`. Every link and every capitalised word of the
+/// site's texts is looked up here: the hash is the fast one, as nothing here is hostile.
 #[derive(Debug, Default)]
 pub struct Index {
     /// (level id, group id) → group.
-    pub groups: HashMap<(String, String), GroupId>,
+    pub groups: FxHashMap<(String, String), GroupId>,
     /// Fiche number text → fiche.
-    pub fiches: HashMap<String, FicheId>,
-    pub acteurs: HashMap<String, ActeurId>,
-    pub sigles: BTreeMap<String, usize>,
-    pub pages: HashMap<String, usize>,
-    pub pratiques: HashMap<String, PratiqueId>,
-    pub indicateurs: HashMap<String, IndicateurId>,
+    pub fiches: FxHashMap<String, FicheId>,
+    pub acteurs: FxHashMap<String, ActeurId>,
+    pub sigles: FxHashMap<String, usize>,
+    pub pages: FxHashMap<String, usize>,
+    pub pratiques: FxHashMap<String, PratiqueId>,
+    pub indicateurs: FxHashMap<String, IndicateurId>,
 }
 
 impl Site {

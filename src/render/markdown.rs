@@ -487,36 +487,27 @@ fn reference_pattern() -> &'static Regex {
 /// Unicode-aware regex with word boundaries dominated the build time of large sites.
 fn capital_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut chars = text.char_indices().peekable();
+    let mut searched = 0;
     std::iter::from_fn(move || {
         loop {
-            // Skip to the start of the next word.
-            let (start, first) = loop {
-                let (i, c) = chars.next()?;
-                if is_word(c) {
-                    break (i, c);
-                }
-            };
-            let mut end = start + first.len_utf8();
-            let mut count = 1;
-            let mut capitals = first.is_uppercase();
-            while let Some(&(i, c)) = chars.peek() {
-                if !is_word(c) {
-                    break;
-                }
-                capitals &= c.is_uppercase() || c.is_numeric();
-                count += 1;
-                end = i + c.len_utf8();
-                chars.next();
-            }
-            if capitals && count >= 2 {
+            let start = searched + text[searched..].find(is_word)?;
+            let end = text[start..]
+                .find(|c| !is_word(c))
+                .map_or(text.len(), |length| start + length);
+            searched = end;
+            let mut chars = text[start..end].chars();
+            let first_is_capital = chars.next().is_some_and(char::is_uppercase);
+            let mut rest = chars.peekable();
+            if first_is_capital
+                && rest.peek().is_some()
+                && rest.all(|c| c.is_uppercase() || c.is_numeric())
+            {
                 return Some(start..end);
             }
         }
     })
 }
 
-/// Words written in capitals that are not sigles: Latin abbreviations and roman numerals.
 fn is_common_capitals(word: &str) -> bool {
     const COMMON: &[&str] = &["CF", "NB", "PS", "OK", "ETC"];
     COMMON.contains(&word)
