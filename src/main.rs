@@ -447,7 +447,7 @@ fn pdf(
                 format!(
                     "ce site n'a pas de document complet à imprimer : il ne publie pas de schéma \
                      (« publier: catalogue »), ou son schéma a plus de {} fiches",
-                    jalon::render::document::MAX_FICHES
+                    jalon::model::WHOLE_SCHEMA_MAX_FICHES
                 ),
             )
             .hint("jalon pdf imprime le schéma d'un site qui publie « tout », jusqu'à ce nombre de fiches"),

@@ -621,11 +621,23 @@ pub struct Index {
     pub indicateurs: FxHashMap<String, IndicateurId>,
 }
 
+/// Beyond this many fiches, no page shows the whole schéma at once: no document complet,
+/// and counts instead of every chart on the calendar page. Real schémas have from ten to
+/// a hundred fiches; such a page would then run to megabytes, and to thousands of printed
+/// pages.
+pub const WHOLE_SCHEMA_MAX_FICHES: usize = 500;
+
 impl Site {
     /// Whether the schéma's own pages (axes, fiches, récapitulatif, calendars) are
     /// published, or the catalogue alone.
     pub fn publishes_schema(&self) -> bool {
         self.publication == Publication::Tout
+    }
+
+    /// Whether the schéma is small enough for one page to show it whole (see
+    /// [`WHOLE_SCHEMA_MAX_FICHES`]).
+    pub fn fits_one_page(&self) -> bool {
+        self.fiches.len() <= WHOLE_SCHEMA_MAX_FICHES
     }
 
     pub fn level_of(&self, group: &Group) -> &Level {

@@ -1181,13 +1181,21 @@ fn calendars<'a>(viewer: &Viewer<'a>) -> crate::calendar::Calendars<'a> {
     }
 }
 
-/// The whole schéma's calendar, one chart per top-level group, and the years.
+/// The whole schéma's calendar and the years: one chart per top-level group, or, for a
+/// schéma too big for one page, a table of counts.
 #[derive(Serialize)]
 pub struct CalendarData {
-    sections: Vec<CalendarSection>,
+    vue: CalendarView,
     annees: Vec<MenuEntry>,
     legende: Vec<crate::calendar::LegendEntry>,
     aujourdhui: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+enum CalendarView {
+    Sections(Vec<CalendarSection>),
+    Synthese(CalendarSummary),
 }
 
 #[derive(Serialize)]
@@ -1197,26 +1205,50 @@ struct CalendarSection {
     gantt: crate::calendar::Gantt,
 }
 
+#[derive(Serialize)]
+struct CalendarSummary {
+    fiches: String,
+    annees: Vec<u16>,
+    lignes: Vec<CalendarSummaryRow>,
+}
+
+#[derive(Serialize)]
+struct CalendarSummaryRow {
+    groupe: Link,
+    /// The chart on the group's page, when it has fiches.
+    calendrier: Option<String>,
+    /// Sous-actions planned in each year of `annees`.
+    par_annee: Vec<String>,
+    en_retard: String,
+}
+
 fn calendar_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
-    let sections: Vec<CalendarSection> = site
-        .roots()
-        .map(|g| CalendarSection {
-            groupe: viewer.group_link(g),
-            ancre: format!("calendrier-{}", site.groups[g].id),
-            gantt: calendars(viewer).group(g),
-        })
-        .collect();
-    let toc = sections
-        .iter()
-        .map(|s| TocEntry {
-            id: s.ancre.clone(),
-            titre: format!("{} : {}", s.groupe.label, s.groupe.titre),
-            niveau: 2,
-        })
-        .collect();
+    // Every chart of a thousand fiches on one page would weigh 5 MB: a big schéma gets
+    // counts here, and each group's chart on the group's page.
+    let (vue, toc) = if !site.fits_one_page() {
+        (CalendarView::Synthese(calendar_summary(viewer)), Vec::new())
+    } else {
+        let sections: Vec<CalendarSection> = site
+            .roots()
+            .map(|g| CalendarSection {
+                groupe: viewer.group_link(g),
+                ancre: format!("calendrier-{}", site.groups[g].id),
+                gantt: calendars(viewer).group(g),
+            })
+            .collect();
+        let toc = sections
+            .iter()
+            .map(|s| TocEntry {
+                id: s.ancre.clone(),
+                titre: format!("{} : {}", s.groupe.label, s.groupe.titre),
+                niveau: 2,
+            })
+            .collect();
+        (CalendarView::Sections(sections), toc)
+    };
     let data = CalendarData {
-        sections,
+        vue,
         annees: year_links(viewer),
         legende: crate::calendar::legend(),
         aujourdhui: french_date(site.today),
@@ -1225,6 +1257,35 @@ fn calendar_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
         meta("Calendrier du schéma", vec![home_link(viewer)], toc),
         Donnees::Calendar(data),
     )
+}
+
+fn calendar_summary(viewer: &Viewer) -> CalendarSummary {
+    let site = viewer.site;
+    let today = crate::model::Month::of_date(site.today);
+    let years: Vec<u16> = site.schema.periode.years().collect();
+    let count = |n: usize| crate::indicators::format_number(n as f64);
+    let lignes = site
+        .roots()
+        .map(|g| {
+            let fiches = site.fiches_under(g);
+            let sous_actions = || fiches.iter().flat_map(|&f| &site.fiches[f].sous_actions);
+            let groupe = viewer.group_link(g);
+            CalendarSummaryRow {
+                calendrier: (!fiches.is_empty()).then(|| format!("{}#calendrier", groupe.url)),
+                groupe,
+                par_annee: years
+                    .iter()
+                    .map(|year| count(sous_actions().filter(|s| s.annees.contains(year)).count()))
+                    .collect(),
+                en_retard: count(sous_actions().filter(|s| s.is_late(today)).count()),
+            }
+        })
+        .collect();
+    CalendarSummary {
+        fiches: count(site.fiches.len()),
+        annees: years,
+        lignes,
+    }
 }
 
 fn year_links(viewer: &Viewer) -> Vec<MenuEntry> {

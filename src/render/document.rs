@@ -9,14 +9,10 @@ use super::data::{
 };
 use super::*;
 
-/// Beyond this many fiches, no document complet: it would run to thousands of printed
-/// pages, and building it would cost as much as every fiche page again, on one page.
-/// Real schémas have from ten to a hundred fiches.
-pub const MAX_FICHES: usize = 500;
-
-/// The site has a document complet: it publishes a schéma of at most `MAX_FICHES` fiches.
+/// The site has a document complet: it publishes a schéma that fits one page (see
+/// [`crate::model::WHOLE_SCHEMA_MAX_FICHES`]).
 pub fn published(site: &Site) -> bool {
-    site.publishes_schema() && site.fiches.len() <= MAX_FICHES
+    site.publishes_schema() && site.fits_one_page()
 }
 
 /// A section of the document: a group, then its own fiches, then its children.

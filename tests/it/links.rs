@@ -180,12 +180,14 @@ fn catalogue_only_links_resolve() {
     check_links(&build(&site));
 }
 
-/// A schéma beyond `MAX_FICHES` fiches has no document complet, and no page links to one.
+/// A schéma beyond `WHOLE_SCHEMA_MAX_FICHES` fiches has no document complet, and no page
+/// links to one; its calendar page counts each axe's sous-actions by year instead of
+/// drawing every chart, and sends to each axe's own chart.
 #[test]
-fn no_document_complet_beyond_the_largest_real_schemas() {
+fn no_whole_schema_page_beyond_the_largest_real_schemas() {
     let dir = common::scratch();
     let site = dir.path().join("corpus");
-    let fiches = jalon::render::document::MAX_FICHES + 1;
+    let fiches = jalon::model::WHOLE_SCHEMA_MAX_FICHES + 1;
     jalon::corpus::generate(&site, fiches, 42).unwrap();
     let built = build(&site);
     assert!(!built.out().join("document-complet.html").exists());
@@ -195,6 +197,43 @@ fn no_document_complet_beyond_the_largest_real_schemas() {
             .attrs("a[href$='document-complet.html']", "href")
             .is_empty()
     );
+
+    let calendar = built.page("calendrier.html");
+    assert!(calendar.select(".gantt").is_empty(), "no chart on the page");
+    let number = |text: &str| -> usize {
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        digits.parse().unwrap()
+    };
+    let years = calendar.texts(".calendrier-synthese thead th");
+    let column = years.iter().position(|y| y == "2026").unwrap();
+    let planned_2026: usize = calendar
+        .select(".calendrier-synthese tbody tr")
+        .iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .children()
+                .filter_map(scraper::ElementRef::wrap)
+                .map(|c| c.text().collect())
+                .collect();
+            number(&cells[column])
+        })
+        .sum();
+    let year = built.page("annee/2026.html").texts(".chapo").join(" ");
+    assert_eq!(
+        planned_2026,
+        number(year.split(' ').next().unwrap()),
+        "{year}"
+    );
+    let charts = calendar.attrs(".calendrier-synthese td a", "href");
+    assert_eq!(
+        charts.len(),
+        calendar.select(".calendrier-synthese tbody tr").len()
+    );
+    for chart in charts {
+        let (page, anchor) = chart.split_once('#').unwrap();
+        assert!(built.page(page).ids().contains(anchor), "{chart}");
+    }
+    check_links(&built);
 }
 
 /// The préambule holds the free pages in their order, except those marked `document: false`.
