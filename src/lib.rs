@@ -290,7 +290,7 @@ fn write_site_files(
         .chain(&theme.static_files)
         .map(|(path, bytes)| render::OutputFile {
             path: path.clone(),
-            contents: std::sync::Arc::from(bytes.as_slice()),
+            contents: std::sync::Arc::new(bytes.clone()),
         })
         .collect();
     let files = prepared.len() + search_files + export_files + others.len();

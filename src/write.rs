@@ -163,7 +163,8 @@ impl Sink for Staging {
         if !unchanged {
             self.make_folder(&file.path)?;
             let path = self.dir.path().join(&file.path);
-            std::fs::write(&path, &file.contents).map_err(|e| io_error("écrire", &path, &e))?;
+            std::fs::write(&path, file.contents.as_slice())
+                .map_err(|e| io_error("écrire", &path, &e))?;
             self.changed
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -335,7 +336,7 @@ impl OutputLock {
 /// changed and removes those that are gone. Returns the paths it touched.
 pub fn update_site(
     out: &Path,
-    previous: &HashMap<String, Arc<[u8]>>,
+    previous: &HashMap<String, Arc<Vec<u8>>>,
     files: &[OutputFile],
 ) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
@@ -356,7 +357,7 @@ pub fn update_site(
 /// output folder as it is. Returns the paths it wrote.
 pub fn update_files(
     out: &Path,
-    previous: &HashMap<String, Arc<[u8]>>,
+    previous: &HashMap<String, Arc<Vec<u8>>>,
     files: &[OutputFile],
 ) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
@@ -367,7 +368,7 @@ pub fn update_files(
 /// never sees half a file.
 fn replace_changed(
     out: &Path,
-    previous: &HashMap<String, Arc<[u8]>>,
+    previous: &HashMap<String, Arc<Vec<u8>>>,
     files: &[OutputFile],
 ) -> Result<Vec<String>, Diagnostic> {
     let mut touched = Vec::new();

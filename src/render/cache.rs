@@ -15,7 +15,7 @@ pub struct Cache {
     /// The Markdown of a page, by the key of its texts and of the site's link targets.
     pub(super) markdown: HashMap<u64, Arc<PageMarkdown>>,
     /// The HTML of a page, by path, with the key of its template data.
-    pub(super) pages: HashMap<String, (u64, Arc<[u8]>)>,
+    pub(super) pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
 }
 
 /// The Markdown texts of one page, rendered, and what rendering them found.

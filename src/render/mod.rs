@@ -34,7 +34,7 @@ use views::*;
 /// One file of the output, path relative to the output folder.
 pub struct OutputFile {
     pub path: String,
-    pub contents: Arc<[u8]>,
+    pub contents: Arc<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -569,7 +569,7 @@ pub fn render_pages(
 }
 
 /// A page's HTML with the key of its template data, for the next build.
-type CachedPage = (String, (u64, Arc<[u8]>));
+type CachedPage = (String, (u64, Arc<Vec<u8>>));
 
 fn site_view(site: &Site) -> SiteView {
     let schema = &site.schema;

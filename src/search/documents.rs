@@ -301,7 +301,7 @@ impl<'a> Documents<'a> {
 
 /// The plain text of each page's rendered Markdown fragments.
 struct PageTexts<'a> {
-    by_kind: std::collections::HashMap<PageKind, &'a Prepared>,
+    by_kind: rustc_hash::FxHashMap<PageKind, &'a Prepared>,
 }
 
 impl<'a> PageTexts<'a> {

@@ -532,7 +532,7 @@ mod tests {
         site: &Site,
         prepared: &[Prepared],
         cache: Option<&mut Cache>,
-    ) -> Vec<(String, Arc<[u8]>)> {
+    ) -> Vec<(String, Arc<Vec<u8>>)> {
         let sink = crate::write::Collect::default();
         super::super::files(site, prepared, cache, &sink).expect("the index is written");
         let mut files: Vec<_> = (sink.into_files().into_iter())
@@ -553,7 +553,7 @@ mod tests {
         // The words kept from the first build and the new ones share the lexicon's
         // numbers: the index is the one a build without a cache gives.
         assert!(files == index(&site, &prepared, None));
-        let new_word = |(path, contents): &(String, Arc<[u8]>)| {
+        let new_word = |(path, contents): &(String, Arc<Vec<u8>>)| {
             path.starts_with("recherche/mots/")
                 && String::from_utf8_lossy(contents).contains("zygomatique")
         };

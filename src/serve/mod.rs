@@ -25,7 +25,7 @@ pub struct Options {
 }
 
 /// The last good site, by path from its root.
-pub type Files = HashMap<String, Arc<[u8]>>;
+pub type Files = HashMap<String, Arc<Vec<u8>>>;
 
 /// What the open tabs need to know: which build they show, and the errors of the last
 /// attempt, if it failed.
