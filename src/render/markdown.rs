@@ -142,7 +142,7 @@ impl Renderer<'_, '_> {
                 }
                 continue;
             }
-            let produced: Vec<Event> = match event {
+            match event {
                 Event::Start(Tag::Heading { level, id, .. }) => {
                     heading_line = self.location(range.start).line;
                     heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
@@ -164,6 +164,19 @@ impl Renderer<'_, '_> {
                     code = Some((lang, String::new()));
                     continue;
                 }
+                _ => {}
+            }
+            let in_heading = heading.is_some();
+            let out = match heading.as_mut() {
+                Some((_, _, inner)) => inner,
+                None => {
+                    if let Some(last) = self.headings.last_mut() {
+                        last.empty = false;
+                    }
+                    &mut events
+                }
+            };
+            match event {
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -172,12 +185,12 @@ impl Renderer<'_, '_> {
                 }) => {
                     inside_link += 1;
                     let dest_url = self.safe_url(dest_url, range.start);
-                    vec![Event::Start(Tag::Link {
+                    out.push(Event::Start(Tag::Link {
                         link_type,
                         dest_url,
                         title,
                         id,
-                    })]
+                    }));
                 }
                 Event::Start(Tag::Image {
                     link_type,
@@ -186,36 +199,27 @@ impl Renderer<'_, '_> {
                     id,
                 }) => {
                     let dest_url = self.safe_url(dest_url, range.start);
-                    vec![Event::Start(Tag::Image {
+                    out.push(Event::Start(Tag::Image {
                         link_type,
                         dest_url,
                         title,
                         id,
-                    })]
+                    }));
                 }
                 Event::End(TagEnd::Link) => {
                     inside_link = inside_link.saturating_sub(1);
-                    vec![Event::End(TagEnd::Link)]
+                    out.push(Event::End(TagEnd::Link));
                 }
                 Event::FootnoteReference(name) => {
-                    vec![Event::FootnoteReference(self.prefixed(name))]
+                    out.push(Event::FootnoteReference(self.prefixed(name)));
                 }
                 Event::Start(Tag::FootnoteDefinition(name)) => {
-                    vec![Event::Start(Tag::FootnoteDefinition(self.prefixed(name)))]
+                    out.push(Event::Start(Tag::FootnoteDefinition(self.prefixed(name))));
                 }
                 // The raw-HTML policy: shown, escaped, as text.
-                Event::Html(html) | Event::InlineHtml(html) => vec![Event::Text(html)],
-                Event::Text(t) if inside_link == 0 => self.text(&t, range.start, heading.is_some()),
-                other => vec![other],
-            };
-            match heading.as_mut() {
-                Some((_, _, inner)) => inner.extend(produced),
-                None => {
-                    if let Some(last) = self.headings.last_mut() {
-                        last.empty = false;
-                    }
-                    events.extend(produced);
-                }
+                Event::Html(html) | Event::InlineHtml(html) => out.push(Event::Text(html)),
+                Event::Text(t) if inside_link == 0 => self.text(&t, range.start, in_heading, out),
+                other => out.push(other),
             }
         }
         let mut html = String::with_capacity(text.len() * 3 / 2);
@@ -270,17 +274,11 @@ impl Renderer<'_, '_> {
     }
 
     /// Text with references turned into links and the first use of each sigle expanded.
-    fn text<'e>(&mut self, text: &str, offset: usize, in_heading: bool) -> Vec<Event<'e>> {
-        let mut out = Vec::new();
+    fn text<'e>(&mut self, text: &str, offset: usize, in_heading: bool, out: &mut Vec<Event<'e>>) {
         let mut last = 0;
         for found in reference_pattern().captures_iter(text) {
             let whole = found.get(0).expect("group 0 always matches");
-            self.plain(
-                &text[last..whole.start()],
-                offset + last,
-                in_heading,
-                &mut out,
-            );
+            self.plain(&text[last..whole.start()], offset + last, in_heading, out);
             let inner = found.get(1).map_or("", |m| m.as_str());
             let label = found.get(2).map(|m| m.as_str().trim());
             let at = self
@@ -316,8 +314,7 @@ impl Renderer<'_, '_> {
             }
             last = whole.end();
         }
-        self.plain(&text[last..], offset + last, in_heading, &mut out);
-        out
+        self.plain(&text[last..], offset + last, in_heading, out);
     }
 
     /// Text without references: plain mentions of fiches become links, sigles get
@@ -331,7 +328,10 @@ impl Renderer<'_, '_> {
             return;
         }
         let mut last = 0;
-        if let Some(pattern) = self.state.site.hierarchy.fiche.mentions.as_ref() {
+        let mentions = (self.state.site.hierarchy.fiche.mentions.as_ref())
+            // A mention has a number: most texts are spared the search.
+            .filter(|_| text.bytes().any(|b| b.is_ascii_digit()));
+        if let Some(pattern) = mentions {
             for found in pattern.captures_iter(text) {
                 let whole = found.get(0).expect("group 0 always matches");
                 let numero = found.get(1).map_or("", |m| m.as_str());
