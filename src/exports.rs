@@ -66,17 +66,8 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostic> {
     let whole = SITE_EXPORTS
         .par_iter()
         .filter_map(|&(path, make)| make(site).map(|bytes| file(path, bytes)));
-    let fiches = if site.publishes_schema() {
-        0..site.fiches.len()
-    } else {
-        0..0
-    };
-    let calendars = fiches.into_par_iter().map(|fiche| {
-        let path = links::fiche_path(site, fiche).replace(".html", ".ics");
-        file(&path, ical(site, &[fiche]).into_bytes())
-    });
     let count = AtomicUsize::new(0);
-    whole.chain(calendars).try_for_each(|file| {
+    whole.try_for_each(|file| {
         count.fetch_add(1, Ordering::Relaxed);
         sink.put(file)
     })?;
@@ -154,7 +145,7 @@ pub fn described(site: &Site) -> Vec<Described> {
         table("donnees/schema.json", "Tout le schéma résolu (hiérarchie, fiches, sous-actions et leur suivi, indicateurs et leurs valeurs, acteurs, sigles, fiches pratiques), en JSON.", &[]),
         table("donnees/jalon.schema.json", "Le schéma JSON (JSON Schema) qui décrit le fichier précédent.", &[]),
         table("donnees/datapackage.json", "La description des fichiers CSV au format Frictionless Data (Table Schema).", &[]),
-        table("calendrier.ics", "Le calendrier iCalendar des sous-actions et des jalons, à importer dans un agenda ; chaque fiche a aussi le sien (fiche/N.ics).", &[]),
+        table("calendrier.ics", "Le calendrier iCalendar des sous-actions et des jalons, à importer dans un agenda ; la page de chaque fiche propose aussi le sien.", &[]),
     ]);
     if atom::published(site) {
         list.push(table(
@@ -1100,6 +1091,36 @@ fn datapackage(site: &Site) -> Vec<u8> {
 
 /// An iCalendar file (RFC 5545) of the sous-actions' periods and the milestones of the
 /// given fiches: all-day events, stable UIDs, escaped and folded lines.
+/// The calendar of one fiche as a `data:` address, for a link on its page that downloads
+/// it: one file fewer per fiche to write (ten thousand for a big catalogue), and it works
+/// from the disk too. `None` when the fiche has no period nor milestone.
+pub fn fiche_calendar_link(site: &Site, fiche: FicheId) -> Option<String> {
+    let text = ical(site, &[fiche]);
+    if !text.contains("BEGIN:VEVENT") {
+        return None;
+    }
+    // What a URL may not hold as it is; letters, digits and most punctuation stay readable.
+    const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'&')
+        .add(b'\'')
+        .add(b'<')
+        .add(b'>')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'`')
+        .add(b'{')
+        .add(b'|')
+        .add(b'}');
+    Some(format!(
+        "data:text/calendar;charset=utf-8,{}",
+        percent_encoding::utf8_percent_encode(&text, ENCODED)
+    ))
+}
+
 fn ical(site: &Site, fiches: &[FicheId]) -> String {
     let stamp = format!("{}T000000Z", site.today.to_string().replace('-', ""));
     let domain = slug::slugify(&site.schema.departement);

@@ -564,6 +564,14 @@ pub struct FichePage<'a> {
     suivante: Option<Link>,
     cite_par: Vec<CitedBy>,
     liees: Vec<RelatedView>,
+    agenda: Option<Agenda>,
+}
+
+/// The fiche's calendar to download, for an agenda.
+#[derive(Serialize)]
+struct Agenda {
+    url: String,
+    fichier: String,
 }
 
 fn fiche_data<'a>(
@@ -625,6 +633,10 @@ fn fiche_data<'a>(
         suivante: neighbour(Some(f + 1).filter(|&n| n < site.fiches.len())),
         cite_par: cited_by,
         liees: related_view(viewer, related),
+        agenda: crate::exports::fiche_calendar_link(site, f).map(|url| Agenda {
+            url,
+            fichier: format!("fiche-{}.ics", fiche.numero.slug()),
+        }),
     };
     let label = site.fiche_label(fiche);
     (

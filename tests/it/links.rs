@@ -30,6 +30,7 @@ fn check_links(built: &Built) {
                 if link.starts_with("http://")
                     || link.starts_with("https://")
                     || link.starts_with("mailto:")
+                    || link.starts_with("data:")
                 {
                     continue;
                 }

@@ -146,7 +146,19 @@ fn calendars_parse_with_one_event_per_period() {
         .filter(|c| c.as_event().is_some())
         .count();
     assert_eq!(events, 50);
-    let fiche: icalendar::Calendar = read("fiche/9.ics").parse().unwrap();
+    // A fiche's own calendar is a download link on its page, not a file of its own.
+    assert!(!site().out().join("fiche/9.ics").exists());
+    let page = site().page("fiche/9.html");
+    assert_eq!(page.attrs(".agenda a", "download"), ["fiche-9.ics"]);
+    let link = page.attrs(".agenda a", "href").remove(0);
+    let encoded = link
+        .strip_prefix("data:text/calendar;charset=utf-8,")
+        .unwrap();
+    let text = percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .unwrap();
+    assert!(text.lines().all(|l| l.len() <= 76), "a line is not folded");
+    let fiche: icalendar::Calendar = text.parse().unwrap();
     assert_eq!(
         fiche
             .components

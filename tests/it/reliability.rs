@@ -281,8 +281,12 @@ fn hostile_content_cannot_run_anything() {
             for (name, value) in element.value().attrs() {
                 assert!(!name.starts_with("on"), "{path}: event handler {name}");
                 let value = value.trim().to_ascii_lowercase();
+                // jalon's own link to a fiche's calendar, a download that runs nothing.
+                let agenda = element.value().name() == "a"
+                    && element.value().attr("download").is_some()
+                    && value.starts_with("data:text/calendar;charset=utf-8,");
                 assert!(
-                    !value.starts_with("javascript:") && !value.starts_with("data:"),
+                    !value.starts_with("javascript:") && (!value.starts_with("data:") || agenda),
                     "{path}: {name}={value}"
                 );
             }
