@@ -180,6 +180,12 @@ pub fn load(
     (site, diagnostics)
 }
 
+struct Reader<'a> {
+    root: &'a Path,
+    sources: &'a mut Sources,
+    diagnostics: &'a mut Diagnostics,
+}
+
 impl Reader<'_> {
     /// Every file but the fiches, which [`load`] reads at the same time; the site it
     /// returns has no fiche yet.
@@ -274,15 +280,7 @@ impl Reader<'_> {
             _ => None,
         }
     }
-}
 
-struct Reader<'a> {
-    root: &'a Path,
-    sources: &'a mut Sources,
-    diagnostics: &'a mut Diagnostics,
-}
-
-impl Reader<'_> {
     fn yaml_file<T: DeserializeOwned>(&mut self, file: &str) -> Option<Parsed<T>> {
         let text = self.read(Path::new(file))?;
         self.report(parse_yaml(&text, Path::new(file), 1, Location::file(file)))
