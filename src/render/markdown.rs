@@ -28,8 +28,8 @@ pub struct PageState<'a> {
     pub id_prefix: String,
     /// Ids already used on the page (by the template or earlier fragments).
     pub ids: HashSet<String>,
-    /// Sigles already expanded with `<abbr>` on this page.
-    pub abbreviated: HashSet<String>,
+    /// Sigles already expanded with `<abbr>` on this page, by their place in the glossary.
+    pub abbreviated: HashSet<usize>,
     /// Words in capitals missing from the glossary, reported once per page.
     pub unknown_sigles: HashSet<String>,
     pub diagnostics: Vec<Diagnostic>,
@@ -384,8 +384,8 @@ impl Renderer<'_, '_> {
         for word in capital_words(text) {
             let sigle = &text[word.clone()];
             let Some(&position) = self.state.site.index.sigles.get(sigle) else {
-                if !is_common_capitals(sigle) && self.state.unknown_sigles.insert(sigle.to_string())
-                {
+                if !is_common_capitals(sigle) && !self.state.unknown_sigles.contains(sigle) {
+                    self.state.unknown_sigles.insert(sigle.to_string());
                     let at = self
                         .location(offset + word.start)
                         .with_length(sigle.chars().count());
@@ -402,7 +402,7 @@ impl Renderer<'_, '_> {
                 }
                 continue;
             };
-            if !self.state.abbreviated.insert(sigle.to_string()) {
+            if !self.state.abbreviated.insert(position) {
                 continue;
             }
             out.push(Event::Text(text[last..word.start].to_string().into()));
