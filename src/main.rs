@@ -9,6 +9,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jalon::Report;
 use jalon::diagnostics::{render_terminal, summary_line};
 
+/// See `Cargo.toml` for what it is worth.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "jalon",
