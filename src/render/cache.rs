@@ -97,8 +97,17 @@ pub fn link_fingerprint(site: &Site) -> u64 {
     h.finish()
 }
 
-/// Feeds serialized bytes straight into a hasher, without building the text.
-pub struct HashWriter<'a, H: Hasher>(pub &'a mut H);
+/// Feeds `value`, as JSON, into `h`, without building the text. Plain data serializes
+/// without error.
+pub fn hash_json<H: Hasher>(h: &mut H, value: &impl serde::Serialize) {
+    // JSON comes token by token, often a byte at a time: the buffer hands the hasher
+    // long runs instead (the preview hashes every page's data on each save).
+    let mut buffered = std::io::BufWriter::with_capacity(8192, HashWriter(h));
+    let _ = serde_json::to_writer(&mut buffered, value);
+    let _ = std::io::Write::flush(&mut buffered);
+}
+
+struct HashWriter<'a, H: Hasher>(&'a mut H);
 
 impl<H: Hasher> std::io::Write for HashWriter<'_, H> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {

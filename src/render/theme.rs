@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::render::cache::{HashWriter, hasher};
+use crate::render::cache::{hash_json, hasher};
 use crate::render::views::PageContext;
 
 /// The default theme, embedded at compile time.
@@ -227,11 +227,7 @@ impl Theme {
         use std::hash::{Hash, Hasher};
         let mut h = hasher();
         (self.fingerprint, template, context.site.hash).hash(&mut h);
-        // Serializing a plain data structure to JSON cannot fail.
-        let _ = serde_json::to_writer(
-            HashWriter(&mut h),
-            &(context.racine, &context.page, &context.donnees),
-        );
+        hash_json(&mut h, &(context.racine, &context.page, &context.donnees));
         h.finish()
     }
 

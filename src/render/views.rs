@@ -77,8 +77,7 @@ impl SiteData {
     pub fn new(view: &SiteView) -> SiteData {
         use std::hash::Hasher;
         let mut h = crate::render::cache::hasher();
-        // Serializing a plain data structure to JSON cannot fail.
-        let _ = serde_json::to_writer(crate::render::cache::HashWriter(&mut h), view);
+        crate::render::cache::hash_json(&mut h, view);
         SiteData {
             value: tera::Value::from_serializable(view),
             hash: h.finish(),
