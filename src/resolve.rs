@@ -659,106 +659,29 @@ impl Resolver<'_> {
         let Some(lowest) = hierarchy.levels.last() else {
             return Vec::new();
         };
+        let mut allowed = vec![
+            "numero",
+            "titre",
+            "resume",
+            "mis_a_jour",
+            "pilotes",
+            "contributeurs",
+            "calendrier",
+            "sous_actions",
+            "indicateurs",
+            "statut",
+            "suivi",
+            lowest.id.as_str(),
+        ];
+        allowed.extend(hierarchy.fiche.fields.iter().map(|f| f.id.as_str()));
         let mut seen: HashMap<String, &Path> = HashMap::new();
         let mut fiches = Vec::new();
         for document in documents {
             let front = &document.front;
             let raw = &front.value;
-            let mut allowed = vec![
-                "numero",
-                "titre",
-                "resume",
-                "mis_a_jour",
-                "pilotes",
-                "contributeurs",
-                "calendrier",
-                "sous_actions",
-                "indicateurs",
-                "statut",
-                "suivi",
-                lowest.id.as_str(),
-            ];
-            allowed.extend(hierarchy.fiche.fields.iter().map(|f| f.id.as_str()));
             self.check_keys(front, &allowed);
-
-            let numero = Numero::parse(&raw.numero.value);
-            let numero_location = front.location(&raw.numero.referenced);
-            match &numero {
-                None => self.error(
-                    "numero-invalide",
-                    format!("numéro « {} » illisible", raw.numero.value),
-                    numero_location.clone(),
-                    Some(match hierarchy.fiche.numbering {
-                        Numbering::Continue => "écrivez un nombre entier, par exemple « numero: 12 »".into(),
-                        Numbering::Hierarchique => "écrivez des nombres séparés par des points, entre guillemets : « numero: \"1.2.3\" »".into(),
-                    }),
-                ),
-                Some(n) if hierarchy.fiche.numbering == Numbering::Continue && n.parts.len() != 1 => self.error(
-                    "numero-invalide",
-                    format!("numéro « {} » : la numérotation de ce schéma est continue (1, 2, 3…)", n.text),
-                    numero_location.clone(),
-                    Some("ou passez « numerotation: hierarchique » dans schema.yaml".into()),
-                ),
-                Some(n) => {
-                    if let Some(other) = seen.insert(n.text.clone(), &document.front.file) {
-                        self.error(
-                            "numero-en-double",
-                            format!("le numéro {} est déjà pris par {}", n.text, other.display()),
-                            numero_location.clone(),
-                            Some("chaque fiche a son propre numéro".into()),
-                        );
-                    }
-                }
-            }
-
-            let group = match raw.other.get(&lowest.id) {
-                Some(raw::FieldValue::Text(parent)) => {
-                    let found = index
-                        .groups
-                        .get(&(lowest.id.clone(), parent.clone()))
-                        .copied();
-                    if found.is_none() {
-                        let known: Vec<&String> = groups
-                            .iter()
-                            .filter(|g| hierarchy.levels[g.level].id == lowest.id)
-                            .map(|g| &g.id)
-                            .collect();
-                        let at = self.value_location(front, &lowest.id);
-                        self.unknown(
-                            &lowest.labels.libelle.to_lowercase(),
-                            parent,
-                            at,
-                            known.into_iter(),
-                            &format!("schema-data/{}", lowest.file),
-                        );
-                    }
-                    found
-                }
-                Some(raw::FieldValue::List(_)) => {
-                    self.error(
-                        "type-incorrect",
-                        format!(
-                            "« {} » attend un seul identifiant, pas une liste",
-                            lowest.id
-                        ),
-                        front.key_location(&lowest.id),
-                        None,
-                    );
-                    None
-                }
-                None => {
-                    self.error(
-                        "champ-manquant",
-                        format!("champ obligatoire « {} » manquant", lowest.id),
-                        Location::file(&front.file),
-                        Some(format!(
-                            "indiquez le parent de la fiche (niveau « {} ») : « {}: <identifiant> »",
-                            lowest.labels.libelle, lowest.id
-                        )),
-                    );
-                    None
-                }
-            };
+            let numero = self.fiche_numero(front, hierarchy.fiche.numbering, &mut seen);
+            let group = self.fiche_parent(front, hierarchy, lowest, groups, index);
             if let (Some(numero), Some(group)) = (&numero, group)
                 && hierarchy.fiche.numbering == Numbering::Hierarchique
                 && let Some(parent_numero) = &groups[group].numero
@@ -767,7 +690,7 @@ impl Resolver<'_> {
                 self.error(
                     "numero-incoherent",
                     format!("le numéro « {} » ne commence pas par celui de son parent « {parent_numero} »", numero.text),
-                    numero_location.clone(),
+                    front.location(&raw.numero.referenced),
                     Some(format!("avec la numérotation hiérarchique, écrivez « {parent_numero}.N »")),
                 );
             }
@@ -806,6 +729,111 @@ impl Resolver<'_> {
             });
         }
         fiches
+    }
+
+    /// The fiche's number, if it reads under the schema's numbering and no fiche read
+    /// before (`seen`, numbers with their files) took it.
+    fn fiche_numero<'f>(
+        &mut self,
+        front: &'f Parsed<raw::FicheFrontMatter>,
+        numbering: Numbering,
+        seen: &mut HashMap<String, &'f Path>,
+    ) -> Option<Numero> {
+        let raw = &front.value.numero;
+        let location = front.location(&raw.referenced);
+        let Some(numero) = Numero::parse(&raw.value) else {
+            self.error(
+                "numero-invalide",
+                format!("numéro « {} » illisible", raw.value),
+                location,
+                Some(match numbering {
+                    Numbering::Continue => "écrivez un nombre entier, par exemple « numero: 12 »".into(),
+                    Numbering::Hierarchique => "écrivez des nombres séparés par des points, entre guillemets : « numero: \"1.2.3\" »".into(),
+                }),
+            );
+            return None;
+        };
+        if numbering == Numbering::Continue && numero.parts.len() != 1 {
+            self.error(
+                "numero-invalide",
+                format!(
+                    "numéro « {} » : la numérotation de ce schéma est continue (1, 2, 3…)",
+                    numero.text
+                ),
+                location,
+                Some("ou passez « numerotation: hierarchique » dans schema.yaml".into()),
+            );
+        } else if let Some(other) = seen.insert(numero.text.clone(), &front.file) {
+            self.error(
+                "numero-en-double",
+                format!(
+                    "le numéro {} est déjà pris par {}",
+                    numero.text,
+                    other.display()
+                ),
+                location,
+                Some("chaque fiche a son propre numéro".into()),
+            );
+        }
+        Some(numero)
+    }
+
+    /// The group of the `lowest` level of `hierarchy` that the fiche names as its parent.
+    fn fiche_parent(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        hierarchy: &Hierarchy,
+        lowest: &Level,
+        groups: &[Group],
+        index: &Index,
+    ) -> Option<GroupId> {
+        match front.value.other.get(&lowest.id) {
+            Some(raw::FieldValue::Text(parent)) => {
+                let found = index
+                    .groups
+                    .get(&(lowest.id.clone(), parent.clone()))
+                    .copied();
+                if found.is_none() {
+                    let known = groups
+                        .iter()
+                        .filter(|g| hierarchy.levels[g.level].id == lowest.id)
+                        .map(|g| &g.id);
+                    let at = self.value_location(front, &lowest.id);
+                    self.unknown(
+                        &lowest.labels.libelle.to_lowercase(),
+                        parent,
+                        at,
+                        known,
+                        &format!("schema-data/{}", lowest.file),
+                    );
+                }
+                found
+            }
+            Some(raw::FieldValue::List(_)) => {
+                self.error(
+                    "type-incorrect",
+                    format!(
+                        "« {} » attend un seul identifiant, pas une liste",
+                        lowest.id
+                    ),
+                    front.key_location(&lowest.id),
+                    None,
+                );
+                None
+            }
+            None => {
+                self.error(
+                    "champ-manquant",
+                    format!("champ obligatoire « {} » manquant", lowest.id),
+                    Location::file(&front.file),
+                    Some(format!(
+                        "indiquez le parent de la fiche (niveau « {} ») : « {}: <identifiant> »",
+                        lowest.labels.libelle, lowest.id
+                    )),
+                );
+                None
+            }
+        }
     }
 
     fn actor_refs(
