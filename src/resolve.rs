@@ -64,6 +64,16 @@ impl Resolver<'_> {
         self.diagnostics.push(diagnostic);
     }
 
+    /// `what` (« l'acteur « caf » »…) written a second time, at `at`.
+    fn duplicate(&mut self, what: String, at: Location) {
+        self.error(
+            "id-en-double",
+            format!("{what} est défini deux fois"),
+            at,
+            Some("un identifiant ne sert qu'une fois : renommez l'un des deux ou supprimez le doublon".into()),
+        );
+    }
+
     fn site(&mut self, loaded: LoadedSite, today: Option<jiff::civil::Date>) -> Option<Site> {
         let configured_today = loaded.config.date_du_jour.as_ref().and_then(|date| {
             self.date(
@@ -261,11 +271,9 @@ impl Resolver<'_> {
                     )),
                 );
             } else if !seen.insert(id.value.clone()) {
-                resolver.error(
-                    "id-en-double",
-                    format!("le niveau « {} » est défini deux fois", id.value),
+                resolver.duplicate(
+                    format!("le niveau « {} »", id.value),
                     parsed.location(&id.referenced),
-                    None,
                 );
             }
         };
@@ -275,11 +283,9 @@ impl Resolver<'_> {
             let mut kinds = Vec::new();
             for kind in &level.types {
                 if kinds.iter().any(|k: &Kind| k.id == kind.id.value) {
-                    self.error(
-                        "id-en-double",
-                        format!("le type « {} » est défini deux fois", kind.id.value),
+                    self.duplicate(
+                        format!("le type « {} »", kind.id.value),
                         parsed.location(&kind.id.referenced),
-                        None,
                     );
                 }
                 kinds.push(Kind {
@@ -353,11 +359,9 @@ impl Resolver<'_> {
                 );
             }
             if index.acteurs.insert(id.value.clone(), position).is_some() {
-                self.error(
-                    "id-en-double",
-                    format!("l'acteur « {} » est défini deux fois", id.value),
+                self.duplicate(
+                    format!("l'acteur « {} »", id.value),
                     entry.location(&id.referenced),
-                    None,
                 );
             }
         }
@@ -412,12 +416,7 @@ impl Resolver<'_> {
         let mut seen = HashSet::new();
         for (location, sigle, definition) in entries {
             if !seen.insert(sigle.clone()) {
-                self.error(
-                    "id-en-double",
-                    format!("le sigle « {sigle} » est défini deux fois"),
-                    location,
-                    None,
-                );
+                self.duplicate(format!("le sigle « {sigle} »"), location);
                 continue;
             }
             sigles.push(Sigle { sigle, definition });
@@ -436,104 +435,17 @@ impl Resolver<'_> {
         index: &mut Index,
     ) -> Vec<Group> {
         // Groups per level in file order, then laid out parents first, depth first.
-        let mut by_level: Vec<Vec<Unplaced>> = Vec::new();
-        for (level_index, entries) in files.iter().enumerate() {
-            let level = &hierarchy.levels[level_index];
-            let parent_key = level_index
-                .checked_sub(1)
-                .map(|i| hierarchy.levels[i].id.as_str());
-            let mut seen = HashSet::new();
-            let mut groups = Vec::new();
-            for entry in entries {
-                let mut allowed = vec![
-                    "id",
-                    "type",
-                    "numero",
-                    "titre",
-                    "introduction",
-                    "chiffres_cles",
-                ];
-                allowed.extend(parent_key);
-                self.check_keys(entry, &allowed);
-                let raw = &entry.value;
-                if !seen.insert(raw.id.value.clone()) {
-                    self.error(
-                        "id-en-double",
-                        format!(
-                            "{} « {} » défini deux fois",
-                            level.labels.libelle, raw.id.value
-                        ),
-                        entry.location(&raw.id.referenced),
-                        None,
-                    );
-                }
-                let kind = raw.kind.as_ref().and_then(|kind| {
-                    let found = level.kinds.iter().position(|k| k.id == kind.value);
-                    if found.is_none() {
-                        self.error(
-                            "valeur-inconnue",
-                            format!(
-                                "type « {} » inconnu pour le niveau « {} »",
-                                kind.value, level.id
-                            ),
-                            entry.location(&kind.referenced),
-                            did_you_mean(suggest(
-                                &kind.value,
-                                level.kinds.iter().map(|k| k.id.as_str()),
-                            ))
-                            .or_else(|| {
-                                Some(format!(
-                                    "les types déclarés dans schema.yaml sont : {}",
-                                    level
-                                        .kinds
-                                        .iter()
-                                        .map(|k| k.id.as_str())
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ))
-                            }),
-                        );
-                    }
-                    found
-                });
-                let parent = parent_key.and_then(|key| {
-                    let value = raw.other.get(key).cloned();
-                    if value.is_none() {
-                        self.error(
-                            "champ-manquant",
-                            format!("champ obligatoire « {key} » manquant : de quel élément « {} » dépend-il ?", raw.id.value),
-                            entry.location(&raw.id.referenced),
-                            Some(format!("ajoutez une ligne « {key}: <identifiant> »")),
-                        );
-                    }
-                    value
-                });
-                groups.push(Unplaced {
-                    group: Group {
-                        level: level_index,
-                        id: raw.id.value.clone(),
-                        kind,
-                        numero: raw.numero.as_ref().map(|n| n.value.clone()),
-                        titre: raw.titre.clone(),
-                        introduction: raw
-                            .introduction
-                            .as_ref()
-                            .map(|text| self.markdown_in_yaml(entry, text)),
-                        chiffres_cles: raw.chiffres_cles.clone(),
-                        parent: None,
-                        children: Vec::new(),
-                        fiches: Vec::new(),
-                        location: entry.location(&raw.id.referenced),
-                    },
-                    parent,
-                    parent_location: parent_key.map_or_else(
-                        || entry.location(&raw.id.referenced),
-                        |key| self.value_location(entry, key),
-                    ),
-                });
-            }
-            by_level.push(groups);
-        }
+        let by_level: Vec<Vec<Unplaced>> = files
+            .iter()
+            .enumerate()
+            .map(|(level_index, entries)| {
+                let mut seen = HashSet::new();
+                entries
+                    .iter()
+                    .map(|entry| self.group_entry(hierarchy, level_index, entry, &mut seen))
+                    .collect()
+            })
+            .collect();
 
         // Lay out depth first so that reading order is the order of the document.
         let mut ordered: Vec<Group> = Vec::new();
@@ -546,8 +458,136 @@ impl Resolver<'_> {
         for root in roots {
             self.place(0, root, None, &mut pending, &mut placed, &mut ordered);
         }
-        // Whatever remains names a parent that does not exist. Such groups still take a
-        // place (as roots) so that fiches and references naming them raise no second error.
+        self.place_orphans(hierarchy, pending, &mut placed, &mut ordered);
+        for (level_index, map) in placed.into_iter().enumerate() {
+            for (id, group) in map {
+                index
+                    .groups
+                    .insert((hierarchy.levels[level_index].id.clone(), id), group);
+            }
+        }
+        if hierarchy.fiche.numbering == Numbering::Hierarchique {
+            self.check_group_numbers(&ordered);
+        }
+        ordered
+    }
+
+    /// One entry of the file of level `level_index`, not yet placed under its parent;
+    /// `seen` holds the ids read before it in the same file.
+    fn group_entry(
+        &mut self,
+        hierarchy: &Hierarchy,
+        level_index: usize,
+        entry: &Parsed<GroupEntry>,
+        seen: &mut HashSet<String>,
+    ) -> Unplaced {
+        let level = &hierarchy.levels[level_index];
+        let parent_key = level_index
+            .checked_sub(1)
+            .map(|i| hierarchy.levels[i].id.as_str());
+        let mut allowed = vec![
+            "id",
+            "type",
+            "numero",
+            "titre",
+            "introduction",
+            "chiffres_cles",
+        ];
+        allowed.extend(parent_key);
+        self.check_keys(entry, &allowed);
+        let raw = &entry.value;
+        if !seen.insert(raw.id.value.clone()) {
+            self.duplicate(
+                format!(
+                    "l'identifiant « {} » ({})",
+                    raw.id.value,
+                    level.labels.libelle.to_lowercase()
+                ),
+                entry.location(&raw.id.referenced),
+            );
+        }
+        let kind = raw
+            .kind
+            .as_ref()
+            .and_then(|kind| self.group_kind(level, entry, kind));
+        let parent = parent_key.and_then(|key| {
+            let value = raw.other.get(key).cloned();
+            if value.is_none() {
+                self.error(
+                    "champ-manquant",
+                    format!(
+                        "champ obligatoire « {key} » manquant : de quel élément « {} » dépend-il ?",
+                        raw.id.value
+                    ),
+                    entry.location(&raw.id.referenced),
+                    Some(format!("ajoutez une ligne « {key}: <identifiant> »")),
+                );
+            }
+            value
+        });
+        Unplaced {
+            group: Group {
+                level: level_index,
+                id: raw.id.value.clone(),
+                kind,
+                numero: raw.numero.as_ref().map(|n| n.value.clone()),
+                titre: raw.titre.clone(),
+                introduction: raw
+                    .introduction
+                    .as_ref()
+                    .map(|text| self.markdown_in_yaml(entry, text)),
+                chiffres_cles: raw.chiffres_cles.clone(),
+                parent: None,
+                children: Vec::new(),
+                fiches: Vec::new(),
+                location: entry.location(&raw.id.referenced),
+            },
+            parent,
+            parent_location: parent_key.map_or_else(
+                || entry.location(&raw.id.referenced),
+                |key| self.value_location(entry, key),
+            ),
+        }
+    }
+
+    /// The position of the `kind` an entry names among those its level declares.
+    fn group_kind(
+        &mut self,
+        level: &Level,
+        entry: &Parsed<GroupEntry>,
+        kind: &Spanned<String>,
+    ) -> Option<usize> {
+        let found = level.kinds.iter().position(|k| k.id == kind.value);
+        if found.is_none() {
+            let declared = || level.kinds.iter().map(|k| k.id.as_str());
+            self.error(
+                "valeur-inconnue",
+                format!(
+                    "type « {} » inconnu pour le niveau « {} »",
+                    kind.value, level.id
+                ),
+                entry.location(&kind.referenced),
+                did_you_mean(suggest(&kind.value, declared())).or_else(|| {
+                    Some(format!(
+                        "les types déclarés dans schema.yaml sont : {}",
+                        declared().collect::<Vec<_>>().join(", ")
+                    ))
+                }),
+            );
+        }
+        found
+    }
+
+    /// Groups left `pending` once the tree is laid out name a parent that does not exist.
+    /// They still take a place (as roots) so that fiches and references naming them raise
+    /// no second error.
+    fn place_orphans(
+        &mut self,
+        hierarchy: &Hierarchy,
+        pending: Vec<Vec<Option<Unplaced>>>,
+        placed: &mut [HashMap<String, GroupId>],
+        ordered: &mut Vec<Group>,
+    ) {
         for (level_index, groups) in pending.into_iter().enumerate() {
             let parent_level = &hierarchy.levels[level_index.saturating_sub(1)];
             for mut unplaced in groups.into_iter().flatten() {
@@ -580,17 +620,6 @@ impl Resolver<'_> {
                 ordered.push(unplaced.group);
             }
         }
-        for (level_index, map) in placed.into_iter().enumerate() {
-            for (id, group) in map {
-                index
-                    .groups
-                    .insert((hierarchy.levels[level_index].id.clone(), id), group);
-            }
-        }
-        if hierarchy.fiche.numbering == Numbering::Hierarchique {
-            self.check_group_numbers(&ordered);
-        }
-        ordered
     }
 
     fn place(
@@ -883,11 +912,9 @@ impl Resolver<'_> {
                 );
             }
             if themes.iter().any(|t| t.id == theme.id.value) {
-                self.error(
-                    "id-en-double",
-                    format!("le thème « {} » est défini deux fois", theme.id.value),
+                self.duplicate(
+                    format!("le thème « {} »", theme.id.value),
                     parsed.location(&theme.id.referenced),
-                    None,
                 );
                 continue;
             }
@@ -1356,11 +1383,9 @@ impl Resolver<'_> {
                 continue;
             }
             if index.indicateurs.contains_key(&id.value) {
-                self.error(
-                    "id-en-double",
-                    format!("l'indicateur « {} » est défini deux fois", id.value),
+                self.duplicate(
+                    format!("l'indicateur « {} »", id.value),
                     entry.location(&id.referenced),
-                    None,
                 );
                 continue;
             }
