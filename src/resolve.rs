@@ -983,63 +983,9 @@ impl Resolver<'_> {
                 );
                 continue;
             }
-            let themes = raw
-                .themes
-                .iter()
-                .filter_map(|theme| {
-                    let found = catalogue.themes.iter().position(|t| t.id == theme.value);
-                    if found.is_none() {
-                        self.unknown(
-                            "thème",
-                            &theme.value,
-                            front.location(&theme.referenced),
-                            theme_ids.iter(),
-                            crate::load::CATALOGUE_FILE,
-                        );
-                    }
-                    found
-                })
-                .collect();
-            if raw.themes.is_empty() {
-                self.error(
-                    "champ-manquant",
-                    "une fiche pratique a au moins un thème".into(),
-                    front.key_location("themes"),
-                    Some(format!("thèmes possibles : {}", theme_ids.join(", "))),
-                );
-            }
-            let initiateurs = raw
-                .initiateurs
-                .iter()
-                .filter_map(|entry| match &entry.value {
-                    raw::CardActor::Text(text) => Some(ActorRef::Free(text.clone())),
-                    raw::CardActor::Acteur { acteur } => {
-                        let acteur =
-                            self.acteur(acteur, front.location(&entry.referenced), index)?;
-                        Some(ActorRef::Known {
-                            acteur,
-                            precision: None,
-                        })
-                    }
-                })
-                .collect();
-            let liens = raw
-                .liens
-                .iter()
-                .filter_map(|lien| {
-                    if is_web_url(&lien.url.value) {
-                        Some((lien.titre.clone(), lien.url.value.clone()))
-                    } else {
-                        self.error(
-                            "url-invalide",
-                            format!("adresse « {} » refusée", lien.url.value),
-                            front.location(&lien.url.referenced),
-                            Some("une adresse commence par https:// ou http://".into()),
-                        );
-                        None
-                    }
-                })
-                .collect();
+            let themes = self.card_themes(front, catalogue, &theme_ids);
+            let initiateurs = self.card_initiateurs(front, index);
+            let liens = self.card_links(front);
             taken.insert(code.clone(), pratiques.len());
             pratiques.push(Pratique {
                 code,
@@ -1065,6 +1011,85 @@ impl Resolver<'_> {
             .map(|(i, p)| (p.code.clone(), i))
             .collect();
         pratiques
+    }
+
+    /// The positions in the catalogue of the themes a card names; it must name one.
+    fn card_themes(
+        &mut self,
+        front: &Parsed<raw::PratiqueFrontMatter>,
+        catalogue: &Catalogue,
+        theme_ids: &[String],
+    ) -> Vec<usize> {
+        let named = &front.value.themes;
+        if named.is_empty() {
+            self.error(
+                "champ-manquant",
+                "une fiche pratique a au moins un thème".into(),
+                front.key_location("themes"),
+                Some(format!("thèmes possibles : {}", theme_ids.join(", "))),
+            );
+        }
+        named
+            .iter()
+            .filter_map(|theme| {
+                let found = catalogue.themes.iter().position(|t| t.id == theme.value);
+                if found.is_none() {
+                    self.unknown(
+                        "thème",
+                        &theme.value,
+                        front.location(&theme.referenced),
+                        theme_ids.iter(),
+                        crate::load::CATALOGUE_FILE,
+                    );
+                }
+                found
+            })
+            .collect()
+    }
+
+    /// Who started the practice: actors of the directory, or free text.
+    fn card_initiateurs(
+        &mut self,
+        front: &Parsed<raw::PratiqueFrontMatter>,
+        index: &Index,
+    ) -> Vec<ActorRef> {
+        front
+            .value
+            .initiateurs
+            .iter()
+            .filter_map(|entry| match &entry.value {
+                raw::CardActor::Text(text) => Some(ActorRef::Free(text.clone())),
+                raw::CardActor::Acteur { acteur } => {
+                    let acteur = self.acteur(acteur, front.location(&entry.referenced), index)?;
+                    Some(ActorRef::Known {
+                        acteur,
+                        precision: None,
+                    })
+                }
+            })
+            .collect()
+    }
+
+    /// The card's links (title, address), those to the web only.
+    fn card_links(&mut self, front: &Parsed<raw::PratiqueFrontMatter>) -> Vec<(String, String)> {
+        front
+            .value
+            .liens
+            .iter()
+            .filter_map(|lien| {
+                if is_web_url(&lien.url.value) {
+                    Some((lien.titre.clone(), lien.url.value.clone()))
+                } else {
+                    self.error(
+                        "url-invalide",
+                        format!("adresse « {} » refusée", lien.url.value),
+                        front.location(&lien.url.referenced),
+                        Some("une adresse commence par https:// ou http://".into()),
+                    );
+                    None
+                }
+            })
+            .collect()
     }
 
     fn front_date<T>(
