@@ -1414,92 +1414,16 @@ impl Resolver<'_> {
                 );
                 continue;
             }
-            let mut measured: Vec<FicheId> = Vec::new();
-            for numero in &raw.fiches {
-                match index.fiches.get(&numero.value) {
-                    Some(&f) => measured.push(f),
-                    None => {
-                        let known: Vec<String> =
-                            fiches.iter().map(|f| f.numero.text.clone()).collect();
-                        self.unknown(
-                            "fiche",
-                            &numero.value,
-                            entry.location(&numero.referenced),
-                            known.iter(),
-                            "l'en-tête des fiches (numero)",
-                        );
-                    }
-                }
-            }
-            if raw.fiches.is_empty() {
-                self.error(
-                    "champ-manquant",
-                    "un indicateur mesure au moins une fiche".into(),
-                    entry.key_location("fiches"),
-                    Some("écrivez les numéros des fiches : « fiches: [9, 12] »".into()),
-                );
-            }
-            measured.sort_unstable();
-            measured.dedup();
+            let measured = self.measured_fiches(entry, fiches, index);
             let unit = Unit {
                 unite: raw.unite,
                 mesure: raw.mesure.as_deref(),
             };
-            let cible = raw.cible.as_ref().and_then(|cible| {
-                if let Some(annee) = &cible.value.annee {
-                    self.check_year(entry, annee, periode);
-                }
-                let Some(valeur) = &cible.value.valeur else {
-                    self.error(
-                        "cible-sans-valeur",
-                        "la cible n'a pas de valeur".into(),
-                        entry.location(&cible.referenced),
-                        Some("ajoutez « valeur: » sous « cible: », ou retirez la cible".into()),
-                    );
-                    return None;
-                };
-                if !raw.unite.is_numeric() {
-                    self.error(
-                        "valeur-non-numerique",
-                        "un indicateur « texte » ne peut pas avoir de cible chiffrée".into(),
-                        entry.location(&valeur.referenced),
-                        Some("retirez la cible, ou choisissez une unité chiffrée (nombre, pourcentage, euros, jours)".into()),
-                    );
-                    return None;
-                }
-                let valeur = self.measure(entry, valeur, unit)?;
-                Some(Cible {
-                    valeur: valeur.number()?,
-                    annee: cible.value.annee.as_ref().map(|a| a.value),
-                })
-            });
-            let mut valeurs: Vec<Valeur> = Vec::new();
-            for value in &raw.valeurs {
-                self.check_year(entry, &value.annee, periode);
-                if valeurs.iter().any(|v| v.annee == value.annee.value) {
-                    self.error(
-                        "annee-en-double",
-                        format!("l'indicateur a deux valeurs pour {}", value.annee.value),
-                        entry.location(&value.annee.referenced),
-                        Some(
-                            "gardez une seule valeur par année ; une précision va dans « note: »"
-                                .into(),
-                        ),
-                    );
-                    continue;
-                }
-                let Some(mesure) = self.measure(entry, &value.valeur, unit) else {
-                    continue;
-                };
-                valeurs.push(Valeur {
-                    annee: value.annee.value,
-                    mesure,
-                    source: value.source.clone(),
-                    date: self.front_date(entry, value.date.as_ref()),
-                    note: value.note.clone(),
-                });
-            }
-            valeurs.sort_by_key(|v| v.annee);
+            let cible = raw
+                .cible
+                .as_ref()
+                .and_then(|cible| self.indicator_target(entry, cible, periode, unit));
+            let valeurs = self.indicator_values(entry, periode, unit);
             let position = indicateurs.len();
             index.indicateurs.insert(id.value.clone(), position);
             for &f in &measured {
@@ -1520,6 +1444,116 @@ impl Resolver<'_> {
             });
         }
         indicateurs
+    }
+
+    /// The fiches an indicator measures, each once, in order; it must name one.
+    fn measured_fiches(
+        &mut self,
+        entry: &Parsed<raw::IndicateurEntry>,
+        fiches: &[Fiche],
+        index: &Index,
+    ) -> Vec<FicheId> {
+        let named = &entry.value.fiches;
+        if named.is_empty() {
+            self.error(
+                "champ-manquant",
+                "un indicateur mesure au moins une fiche".into(),
+                entry.key_location("fiches"),
+                Some("écrivez les numéros des fiches : « fiches: [9, 12] »".into()),
+            );
+        }
+        let mut measured: Vec<FicheId> = Vec::new();
+        for numero in named {
+            match index.fiches.get(&numero.value) {
+                Some(&f) => measured.push(f),
+                None => {
+                    let known: Vec<String> = fiches.iter().map(|f| f.numero.text.clone()).collect();
+                    self.unknown(
+                        "fiche",
+                        &numero.value,
+                        entry.location(&numero.referenced),
+                        known.iter(),
+                        "l'en-tête des fiches (numero)",
+                    );
+                }
+            }
+        }
+        measured.sort_unstable();
+        measured.dedup();
+        measured
+    }
+
+    /// The indicator's target, if it has a number in the indicator's unit.
+    fn indicator_target(
+        &mut self,
+        entry: &Parsed<raw::IndicateurEntry>,
+        cible: &Spanned<raw::CibleEntry>,
+        periode: Period,
+        unit: Unit,
+    ) -> Option<Cible> {
+        if let Some(annee) = &cible.value.annee {
+            self.check_year(entry, annee, periode);
+        }
+        let Some(valeur) = &cible.value.valeur else {
+            self.error(
+                "cible-sans-valeur",
+                "la cible n'a pas de valeur".into(),
+                entry.location(&cible.referenced),
+                Some("ajoutez « valeur: » sous « cible: », ou retirez la cible".into()),
+            );
+            return None;
+        };
+        if !unit.unite.is_numeric() {
+            self.error(
+                "valeur-non-numerique",
+                "un indicateur « texte » ne peut pas avoir de cible chiffrée".into(),
+                entry.location(&valeur.referenced),
+                Some("retirez la cible, ou choisissez une unité chiffrée (nombre, pourcentage, euros, jours)".into()),
+            );
+            return None;
+        }
+        let valeur = self.measure(entry, valeur, unit)?;
+        Some(Cible {
+            valeur: valeur.number()?,
+            annee: cible.value.annee.as_ref().map(|a| a.value),
+        })
+    }
+
+    /// The indicator's yearly values, in year order, one per year.
+    fn indicator_values(
+        &mut self,
+        entry: &Parsed<raw::IndicateurEntry>,
+        periode: Period,
+        unit: Unit,
+    ) -> Vec<Valeur> {
+        let mut valeurs: Vec<Valeur> = Vec::new();
+        for value in &entry.value.valeurs {
+            self.check_year(entry, &value.annee, periode);
+            if valeurs.iter().any(|v| v.annee == value.annee.value) {
+                self.error(
+                    "annee-en-double",
+                    format!("l'indicateur a deux valeurs pour {}", value.annee.value),
+                    entry.location(&value.annee.referenced),
+                    Some(
+                        "gardez une seule valeur par année ; une précision va dans « note: »"
+                            .into(),
+                    ),
+                );
+                continue;
+            }
+            let Some(mesure) = self.measure(entry, &value.valeur, unit) else {
+                continue;
+            };
+            valeurs.push(Valeur {
+                annee: value.annee.value,
+                mesure,
+                source: value.source.clone(),
+                date: self.front_date(entry, value.date.as_ref()),
+                note: value.note.clone(),
+            });
+        }
+        valeurs.sort_by_key(|v| v.annee);
+        valeurs
     }
 
     /// A value as written, checked against the indicator's unit.
