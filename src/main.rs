@@ -1,7 +1,7 @@
 //! The `jalon` command: parses arguments, calls the library, prints diagnostics.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -260,51 +260,8 @@ fn main() -> ExitCode {
             dossier,
             modele,
             force,
-        } => match jalon::scaffold::init(&dossier, &modele, force) {
-            Ok(files) => {
-                if verbosity != Verbosity::Quiet {
-                    eprintln!(
-                        "Site créé dans {} ({} fichiers).",
-                        dossier.display(),
-                        files.len()
-                    );
-                    eprintln!("Ensuite : cd {} && jalon serve --open", dossier.display());
-                }
-                ExitCode::SUCCESS
-            }
-            Err(error) => {
-                eprint!(
-                    "{}",
-                    render_terminal(&[error], &jalon::diagnostics::Sources::default(), color())
-                );
-                ExitCode::from(2)
-            }
-        },
-        Command::New { quoi, root } => {
-            let what = match quoi {
-                NewKind::Fiche { titre, axe } => jalon::scaffold::New::Fiche { titre, parent: axe },
-                NewKind::Axe { titre } => jalon::scaffold::New::Axe { titre },
-                NewKind::Acteur { nom } => jalon::scaffold::New::Acteur { nom },
-                NewKind::Pratique { titre, theme } => {
-                    jalon::scaffold::New::Pratique { titre, theme }
-                }
-                NewKind::Page { titre } => jalon::scaffold::New::Page { titre },
-            };
-            match jalon::scaffold::new(&root, what) {
-                Ok(path) => {
-                    println!("{}", path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(errors) => {
-                    eprint!(
-                        "{}",
-                        render_terminal(&errors, &jalon::diagnostics::Sources::default(), color())
-                    );
-                    eprintln!("Corrigez d'abord ces erreurs (jalon check), puis relancez.");
-                    ExitCode::from(1)
-                }
-            }
-        }
+        } => init(&dossier, &modele, force, verbosity),
+        Command::New { quoi, root } => new(quoi, &root),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "jalon", &mut std::io::stdout());
@@ -317,33 +274,7 @@ fn main() -> ExitCode {
             date,
         } => {
             let out = out.unwrap_or_else(|| root.join("public"));
-            let progress =
-                Progress::start(verbosity != Verbosity::Quiet && output.format == Format::Texte);
-            let report = jalon::build(&root, &out, &date.options());
-            progress.finish();
-            print_report(&report, output.format, verbosity);
-            if report.has_errors() && output.format == Format::Texte {
-                eprintln!("Rien n'a été écrit : le site précédent est intact.");
-            }
-            if let Some(stats) = &report.stats
-                && output.format == Format::Texte
-                && verbosity != Verbosity::Quiet
-            {
-                let warnings = report.diagnostics.len();
-                eprintln!(
-                    "Site construit dans {} : {} pages dont {} fiches, {} fichiers, {warnings} avertissement(s), en {} ms (dont index de recherche : {} ms).",
-                    out.display(),
-                    stats.pages,
-                    stats.fiches,
-                    stats.files,
-                    stats.duration.as_millis(),
-                    stats.timings.of("recherche").as_millis()
-                );
-                if verbosity == Verbosity::Verbose {
-                    eprintln!("Étapes : {}.", stats.timings.summary());
-                }
-            }
-            exit_code(&report, false)
+            build(&root, &out, output.format, &date.options(), verbosity)
         }
         Command::Pdf {
             root,
@@ -360,39 +291,15 @@ fn main() -> ExitCode {
             strict,
             output,
             date,
-        } => {
-            let report = jalon::check(&root, &date.options());
-            print_report(&report, output.format, verbosity);
-            if output.format == Format::Texte
-                && !report.has_errors()
-                && verbosity != Verbosity::Quiet
-            {
-                let warnings = report.diagnostics.len();
-                eprintln!("Aucune erreur, {warnings} avertissement(s).");
-            }
-            exit_code(&report, strict)
-        }
+        } => check(&root, strict, output.format, &date.options(), verbosity),
         Command::Corpus {
             dossier,
             fiches,
             graine,
-        } => match jalon::corpus::generate(&dossier, fiches, graine) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("erreur : {error}");
-                ExitCode::from(2)
-            }
-        },
-        Command::MesureApercu { root, essais } => match jalon::serve::measure(&root, essais) {
-            Ok(line) => {
-                println!("{line}");
-                ExitCode::SUCCESS
-            }
-            Err(error) => {
-                eprintln!("erreur : {error}");
-                ExitCode::from(2)
-            }
-        },
+        } => or_exit(jalon::corpus::generate(&dossier, fiches, graine).map_err(|e| e.to_string())),
+        Command::MesureApercu { root, essais } => {
+            or_exit(jalon::serve::measure(&root, essais).map(|line| println!("{line}")))
+        }
         Command::Serve {
             root,
             out,
@@ -400,21 +307,128 @@ fn main() -> ExitCode {
             bind,
             open,
             date,
-        } => match jalon::serve::run(jalon::serve::Options {
+        } => or_exit(jalon::serve::run(jalon::serve::Options {
             build: date.options(),
             out: out.unwrap_or_else(|| root.join("public")),
             root,
             bind,
             port,
             open,
-        }) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("erreur : {message}");
-                ExitCode::from(2)
-            }
-        },
+        })),
     }
+}
+
+/// Success, or the error said on one line, with exit code 2.
+fn or_exit(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("erreur : {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `jalon init`.
+fn init(dossier: &Path, modele: &str, force: bool, verbosity: Verbosity) -> ExitCode {
+    match jalon::scaffold::init(dossier, modele, force) {
+        Ok(files) => {
+            if verbosity != Verbosity::Quiet {
+                eprintln!(
+                    "Site créé dans {} ({} fichiers).",
+                    dossier.display(),
+                    files.len()
+                );
+                eprintln!("Ensuite : cd {} && jalon serve --open", dossier.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprint!(
+                "{}",
+                render_terminal(&[error], &jalon::diagnostics::Sources::default(), color())
+            );
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `jalon new`: prints the path of the file it wrote.
+fn new(quoi: NewKind, root: &Path) -> ExitCode {
+    let what = match quoi {
+        NewKind::Fiche { titre, axe } => jalon::scaffold::New::Fiche { titre, parent: axe },
+        NewKind::Axe { titre } => jalon::scaffold::New::Axe { titre },
+        NewKind::Acteur { nom } => jalon::scaffold::New::Acteur { nom },
+        NewKind::Pratique { titre, theme } => jalon::scaffold::New::Pratique { titre, theme },
+        NewKind::Page { titre } => jalon::scaffold::New::Page { titre },
+    };
+    match jalon::scaffold::new(root, what) {
+        Ok(path) => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprint!(
+                "{}",
+                render_terminal(&errors, &jalon::diagnostics::Sources::default(), color())
+            );
+            eprintln!("Corrigez d'abord ces erreurs (jalon check), puis relancez.");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `jalon build`.
+fn build(
+    root: &Path,
+    out: &Path,
+    format: Format,
+    options: &jalon::Options,
+    verbosity: Verbosity,
+) -> ExitCode {
+    let progress = Progress::start(verbosity != Verbosity::Quiet && format == Format::Texte);
+    let report = jalon::build(root, out, options);
+    progress.finish();
+    print_report(&report, format, verbosity);
+    if report.has_errors() && format == Format::Texte {
+        eprintln!("Rien n'a été écrit : le site précédent est intact.");
+    }
+    if let Some(stats) = &report.stats
+        && format == Format::Texte
+        && verbosity != Verbosity::Quiet
+    {
+        let warnings = report.diagnostics.len();
+        eprintln!(
+            "Site construit dans {} : {} pages dont {} fiches, {} fichiers, {warnings} avertissement(s), en {} ms (dont index de recherche : {} ms).",
+            out.display(),
+            stats.pages,
+            stats.fiches,
+            stats.files,
+            stats.duration.as_millis(),
+            stats.timings.of("recherche").as_millis()
+        );
+        if verbosity == Verbosity::Verbose {
+            eprintln!("Étapes : {}.", stats.timings.summary());
+        }
+    }
+    exit_code(&report, false)
+}
+
+/// `jalon check`.
+fn check(
+    root: &Path,
+    strict: bool,
+    format: Format,
+    options: &jalon::Options,
+    verbosity: Verbosity,
+) -> ExitCode {
+    let report = jalon::check(root, options);
+    print_report(&report, format, verbosity);
+    if format == Format::Texte && !report.has_errors() && verbosity != Verbosity::Quiet {
+        let warnings = report.diagnostics.len();
+        eprintln!("Aucune erreur, {warnings} avertissement(s).");
+    }
+    exit_code(&report, strict)
 }
 
 /// `jalon pdf`: Chromium first (its absence is said before anything is built), then the
