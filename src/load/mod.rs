@@ -144,6 +144,10 @@ pub fn load(
     cache: &mut Cache,
 ) -> (Option<LoadedSite>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
+    if !root.join(SCHEMA_FILE).exists() {
+        diagnostics.push(not_a_site());
+        return (None, diagnostics);
+    }
     let mut reader = Reader {
         root,
         sources,
@@ -494,6 +498,16 @@ fn parse_document<T: DeserializeOwned>(
 pub const LARGEST_FILE: u64 = 8 * 1024 * 1024;
 
 /// Reads a text file as editors save it: UTF-8, with or without BOM, LF or CRLF.
+/// The first mistake of a new user: a command run outside the site's folder.
+fn not_a_site() -> Diagnostic {
+    Diagnostic::error(
+        "fichier-illisible",
+        "ce dossier n'est pas un site jalon : il n'a pas de schema-data/schema.yaml",
+    )
+    .at(Location::file(Path::new(SCHEMA_FILE)))
+    .hint("lancez la commande depuis le dossier du site, ou donnez-le avec --root ; pour en créer un : « jalon init mon-schema »")
+}
+
 pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
     if let Ok(metadata) = std::fs::metadata(root.join(file))
         && metadata.len() > LARGEST_FILE
