@@ -15,6 +15,13 @@ use super::{State, stream_closed, stream_opened};
 
 const SCRIPT: &str = include_str!("recharge.js");
 const SCRIPT_TAG: &str = "<script src=\"/__jalon/recharge.js\"></script>";
+/// Served while no build has succeeded yet; the reload script goes in like in any page.
+const NO_SITE_YET: &str = "<!DOCTYPE html>
+<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Aperçu jalon</title></head>
+<body><main><h1>Le site n'est pas encore construit</h1>
+<p>La construction a échoué : les erreurs s'affichent sur cette page, et le site apparaît dès qu'elles sont corrigées.</p></main>
+</body></html>
+";
 /// Event streams held open at once; other tabs poll (browsers allow six connections per host).
 const MAX_STREAMS: usize = 4;
 const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -172,12 +179,14 @@ fn file(writer: &mut TcpStream, state: &State, path: &str, head_only: bool) -> s
         Some(bytes) => (200, path, bytes),
         None => match files.get("404.html") {
             Some(bytes) => (404, "404.html", bytes),
+            // No site yet: the first build failed. The page carries the reload script,
+            // which shows the errors over it and reloads once they are fixed.
             None => {
                 return respond(
                     writer,
                     404,
-                    "text/plain; charset=utf-8",
-                    "Page introuvable".as_bytes(),
+                    "text/html; charset=utf-8",
+                    &inject_script(NO_SITE_YET.as_bytes()),
                     &[],
                     head_only,
                 );

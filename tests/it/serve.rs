@@ -107,6 +107,48 @@ fn edits_reload_the_tab_and_errors_show_in_the_page() {
 }
 
 #[test]
+fn a_preview_started_on_a_broken_site_shows_the_errors_then_the_site() {
+    let site = copy_site(&fixture("orientations"));
+    let fiche = site.path().join("content/actions/1-2-1.md");
+    let original = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(
+        &fiche,
+        original.replace("pilotes: [departement]", "pilotes: [departement\n"),
+    )
+    .unwrap();
+    let preview = Preview::start(site.path());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&preview.url).unwrap();
+    let overlay = || {
+        text_of(
+            &tab,
+            "(document.getElementById('jalon-erreurs') || {textContent: ''}).textContent",
+        )
+    };
+    assert!(
+        eventually(WAIT, || overlay().contains("content/actions/1-2-1.md:")),
+        "no overlay before the first good build: {}",
+        overlay()
+    );
+    assert!(overlay().contains("yaml-syntaxe"), "{}", overlay());
+
+    std::fs::write(&fiche, &original).unwrap();
+    let h1 = || {
+        text_of(
+            &tab,
+            "(document.querySelector('h1') || {textContent: ''}).textContent",
+        )
+    };
+    assert!(
+        eventually(WAIT, || h1().contains("Schéma départemental")),
+        "the home page did not come: {}",
+        h1()
+    );
+    assert!(overlay().is_empty(), "{}", overlay());
+}
+
+#[test]
 fn the_reload_script_is_only_in_the_preview() {
     let site = copy_site(&fixture("orientations"));
     let preview = Preview::start(site.path());
