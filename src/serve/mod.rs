@@ -381,16 +381,17 @@ fn color() -> bool {
 
 /// Runs until the process is stopped (Ctrl-C).
 pub fn run(options: Options) -> Result<(), String> {
+    // The port is taken before the first build: a port in use is said at once, not after
+    // a build of the whole site.
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = std::net::TcpListener::bind(address).map_err(|e| cannot_listen(address, &e))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| cannot_listen(address, &e))?;
     let state = Arc::new(State::new());
     let mut builder = Builder::new(options.root.clone(), options.out.clone(), options.build);
     rebuild(&mut builder, &state);
 
-    let address = SocketAddr::new(options.bind, options.port);
-    let listener = std::net::TcpListener::bind(address)
-        .map_err(|e| format!("impossible d'écouter sur {address} : {e}"))?;
-    let bound = listener
-        .local_addr()
-        .map_err(|e| format!("impossible d'écouter sur {address} : {e}"))?;
     let url = format!("http://{bound}/");
     if !options.bind.is_loopback() {
         eprintln!(
@@ -406,6 +407,25 @@ pub fn run(options: Options) -> Result<(), String> {
     let _watcher = watch::start(&options.root, builder, Arc::clone(&state))?;
     http::serve(listener, state);
     Ok(())
+}
+
+/// Why the preview cannot take `address`, and what to do.
+fn cannot_listen(address: SocketAddr, error: &std::io::Error) -> String {
+    let port = address.port();
+    match error.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "le port {port} est déjà pris, peut-être par un autre aperçu : arrêtez-le, ou choisissez un autre port (« --port {} »)",
+            port.wrapping_add(1).max(1024)
+        ),
+        std::io::ErrorKind::AddrNotAvailable => format!(
+            "l'adresse {} n'est pas celle de cette machine : gardez 127.0.0.1, ou donnez une de ses adresses à « --bind »",
+            address.ip()
+        ),
+        std::io::ErrorKind::PermissionDenied => format!(
+            "le port {port} est réservé au système : choisissez un port à partir de 1024 (« --port 1111 »)"
+        ),
+        _ => format!("impossible d'écouter sur {address} : {error}"),
+    }
 }
 
 fn open_browser(url: &str) {

@@ -149,6 +149,32 @@ fn a_preview_started_on_a_broken_site_shows_the_errors_then_the_site() {
 }
 
 #[test]
+fn a_port_in_use_is_said_before_anything_is_built() {
+    let site = copy_site(&fixture("orientations"));
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = site.path().join("public");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_jalon"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(site.path())
+        .arg("--out")
+        .arg(&out)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("le port {port} est déjà pris")) && stderr.contains("--port"),
+        "{stderr}"
+    );
+    assert!(
+        !out.exists(),
+        "the site was built before the port was tried"
+    );
+}
+
+#[test]
 fn the_reload_script_is_only_in_the_preview() {
     let site = copy_site(&fixture("orientations"));
     let preview = Preview::start(site.path());
