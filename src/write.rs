@@ -6,6 +6,11 @@
 //! output, the staging folder holds only what changed, which then replaces the old files
 //! one rename each, and the files the new site no longer has are removed. A rebuild that
 //! changes one page costs one write, not a delete and rewrite of the whole site.
+//!
+//! jalon removes only files it wrote itself: the list of them (the manifest) is kept next
+//! to the output folder. Other files put in the output (a `CNAME`…) stay, and an existing
+//! folder that is not empty and has no manifest is refused: `--out` pointing at the wrong
+//! folder must not empty it.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
@@ -56,6 +61,8 @@ pub struct Staging {
     dir: tempfile::TempDir,
     /// `out` is an existing folder, updated in place; otherwise `dir` becomes `out`.
     update: bool,
+    /// The files the previous build wrote in `out`: those the new site lacks are removed.
+    previous: HashSet<String>,
     /// Every path of the new site, and those of them that differ from `out`.
     paths: Mutex<HashSet<String>>,
     changed: Mutex<Vec<String>>,
@@ -80,7 +87,22 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| io_error("créer le dossier", parent, &e))?;
+        // Versions of jalon before the manifest left only their lock next to the output.
+        // Looked at before this run takes the lock, which creates it.
+        let built_before_manifests = sibling(out, LOCK).exists();
+        if update
+            && !built_before_manifests
+            && !manifest_path(out).exists()
+            && !is_empty_folder(out)
+        {
+            return Err(foreign_folder(out));
+        }
         let lock = OutputLock::take(out)?;
+        let previous = match (update, read_manifest(out)) {
+            (true, Some(previous)) => previous,
+            (true, None) if built_before_manifests => files_in(out),
+            _ => HashSet::new(),
+        };
         remove_leftovers(out, parent);
         set_staging(Some((out.to_path_buf(), parent.to_path_buf())));
         let dir = tempfile::Builder::new()
@@ -94,6 +116,7 @@ impl Staging {
             out: out.to_path_buf(),
             dir,
             update,
+            previous,
             paths: Mutex::default(),
             changed: Mutex::default(),
             folders: Mutex::default(),
@@ -107,16 +130,31 @@ impl Staging {
         let paths = std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
         let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
         let touched = if self.update {
-            move_in(self.dir.path(), &self.out, &changed)
-                .and_then(|()| remove_stale(&self.out, &paths))
-                .map(|removed| changed.len() + removed)
+            self.update_in_place(&changed, &paths)
         } else {
-            std::fs::rename(self.dir.path(), &self.out)
-                .map(|()| paths.len())
-                .map_err(|e| io_error("mettre en place le nouveau site dans", &self.out, &e))
+            write_manifest(&self.out, paths.iter()).and_then(|()| {
+                std::fs::rename(self.dir.path(), &self.out)
+                    .map(|()| paths.len())
+                    .map_err(|e| io_error("mettre en place le nouveau site dans", &self.out, &e))
+            })
         };
         *in_progress = None;
         touched
+    }
+
+    /// Moves the `changed` files in and removes the stale ones. Until these are gone, the
+    /// manifest names them too: an interruption in between leaves nothing of jalon's that
+    /// the next build would not remove.
+    fn update_in_place(
+        &self,
+        changed: &[String],
+        paths: &HashSet<String>,
+    ) -> Result<usize, Diagnostic> {
+        write_manifest(&self.out, self.previous.iter().chain(paths))?;
+        move_in(self.dir.path(), &self.out, changed)?;
+        let removed = remove_stale(&self.out, &self.previous, paths)?;
+        write_manifest(&self.out, paths.iter())?;
+        Ok(changed.len() + removed)
     }
 
     /// Makes the folder of `file` (a path in the site) in the staging folder, once.
@@ -234,33 +272,112 @@ fn create_dir_over_file(dir: &Path) -> Result<(), Diagnostic> {
     std::fs::create_dir_all(dir).map_err(|e| io_error("créer le dossier", dir, &e))
 }
 
-/// Removes from `out` every file the new site does not have, and the folders left
-/// empty. Returns how many files it removed.
-fn remove_stale(out: &Path, paths: &HashSet<String>) -> Result<usize, Diagnostic> {
+/// Removes from `out` the files of the previous build that the new site does not have,
+/// and the folders they leave empty. Returns how many files it removed.
+fn remove_stale(
+    out: &Path,
+    previous: &HashSet<String>,
+    paths: &HashSet<String>,
+) -> Result<usize, Diagnostic> {
     let mut removed = 0;
-    for entry in walkdir::WalkDir::new(out)
-        .min_depth(1)
-        .contents_first(true)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let path = entry.path();
-        if entry.file_type().is_dir() {
-            // Fails, as it should, on folders that still hold files.
-            let _ = std::fs::remove_dir(path);
-            continue;
+    for gone in previous.iter().filter(|p| !paths.contains(*p)) {
+        let path = out.join(gone);
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error("supprimer", &path, &e)),
         }
-        let relative = path
-            .strip_prefix(out)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if !paths.contains(&relative) {
-            std::fs::remove_file(path).map_err(|e| io_error("supprimer", path, &e))?;
-            removed += 1;
+        // Fails, as it should, at the first folder that still holds files.
+        for folder in path.ancestors().skip(1).take_while(|f| *f != out) {
+            if std::fs::remove_dir(folder).is_err() {
+                break;
+            }
         }
     }
     Ok(removed)
+}
+
+/// The lock of an output folder (see [`OutputLock`]), next to it.
+const LOCK: &str = "jalon-verrou";
+
+/// Where the list of the files jalon wrote in `out` is kept: next to it, so that the
+/// published folder holds the site alone.
+fn manifest_path(out: &Path) -> PathBuf {
+    sibling(out, "jalon-fichiers")
+}
+
+/// `.public.jalon-…` next to the output folder `public`.
+fn sibling(out: &Path, what: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map_or_else(|| "sortie".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.{what}"))
+}
+
+/// The files the last build wrote in `out`, one path per line; `None` without a list.
+fn read_manifest(out: &Path) -> Option<HashSet<String>> {
+    let text = std::fs::read_to_string(manifest_path(out)).ok()?;
+    Some(
+        text.lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// Records `paths` (each once, sorted) as the files of `out`; a reader sees the old list
+/// or the new one, never half of it.
+fn write_manifest<'p>(
+    out: &Path,
+    paths: impl Iterator<Item = &'p String>,
+) -> Result<(), Diagnostic> {
+    let mut sorted: Vec<&String> = paths.collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut text = String::new();
+    for path in sorted {
+        text.push_str(path);
+        text.push('\n');
+    }
+    let target = manifest_path(out);
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let mut temporary = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| io_error("créer un fichier temporaire dans", dir, &e))?;
+    temporary
+        .write_all(text.as_bytes())
+        .map_err(|e| io_error("écrire", temporary.path(), &e))?;
+    temporary
+        .persist(&target)
+        .map_err(|e| io_error("remplacer", &target, &e.error))?;
+    Ok(())
+}
+
+/// Every file under `folder`, as paths from it.
+fn files_in(folder: &Path) -> HashSet<String> {
+    walkdir::WalkDir::new(folder)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let relative = e.path().strip_prefix(folder).ok()?;
+            Some(relative.to_string_lossy().replace('\\', "/"))
+        })
+        .collect()
+}
+
+fn is_empty_folder(folder: &Path) -> bool {
+    std::fs::read_dir(folder).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+fn foreign_folder(out: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "sortie-interdite",
+        format!(
+            "le dossier de sortie {} n'est pas vide et jalon n'y a jamais construit de site : il n'y remplacera ni n'y supprimera rien",
+            out.display()
+        ),
+    )
+    .hint("choisissez un dossier neuf ou vide, par exemple --out public ; si c'est bien l'ancien site, supprimez-le : il sera reconstruit en entier")
 }
 
 /// `.jalon-construction-public-…`: the staging folders of one output folder.
@@ -308,10 +425,7 @@ struct OutputLock {
 
 impl OutputLock {
     fn take(out: &Path) -> Result<OutputLock, Diagnostic> {
-        let name = out
-            .file_name()
-            .map_or_else(|| "sortie".into(), |n| n.to_string_lossy().into_owned());
-        let path = out.with_file_name(format!(".{name}.jalon-verrou"));
+        let path = sibling(out, LOCK);
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -340,6 +454,7 @@ pub fn update_site(
     files: &[OutputFile],
 ) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
+    write_manifest(out, previous.keys().chain(files.iter().map(|f| &f.path)))?;
     let mut touched = replace_changed(out, previous, files)?;
     let current: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for gone in previous.keys().filter(|p| !current.contains(p.as_str())) {
@@ -350,6 +465,7 @@ pub fn update_site(
             Err(e) => return Err(io_error("supprimer", &path, &e)),
         }
     }
+    write_manifest(out, files.iter().map(|f| &f.path))?;
     Ok(touched)
 }
 
@@ -361,6 +477,7 @@ pub fn update_files(
     files: &[OutputFile],
 ) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
+    write_manifest(out, previous.keys().chain(files.iter().map(|f| &f.path)))?;
     replace_changed(out, previous, files)
 }
 

@@ -60,15 +60,76 @@ fn a_successful_build_replaces_the_previous_site() {
     let site = work.path().join("site");
     copy_dir(&fixture("orientations"), &site);
     let out = work.path().join("public");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("stale.html"), "old").unwrap();
+    let extra = site.join("content/pages/extra.md");
+    std::fs::write(&extra, "---\ntitre: Page de passage\n---\n\nTexte.\n").unwrap();
+    assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
+    assert!(out.join("extra.html").exists());
+    // A file put in the published folder by hand (GitHub Pages' CNAME): not jalon's.
+    std::fs::write(out.join("CNAME"), "schema.exemple.fr\n").unwrap();
 
+    std::fs::remove_file(&extra).unwrap();
     let page = site.join("content/pages/gouvernance.md");
     std::fs::write(&page, "---\ntitre: Gouvernance renouvelée\n---\n\nTexte.\n").unwrap();
     assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
-    assert!(!out.join("stale.html").exists());
+    assert!(
+        !out.join("extra.html").exists(),
+        "a page of the old site stayed"
+    );
     let html = std::fs::read_to_string(out.join("gouvernance.html")).unwrap();
     assert!(html.contains("Gouvernance renouvelée"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("CNAME")).unwrap(),
+        "schema.exemple.fr\n",
+        "jalon removed a file it did not write"
+    );
+}
+
+/// `--out` pointing at the wrong folder must not empty it: a folder that is not empty
+/// and that jalon never built is refused, untouched. An empty one is fine.
+#[test]
+fn a_folder_jalon_did_not_build_is_never_emptied() {
+    let work = common::scratch();
+    let site = work.path().join("site");
+    copy_dir(&fixture("orientations"), &site);
+    let documents = work.path().join("documents");
+    std::fs::create_dir_all(documents.join("notes")).unwrap();
+    std::fs::write(documents.join("notes/compte-rendu.md"), "Réunion.").unwrap();
+    let before = snapshot(&documents);
+
+    // Twice: the first refusal must leave nothing that makes the folder look built.
+    for _ in 0..2 {
+        let report = jalon::build(&site, &documents, &jalon::Options::default());
+        assert!(report.has_errors());
+        assert_eq!(report.diagnostics[0].code, "sortie-interdite");
+        assert!(
+            report.diagnostics[0].message.contains("jamais construit"),
+            "{}",
+            report.diagnostics[0].message
+        );
+        assert_eq!(snapshot(&documents), before);
+    }
+
+    let empty = work.path().join("vide");
+    std::fs::create_dir_all(&empty).unwrap();
+    assert!(!jalon::build(&site, &empty, &jalon::Options::default()).has_errors());
+    assert!(empty.join("index.html").exists());
+}
+
+/// A site built by a version of jalon without the list of written files (only its lock
+/// next to the output) is still updated, stale files removed.
+#[test]
+fn a_site_built_before_the_list_of_files_is_still_updated() {
+    let work = common::scratch();
+    let site = work.path().join("site");
+    copy_dir(&fixture("orientations"), &site);
+    let out = work.path().join("public");
+    assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
+    std::fs::remove_file(work.path().join(".public.jalon-fichiers")).unwrap();
+    std::fs::write(out.join("ancienne.html"), "old").unwrap();
+
+    assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
+    assert!(!out.join("ancienne.html").exists());
+    assert!(work.path().join(".public.jalon-fichiers").exists());
 }
 
 #[test]
@@ -101,8 +162,12 @@ fn a_rebuild_writes_only_what_changed() {
             (path, ino)
         })
         .collect();
+    // A page the previous build wrote, in a folder of its own.
     std::fs::create_dir_all(out.join("ancien/dossier")).unwrap();
     std::fs::write(out.join("ancien/dossier/page.html"), "old").unwrap();
+    let manifest = work.path().join(".public.jalon-fichiers");
+    let listed = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{listed}ancien/dossier/page.html\n")).unwrap();
 
     let page = site.join("content/pages/gouvernance.md");
     let text = std::fs::read_to_string(&page).unwrap();
