@@ -89,6 +89,8 @@ const COMMUN: &[(&str, &str)] = &[
         include_str!("../modeles/commun/presentation.md"),
     ),
     ("README.md", include_str!("../modeles/commun/README.md")),
+    // Named without its dot in the repository, where it would apply to the modèle itself.
+    (".gitignore", include_str!("../modeles/commun/gitignore")),
 ];
 
 /// Writes a new site in `dir`. Refuses a folder that is not empty unless `force`.

@@ -26,6 +26,39 @@ fn every_model_builds_and_passes_check_at_once() {
     }
 }
 
+/// What a build writes in a new site's folder is what its `.gitignore` leaves out.
+#[test]
+fn a_new_site_ignores_what_the_build_writes() {
+    let dir = common::scratch();
+    let site = dir.path().join("site");
+    init(&site, MODELES[0].0, false).unwrap();
+    let before: BTreeSet<String> = names_in(&site);
+    assert!(!jalon::build(&site, &site.join("public"), &jalon::Options::default()).has_errors());
+    let added: Vec<String> = names_in(&site).difference(&before).cloned().collect();
+    let ignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    let patterns: Vec<&str> = ignore.lines().filter(|l| l.starts_with('/')).collect();
+    let ignored = |name: &str| {
+        patterns.iter().any(|p| {
+            let p = p.trim_start_matches('/').trim_end_matches('/');
+            match p.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == p,
+            }
+        })
+    };
+    assert!(added.contains(&"public".to_string()), "{added:?}");
+    for name in &added {
+        assert!(ignored(name), "{name} is not in .gitignore: {ignore}");
+    }
+}
+
+fn names_in(dir: &std::path::Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
 #[test]
 fn init_refuses_a_folder_that_is_not_empty() {
     let dir = common::scratch();
