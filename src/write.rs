@@ -454,7 +454,11 @@ pub fn update_site(
     files: &[OutputFile],
 ) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
-    write_manifest(out, previous.keys().chain(files.iter().map(|f| &f.path)))?;
+    let same_paths =
+        files.len() == previous.len() && files.iter().all(|f| previous.contains_key(&f.path));
+    if !same_paths {
+        write_manifest(out, previous.keys().chain(files.iter().map(|f| &f.path)))?;
+    }
     let mut touched = replace_changed(out, previous, files)?;
     let current: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for gone in previous.keys().filter(|p| !current.contains(p.as_str())) {
@@ -465,7 +469,9 @@ pub fn update_site(
             Err(e) => return Err(io_error("supprimer", &path, &e)),
         }
     }
-    write_manifest(out, files.iter().map(|f| &f.path))?;
+    if !same_paths {
+        write_manifest(out, files.iter().map(|f| &f.path))?;
+    }
     Ok(touched)
 }
 
@@ -477,7 +483,9 @@ pub fn update_files(
     files: &[OutputFile],
 ) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
-    write_manifest(out, previous.keys().chain(files.iter().map(|f| &f.path)))?;
+    if files.iter().any(|f| !previous.contains_key(&f.path)) {
+        write_manifest(out, previous.keys().chain(files.iter().map(|f| &f.path)))?;
+    }
     replace_changed(out, previous, files)
 }
 

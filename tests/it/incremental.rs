@@ -39,6 +39,13 @@ fn rebuild_and_compare(
         differing.is_empty(),
         "{step}: incremental and full builds differ on {differing:?}"
     );
+    // The list of written files, kept next to each output, is the same too.
+    let list = |out: &Path| std::fs::read_to_string(out.with_file_name(".public.jalon-fichiers"));
+    assert_eq!(
+        list(incremental_out).unwrap(),
+        list(&full.path().join("public")).unwrap(),
+        "{step}: the lists of written files differ"
+    );
     rendered
 }
 
