@@ -447,6 +447,9 @@ fn pdf(
         );
         ExitCode::from(2)
     };
+    if let Err(error) = jalon::pdf::check_destination(sortie) {
+        return fail(error);
+    }
     let chromium = match jalon::pdf::find_chromium() {
         Ok(path) => path,
         Err(error) => return fail(error),

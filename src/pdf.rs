@@ -216,6 +216,25 @@ fn write_sommaire_numbers(tab: &Tab, pages: &BTreeMap<String, usize>) -> Result<
     Ok(())
 }
 
+/// A destination named `.pdf`: `--sortie` pointing at a source by mistake
+/// (`content/fiches/fa-01.md`) must not replace it.
+pub fn check_destination(output: &Path) -> Result<(), Diagnostic> {
+    let is_pdf = output
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if is_pdf && !output.is_dir() {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        "sortie-interdite",
+        format!(
+            "le PDF irait dans « {} », qui n'est pas un fichier .pdf : jalon ne le remplacera pas",
+            output.display()
+        ),
+    )
+    .hint("donnez un nom de fichier en .pdf, par exemple --sortie schema.pdf"))
+}
+
 /// Next to the destination first, then renamed: an interrupted print leaves no half file.
 fn write_atomically(output: &Path, pdf: &[u8]) -> Result<(), Diagnostic> {
     let fail = |e: std::io::Error| {

@@ -277,3 +277,24 @@ fn a_catalogue_alone_has_no_document_to_print() {
     assert!(stderr.contains("[document-absent]"), "{stderr}");
     assert!(!pdf.exists());
 }
+
+/// `--sortie` pointing at a source by mistake is refused before anything is built.
+#[test]
+fn the_pdf_never_replaces_a_file_that_is_not_a_pdf() {
+    let site = common::copy_site(&common::fixture("orientations"));
+    let page = site.path().join("content/pages/gouvernance.md");
+    let before = std::fs::read(&page).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_jalon"))
+        .args(["pdf", "--root"])
+        .arg(site.path())
+        .arg("--sortie")
+        .arg(&page)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("[sortie-interdite]"), "{stderr}");
+    assert_eq!(std::fs::read(&page).unwrap(), before);
+    assert!(!site.path().join("public").exists(), "the site was built");
+}
