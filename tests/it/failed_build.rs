@@ -3,13 +3,21 @@
 
 use crate::common;
 
+use std::path::PathBuf;
+
 use crate::common::{copy_dir, fixture, snapshot};
 
-#[test]
-fn a_failed_build_leaves_the_previous_site_intact() {
+/// A scratch folder holding a copy of the fixture in `site/`: outputs go next to it.
+fn scratch_site() -> (tempfile::TempDir, PathBuf) {
     let work = common::scratch();
     let site = work.path().join("site");
     copy_dir(&fixture("orientations"), &site);
+    (work, site)
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_intact() {
+    let (work, site) = scratch_site();
     let out = work.path().join("public");
 
     let first = jalon::build(&site, &out, &jalon::Options::default());
@@ -56,9 +64,7 @@ fn a_failed_build_leaves_the_previous_site_intact() {
 
 #[test]
 fn a_successful_build_replaces_the_previous_site() {
-    let work = common::scratch();
-    let site = work.path().join("site");
-    copy_dir(&fixture("orientations"), &site);
+    let (work, site) = scratch_site();
     let out = work.path().join("public");
     let extra = site.join("content/pages/extra.md");
     std::fs::write(&extra, "---\ntitre: Page de passage\n---\n\nTexte.\n").unwrap();
@@ -88,9 +94,7 @@ fn a_successful_build_replaces_the_previous_site() {
 /// and that jalon never built is refused, untouched. An empty one is fine.
 #[test]
 fn a_folder_jalon_did_not_build_is_never_emptied() {
-    let work = common::scratch();
-    let site = work.path().join("site");
-    copy_dir(&fixture("orientations"), &site);
+    let (work, site) = scratch_site();
     let documents = work.path().join("documents");
     std::fs::create_dir_all(documents.join("notes")).unwrap();
     std::fs::write(documents.join("notes/compte-rendu.md"), "Réunion.").unwrap();
@@ -119,9 +123,7 @@ fn a_folder_jalon_did_not_build_is_never_emptied() {
 /// next to the output) is still updated, stale files removed.
 #[test]
 fn a_site_built_before_the_list_of_files_is_still_updated() {
-    let work = common::scratch();
-    let site = work.path().join("site");
-    copy_dir(&fixture("orientations"), &site);
+    let (work, site) = scratch_site();
     let out = work.path().join("public");
     assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
     std::fs::remove_file(work.path().join(".public.jalon-fichiers")).unwrap();
@@ -134,9 +136,7 @@ fn a_site_built_before_the_list_of_files_is_still_updated() {
 
 #[test]
 fn the_output_folder_cannot_be_a_source_folder() {
-    let work = common::scratch();
-    let site = work.path().join("site");
-    copy_dir(&fixture("orientations"), &site);
+    let (_work, site) = scratch_site();
     let report = jalon::build(&site, &site, &jalon::Options::default());
     assert!(report.has_errors());
     assert_eq!(report.diagnostics[0].code, "sortie-interdite");
@@ -149,9 +149,7 @@ fn the_output_folder_cannot_be_a_source_folder() {
 #[test]
 fn a_rebuild_writes_only_what_changed() {
     use std::os::unix::fs::MetadataExt;
-    let work = common::scratch();
-    let site = work.path().join("site");
-    copy_dir(&fixture("orientations"), &site);
+    let (work, site) = scratch_site();
     let out = work.path().join("public");
     assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
     let inode = |path: &str| std::fs::metadata(out.join(path)).unwrap().ino();

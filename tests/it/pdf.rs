@@ -284,12 +284,11 @@ fn the_pdf_never_replaces_a_file_that_is_not_a_pdf() {
     let site = common::copy_site(&common::fixture("orientations"));
     let page = site.path().join("content/pages/gouvernance.md");
     let before = std::fs::read(&page).unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_jalon"))
+    let run = common::command()
         .args(["pdf", "--root"])
         .arg(site.path())
         .arg("--sortie")
         .arg(&page)
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);

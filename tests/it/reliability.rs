@@ -10,15 +10,9 @@ use std::time::{Duration, Instant};
 
 use crate::common::{copy_site, fixture, snapshot};
 
-fn jalon() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_jalon"));
-    command.env("NO_COLOR", "1");
-    command
-}
-
 /// `jalon build` of `root` into `out`, as a command to run.
 fn build(root: &Path, out: &Path) -> Command {
-    let mut command = jalon();
+    let mut command = common::command();
     command
         .arg("build")
         .arg("--root")
@@ -43,7 +37,7 @@ fn big_site() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let site = work.path().join("site");
     let out = work.path().join("public");
     assert!(
-        jalon()
+        common::command()
             .arg("corpus")
             .arg(&site)
             .args(["--fiches", "2500"])

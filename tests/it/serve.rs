@@ -20,6 +20,27 @@ fn text_of(tab: &headless_chrome::Tab, script: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The text of the preview's error overlay, empty when there is none.
+fn overlay_of(tab: &headless_chrome::Tab) -> String {
+    text_of(
+        tab,
+        "(document.getElementById('jalon-erreurs') || {textContent: ''}).textContent",
+    )
+}
+
+/// The text of the page's `h1`, empty while there is none.
+fn heading_of(tab: &headless_chrome::Tab) -> String {
+    text_of(
+        tab,
+        "(document.querySelector('h1') || {textContent: ''}).textContent",
+    )
+}
+
+/// The fiche 1.2.1 of the fixture with a YAML list left open in its front matter.
+fn unclosed_list(fiche: &str) -> String {
+    fiche.replace("pilotes: [departement]", "pilotes: [departement\n")
+}
+
 #[test]
 fn edits_reload_the_tab_and_errors_show_in_the_page() {
     let site = copy_site(&fixture("orientations"));
@@ -29,12 +50,7 @@ fn edits_reload_the_tab_and_errors_show_in_the_page() {
     tab.navigate_to(&format!("{}action/1-2-1.html", preview.url))
         .unwrap();
     // The event stream never ends, so the page never goes network-idle: wait for content.
-    let h1 = || {
-        text_of(
-            &tab,
-            "(document.querySelector('h1') || {textContent: ''}).textContent",
-        )
-    };
+    let h1 = || heading_of(&tab);
     assert!(
         eventually(WAIT, || h1()
             .contains("Former les professionnels au repérage")),
@@ -65,17 +81,8 @@ fn edits_reload_the_tab_and_errors_show_in_the_page() {
     );
 
     // Break the front matter: the overlay names the file and the line.
-    std::fs::write(
-        &fiche,
-        original.replace("pilotes: [departement]", "pilotes: [departement\n"),
-    )
-    .unwrap();
-    let overlay = || {
-        text_of(
-            &tab,
-            "(document.getElementById('jalon-erreurs') || {textContent: ''}).textContent",
-        )
-    };
+    std::fs::write(&fiche, unclosed_list(&original)).unwrap();
+    let overlay = || overlay_of(&tab);
     assert!(
         eventually(WAIT, || overlay().contains("content/actions/1-2-1.md:")),
         "no overlay: {}",
@@ -111,21 +118,12 @@ fn a_preview_started_on_a_broken_site_shows_the_errors_then_the_site() {
     let site = copy_site(&fixture("orientations"));
     let fiche = site.path().join("content/actions/1-2-1.md");
     let original = std::fs::read_to_string(&fiche).unwrap();
-    std::fs::write(
-        &fiche,
-        original.replace("pilotes: [departement]", "pilotes: [departement\n"),
-    )
-    .unwrap();
+    std::fs::write(&fiche, unclosed_list(&original)).unwrap();
     let preview = Preview::start(site.path());
     let browser = browser();
     let tab = browser.new_tab().unwrap();
     tab.navigate_to(&preview.url).unwrap();
-    let overlay = || {
-        text_of(
-            &tab,
-            "(document.getElementById('jalon-erreurs') || {textContent: ''}).textContent",
-        )
-    };
+    let overlay = || overlay_of(&tab);
     assert!(
         eventually(WAIT, || overlay().contains("content/actions/1-2-1.md:")),
         "no overlay before the first good build: {}",
@@ -134,12 +132,7 @@ fn a_preview_started_on_a_broken_site_shows_the_errors_then_the_site() {
     assert!(overlay().contains("yaml-syntaxe"), "{}", overlay());
 
     std::fs::write(&fiche, &original).unwrap();
-    let h1 = || {
-        text_of(
-            &tab,
-            "(document.querySelector('h1') || {textContent: ''}).textContent",
-        )
-    };
+    let h1 = || heading_of(&tab);
     assert!(
         eventually(WAIT, || h1().contains("Schéma départemental")),
         "the home page did not come: {}",
@@ -154,12 +147,11 @@ fn a_port_in_use_is_said_before_anything_is_built() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let out = site.path().join("public");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_jalon"))
+    let run = common::command()
         .args(["serve", "--port", &port, "--root"])
         .arg(site.path())
         .arg("--out")
         .arg(&out)
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);

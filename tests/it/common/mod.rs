@@ -52,6 +52,13 @@ impl Built {
     }
 }
 
+/// The `jalon` command, without colours in its messages.
+pub fn command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_jalon"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
 /// A temporary folder under `target/tmp`: sites shared by a whole test binary live in
 /// statics, which are never dropped, so whatever they leave stays out of the system's /tmp.
 pub fn scratch() -> tempfile::TempDir {
