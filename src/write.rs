@@ -150,10 +150,15 @@ impl Staging {
         changed: &[String],
         paths: &HashSet<String>,
     ) -> Result<usize, Diagnostic> {
-        write_manifest(&self.out, self.previous.iter().chain(paths))?;
+        let same_paths = self.previous == *paths;
+        if !same_paths {
+            write_manifest(&self.out, self.previous.iter().chain(paths))?;
+        }
         move_in(self.dir.path(), &self.out, changed)?;
         let removed = remove_stale(&self.out, &self.previous, paths)?;
-        write_manifest(&self.out, paths.iter())?;
+        if !same_paths {
+            write_manifest(&self.out, paths.iter())?;
+        }
         Ok(changed.len() + removed)
     }
 
@@ -308,18 +313,28 @@ fn manifest_path(out: &Path) -> PathBuf {
 
 /// `.public.jalon-…` next to the output folder `public`.
 fn sibling(out: &Path, what: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or_else(|| "sortie".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.{what}"))
+    out.with_file_name(format!(".{}.{what}", output_name(out)))
+}
+
+/// The output folder's own name, which names the files jalon keeps next to it.
+fn output_name(out: &Path) -> String {
+    out.file_name()
+        .map_or_else(|| "sortie".into(), |n| n.to_string_lossy().into_owned())
 }
 
 /// The files the last build wrote in `out`, one path per line; `None` without a list.
+/// A line that would lead out of `out` (an edited list) is ignored: removing files goes
+/// by this list.
 fn read_manifest(out: &Path) -> Option<HashSet<String>> {
     let text = std::fs::read_to_string(manifest_path(out)).ok()?;
     Some(
         text.lines()
-            .filter(|l| !l.is_empty())
+            .filter(|line| {
+                Path::new(line)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)))
+            })
+            .filter(|line| !line.is_empty())
             .map(str::to_string)
             .collect(),
     )
@@ -382,10 +397,7 @@ fn foreign_folder(out: &Path) -> Diagnostic {
 
 /// `.jalon-construction-public-…`: the staging folders of one output folder.
 fn staging_prefix(out: &Path) -> String {
-    let name = out
-        .file_name()
-        .map_or_else(|| "sortie".into(), |n| n.to_string_lossy().into_owned());
-    format!(".jalon-construction-{name}-")
+    format!(".jalon-construction-{}-", output_name(out))
 }
 
 /// Staging folders that a crashed run of this output left behind. Only called with the

@@ -203,3 +203,20 @@ fn a_rebuild_writes_only_what_changed() {
     assert!(!jalon::build(&site, &fresh, &jalon::Options::default()).has_errors());
     assert_eq!(snapshot(&out), snapshot(&fresh));
 }
+
+/// Files are removed by the list kept next to the output: a line of it that leads out of
+/// the output folder is ignored.
+#[test]
+fn an_edited_list_of_files_removes_nothing_outside_the_output() {
+    let (work, site) = scratch_site();
+    let out = work.path().join("public");
+    assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
+    let list = work.path().join(".public.jalon-fichiers");
+    let schema = site.join("schema-data/schema.yaml");
+    let text = std::fs::read_to_string(&list).unwrap();
+    let outside = format!("../site/schema-data/schema.yaml\n{}\n", schema.display());
+    std::fs::write(&list, format!("{text}{outside}")).unwrap();
+
+    assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
+    assert!(schema.exists(), "a source outside the output was removed");
+}
