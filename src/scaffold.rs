@@ -112,10 +112,31 @@ pub fn init(dir: &Path, modele: &str, force: bool) -> Result<Vec<PathBuf>, Diagn
     let mut written = Vec::new();
     for (path, contents) in COMMUN.iter().chain(files.iter()) {
         let target = dir.join(path);
-        write_new(&target, contents)?;
+        match std::fs::read_to_string(&target) {
+            // An existing .gitignore (`--force` in a repository) keeps its rules.
+            Ok(existing) if *path == ".gitignore" => {
+                write_new(&target, &merged_lines(&existing, contents))?;
+            }
+            _ => write_new(&target, contents)?,
+        }
         written.push(target);
     }
     Ok(written)
+}
+
+/// `existing`, followed by the lines of `added` it does not have yet.
+fn merged_lines(existing: &str, added: &str) -> String {
+    let mut merged = existing.to_string();
+    if !merged.is_empty() && !merged.ends_with('\n') {
+        merged.push('\n');
+    }
+    for line in added.lines() {
+        if !existing.lines().any(|l| l == line) {
+            merged.push_str(line);
+            merged.push('\n');
+        }
+    }
+    merged
 }
 
 fn write_new(target: &Path, contents: &str) -> Result<(), Diagnostic> {

@@ -52,6 +52,20 @@ fn a_new_site_ignores_what_the_build_writes() {
     }
 }
 
+/// `jalon init --force` in a repository keeps the rules of its `.gitignore`.
+#[test]
+fn init_with_force_adds_to_an_existing_gitignore() {
+    let dir = common::scratch();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join(".gitignore"), "node_modules/\n/public/").unwrap();
+    init(&site, MODELES[0].0, true).unwrap();
+    let ignore = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    assert!(ignore.starts_with("node_modules/\n/public/\n"), "{ignore}");
+    assert_eq!(ignore.matches("/public/").count(), 1, "{ignore}");
+    assert!(ignore.contains("/.public.jalon-*"), "{ignore}");
+}
+
 fn names_in(dir: &std::path::Path) -> BTreeSet<String> {
     std::fs::read_dir(dir)
         .unwrap()
