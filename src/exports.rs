@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{
-    ActorRef, FicheId, Indicateur, Jalon, Mesure, Month, Site, Span, Statut, Suivi,
+    ActorRef, Fiche, FicheId, Indicateur, Jalon, Mesure, Month, Pratique, Site, Span, Statut, Suivi,
 };
 use crate::render::OutputFile;
 use crate::render::links::{self, Target};
@@ -402,48 +402,7 @@ impl<'a> Export<'a> {
                 .fiches
                 .iter()
                 .enumerate()
-                .map(|(id, f)| FicheExport {
-                    numero: &f.numero.text,
-                    titre: &f.titre,
-                    groupe: &site.groups[f.group].id,
-                    resume: f.resume.as_deref(),
-                    pilotes: f.pilotes.iter().map(|a| actor(site, a)).collect(),
-                    contributeurs: f.contributeurs.iter().map(|a| actor(site, a)).collect(),
-                    debut: f.calendrier.debut,
-                    fin: f.calendrier.fin,
-                    sous_actions: f
-                        .sous_actions
-                        .iter()
-                        .map(|s| SousActionExport {
-                            numero: s.numero,
-                            titre: &s.titre,
-                            periodes: s
-                                .periodes
-                                .iter()
-                                .map(|&p| {
-                                    let (debut, fin) = iso_days(p);
-                                    PeriodExport { debut, fin }
-                                })
-                                .collect(),
-                            statut: s.statut.map(|statut| statut.label()),
-                            en_retard: s.is_late(today),
-                            suivi: suivi_export(&s.suivi),
-                        })
-                        .collect(),
-                    indicateurs_suivi: &f.indicateurs.suivi,
-                    indicateurs_resultats: &f.indicateurs.resultats,
-                    indicateurs: f
-                        .mesures
-                        .iter()
-                        .map(|&i| site.indicateurs[i].id.as_str())
-                        .collect(),
-                    statut: f.statut().map(Statut::label),
-                    statut_calcule: f.statut_calcule(),
-                    en_retard: f.is_late(today),
-                    suivi: suivi_export(&f.suivi),
-                    mis_a_jour: f.mis_a_jour.map(|d| d.to_string()),
-                    page: links::url(site, &Target::Fiche(id)),
-                })
+                .map(|(id, f)| fiche_export(site, id, f, today))
                 .collect(),
             acteurs: site
                 .acteurs
@@ -469,59 +428,112 @@ impl<'a> Export<'a> {
                 .pratiques
                 .iter()
                 .enumerate()
-                .map(|(id, p)| PratiqueExport {
-                    code: &p.code,
-                    titre: &p.titre,
-                    themes: site
-                        .catalogue
-                        .as_ref()
-                        .map(|c| p.themes.iter().map(|&t| c.themes[t].id.as_str()).collect())
-                        .unwrap_or_default(),
-                    territoire: p.territoire.as_ref().map(|t| t.nom.as_str()),
-                    code_territoire: p.territoire.as_ref().and_then(|t| t.code.as_deref()),
-                    annee: p.annee.as_ref().map(|a| a.libelle.as_str()),
-                    publics: &p.publics,
-                    mis_a_jour: p.mis_a_jour.map(|d| d.to_string()),
-                    page: links::url(site, &Target::Pratique(id)),
-                })
+                .map(|(id, p)| pratique_export(site, id, p))
                 .collect(),
             indicateurs: site
                 .indicateurs
                 .iter()
                 .enumerate()
-                .map(|(id, i)| IndicateurExport {
-                    id: &i.id,
-                    libelle: &i.libelle,
-                    fiches: i
-                        .fiches
-                        .iter()
-                        .map(|&f| site.fiches[f].numero.text.as_str())
-                        .collect(),
-                    kind: i.kind,
-                    unite: i.unite,
-                    mesure: i.mesure.as_deref(),
-                    sens: i.sens,
-                    cible: i.cible.map(|c| CibleExport {
-                        valeur: c.valeur,
-                        annee: c.annee,
-                    }),
-                    source: i.source.as_deref(),
-                    description: i.description.as_deref(),
-                    valeurs: i
-                        .valeurs
-                        .iter()
-                        .map(|v| ValeurExport {
-                            annee: v.annee,
-                            valeur: mesure_json(&v.mesure),
-                            source: v.source.as_deref(),
-                            date: v.date.map(|d| d.to_string()),
-                            note: v.note.as_deref(),
-                        })
-                        .collect(),
-                    page: crate::render::links::indicateur_path(site, id),
-                })
+                .map(|(id, i)| indicateur_export(site, id, i))
                 .collect(),
         }
+    }
+}
+
+fn fiche_export<'a>(site: &'a Site, id: FicheId, f: &'a Fiche, today: Month) -> FicheExport<'a> {
+    FicheExport {
+        numero: &f.numero.text,
+        titre: &f.titre,
+        groupe: &site.groups[f.group].id,
+        resume: f.resume.as_deref(),
+        pilotes: f.pilotes.iter().map(|a| actor(site, a)).collect(),
+        contributeurs: f.contributeurs.iter().map(|a| actor(site, a)).collect(),
+        debut: f.calendrier.debut,
+        fin: f.calendrier.fin,
+        sous_actions: f
+            .sous_actions
+            .iter()
+            .map(|s| SousActionExport {
+                numero: s.numero,
+                titre: &s.titre,
+                periodes: s
+                    .periodes
+                    .iter()
+                    .map(|&p| {
+                        let (debut, fin) = iso_days(p);
+                        PeriodExport { debut, fin }
+                    })
+                    .collect(),
+                statut: s.statut.map(|statut| statut.label()),
+                en_retard: s.is_late(today),
+                suivi: suivi_export(&s.suivi),
+            })
+            .collect(),
+        indicateurs_suivi: &f.indicateurs.suivi,
+        indicateurs_resultats: &f.indicateurs.resultats,
+        indicateurs: f
+            .mesures
+            .iter()
+            .map(|&i| site.indicateurs[i].id.as_str())
+            .collect(),
+        statut: f.statut().map(Statut::label),
+        statut_calcule: f.statut_calcule(),
+        en_retard: f.is_late(today),
+        suivi: suivi_export(&f.suivi),
+        mis_a_jour: f.mis_a_jour.map(|d| d.to_string()),
+        page: links::url(site, &Target::Fiche(id)),
+    }
+}
+
+fn pratique_export<'a>(site: &'a Site, id: usize, p: &'a Pratique) -> PratiqueExport<'a> {
+    PratiqueExport {
+        code: &p.code,
+        titre: &p.titre,
+        themes: site
+            .catalogue
+            .as_ref()
+            .map(|c| p.themes.iter().map(|&t| c.themes[t].id.as_str()).collect())
+            .unwrap_or_default(),
+        territoire: p.territoire.as_ref().map(|t| t.nom.as_str()),
+        code_territoire: p.territoire.as_ref().and_then(|t| t.code.as_deref()),
+        annee: p.annee.as_ref().map(|a| a.libelle.as_str()),
+        publics: &p.publics,
+        mis_a_jour: p.mis_a_jour.map(|d| d.to_string()),
+        page: links::url(site, &Target::Pratique(id)),
+    }
+}
+
+fn indicateur_export<'a>(site: &'a Site, id: usize, i: &'a Indicateur) -> IndicateurExport<'a> {
+    IndicateurExport {
+        id: &i.id,
+        libelle: &i.libelle,
+        fiches: i
+            .fiches
+            .iter()
+            .map(|&f| site.fiches[f].numero.text.as_str())
+            .collect(),
+        kind: i.kind,
+        unite: i.unite,
+        mesure: i.mesure.as_deref(),
+        sens: i.sens,
+        cible: i.cible.map(|c| CibleExport {
+            valeur: c.valeur,
+            annee: c.annee,
+        }),
+        source: i.source.as_deref(),
+        description: i.description.as_deref(),
+        valeurs: i
+            .valeurs
+            .iter()
+            .map(|v| ValeurExport {
+                annee: v.annee,
+                valeur: mesure_json(&v.mesure),
+                source: v.source.as_deref(),
+                date: v.date.map(|d| d.to_string()),
+                note: v.note.as_deref(),
+            })
+            .collect(),
+        page: crate::render::links::indicateur_path(site, id),
     }
 }
 
