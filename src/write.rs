@@ -132,7 +132,7 @@ impl Staging {
         let touched = if self.update {
             self.update_in_place(&changed, &paths)
         } else {
-            write_manifest(&self.out, paths.iter()).and_then(|()| {
+            write_manifest(&self.out, paths.iter().map(String::as_str)).and_then(|()| {
                 std::fs::rename(self.dir.path(), &self.out)
                     .map(|()| paths.len())
                     .map_err(|e| io_error("mettre en place le nouveau site dans", &self.out, &e))
@@ -142,24 +142,19 @@ impl Staging {
         touched
     }
 
-    /// Moves the `changed` files in and removes the stale ones. Until these are gone, the
-    /// manifest names them too: an interruption in between leaves nothing of jalon's that
-    /// the next build would not remove.
+    /// Moves the `changed` files in and removes the stale ones.
     fn update_in_place(
         &self,
         changed: &[String],
         paths: &HashSet<String>,
     ) -> Result<usize, Diagnostic> {
-        let same_paths = self.previous == *paths;
-        if !same_paths {
-            write_manifest(&self.out, self.previous.iter().chain(paths))?;
-        }
-        move_in(self.dir.path(), &self.out, changed)?;
-        let removed = remove_stale(&self.out, &self.previous, paths)?;
-        if !same_paths {
-            write_manifest(&self.out, paths.iter())?;
-        }
-        Ok(changed.len() + removed)
+        let previous: HashSet<&str> = self.previous.iter().map(String::as_str).collect();
+        let current: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        listed(&self.out, &previous, &current, || {
+            move_in(self.dir.path(), &self.out, changed)?;
+            let removed = remove_stale(&self.out, previous.difference(&current).copied())?;
+            Ok(changed.len() + removed.len())
+        })
     }
 
     /// Makes the folder of `file` (a path in the site) in the staging folder, once.
@@ -277,18 +272,17 @@ fn create_dir_over_file(dir: &Path) -> Result<(), Diagnostic> {
     std::fs::create_dir_all(dir).map_err(|e| io_error("créer le dossier", dir, &e))
 }
 
-/// Removes from `out` the files of the previous build that the new site does not have,
-/// and the folders they leave empty. Returns how many files it removed.
-fn remove_stale(
+/// Removes the files `gone` from `out`, and the folders they leave empty. Returns those
+/// it removed (a file already gone is not one of them).
+fn remove_stale<'p>(
     out: &Path,
-    previous: &HashSet<String>,
-    paths: &HashSet<String>,
-) -> Result<usize, Diagnostic> {
-    let mut removed = 0;
-    for gone in previous.iter().filter(|p| !paths.contains(*p)) {
+    gone: impl Iterator<Item = &'p str>,
+) -> Result<Vec<String>, Diagnostic> {
+    let mut removed = Vec::new();
+    for gone in gone {
         let path = out.join(gone);
         match std::fs::remove_file(&path) {
-            Ok(()) => removed += 1,
+            Ok(()) => removed.push(gone.to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_error("supprimer", &path, &e)),
         }
@@ -300,6 +294,25 @@ fn remove_stale(
         }
     }
     Ok(removed)
+}
+
+/// Runs `change`, which brings `out` from the files `previous` to `current`, with the
+/// list of written files right before and after: during the change it names both, so
+/// that an interruption leaves nothing of jalon's that the next build would not remove.
+/// With the same files before and after, the list stays as it is.
+fn listed<T>(
+    out: &Path,
+    previous: &HashSet<&str>,
+    current: &HashSet<&str>,
+    change: impl FnOnce() -> Result<T, Diagnostic>,
+) -> Result<T, Diagnostic> {
+    if previous == current {
+        return change();
+    }
+    write_manifest(out, previous.union(current).copied())?;
+    let result = change()?;
+    write_manifest(out, current.iter().copied())?;
+    Ok(result)
 }
 
 /// The lock of an output folder (see [`OutputLock`]), next to it.
@@ -342,11 +355,8 @@ fn read_manifest(out: &Path) -> Option<HashSet<String>> {
 
 /// Records `paths` (each once, sorted) as the files of `out`; a reader sees the old list
 /// or the new one, never half of it.
-fn write_manifest<'p>(
-    out: &Path,
-    paths: impl Iterator<Item = &'p String>,
-) -> Result<(), Diagnostic> {
-    let mut sorted: Vec<&String> = paths.collect();
+fn write_manifest<'p>(out: &Path, paths: impl Iterator<Item = &'p str>) -> Result<(), Diagnostic> {
+    let mut sorted: Vec<&str> = paths.collect();
     sorted.sort_unstable();
     sorted.dedup();
     let mut text = String::new();
@@ -459,32 +469,21 @@ impl OutputLock {
 }
 
 /// Brings an output folder that holds `previous` to `files`: writes the files that
-/// changed and removes those that are gone. Returns the paths it touched.
+/// changed and removes those that are gone (and the folders they leave empty). Returns
+/// the paths it touched.
 pub fn update_site(
     out: &Path,
     previous: &HashMap<String, Arc<Vec<u8>>>,
     files: &[OutputFile],
 ) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
-    let same_paths =
-        files.len() == previous.len() && files.iter().all(|f| previous.contains_key(&f.path));
-    if !same_paths {
-        write_manifest(out, previous.keys().chain(files.iter().map(|f| &f.path)))?;
-    }
-    let mut touched = replace_changed(out, previous, files)?;
+    let before: HashSet<&str> = previous.keys().map(String::as_str).collect();
     let current: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for gone in previous.keys().filter(|p| !current.contains(p.as_str())) {
-        let path = out.join(gone);
-        match std::fs::remove_file(&path) {
-            Ok(()) => touched.push(gone.clone()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error("supprimer", &path, &e)),
-        }
-    }
-    if !same_paths {
-        write_manifest(out, files.iter().map(|f| &f.path))?;
-    }
-    Ok(touched)
+    listed(out, &before, &current, || {
+        let mut touched = replace_changed(out, previous, files)?;
+        touched.extend(remove_stale(out, before.difference(&current).copied())?);
+        Ok(touched)
+    })
 }
 
 /// Writes those of `files` that differ from `previous`, leaving every other file of the
@@ -496,7 +495,8 @@ pub fn update_files(
 ) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
     if files.iter().any(|f| !previous.contains_key(&f.path)) {
-        write_manifest(out, previous.keys().chain(files.iter().map(|f| &f.path)))?;
+        let paths = previous.keys().chain(files.iter().map(|f| &f.path));
+        write_manifest(out, paths.map(String::as_str))?;
     }
     replace_changed(out, previous, files)
 }
