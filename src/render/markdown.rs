@@ -99,6 +99,7 @@ impl<'a> PageState<'a> {
             heading_offset,
             headings: Vec::new(),
             current_section: None,
+            link_depth: 0,
         }
         .run()
     }
@@ -110,6 +111,16 @@ struct Renderer<'s, 'a> {
     heading_offset: u8,
     headings: Vec<Heading>,
     current_section: Option<String>,
+    /// Inside links (and code), text stays as it is: no reference, no <abbr>.
+    link_depth: usize,
+}
+
+/// The language named after a fence (` ```yaml `), for highlighting; none when indented.
+fn code_language(kind: CodeBlockKind) -> String {
+    match kind {
+        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+        CodeBlockKind::Indented => String::new(),
+    }
 }
 
 fn options() -> Options {
@@ -126,8 +137,6 @@ impl Renderer<'_, '_> {
         let mut events: Vec<Event> = Vec::new();
         let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
         let mut code: Option<(String, String)> = None;
-        // Inside links and code, text stays as it is: no reference, no <abbr>.
-        let mut inside_link = 0usize;
         let mut heading_line = 0;
 
         for (event, range) in TextMergeWithOffset::new(parser) {
@@ -155,13 +164,7 @@ impl Renderer<'_, '_> {
                     continue;
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(lang) => {
-                            lang.split_whitespace().next().unwrap_or("").to_string()
-                        }
-                        CodeBlockKind::Indented => String::new(),
-                    };
-                    code = Some((lang, String::new()));
+                    code = Some((code_language(kind), String::new()));
                     continue;
                 }
                 _ => {}
@@ -176,57 +179,70 @@ impl Renderer<'_, '_> {
                     &mut events
                 }
             };
-            match event {
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    inside_link += 1;
-                    let dest_url = self.safe_url(dest_url, range.start);
-                    out.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest_url = self.safe_url(dest_url, range.start);
-                    out.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-                Event::End(TagEnd::Link) => {
-                    inside_link = inside_link.saturating_sub(1);
-                    out.push(Event::End(TagEnd::Link));
-                }
-                Event::FootnoteReference(name) => {
-                    out.push(Event::FootnoteReference(self.prefixed(name)));
-                }
-                Event::Start(Tag::FootnoteDefinition(name)) => {
-                    out.push(Event::Start(Tag::FootnoteDefinition(self.prefixed(name))));
-                }
-                // The raw-HTML policy: shown, escaped, as text.
-                Event::Html(html) | Event::InlineHtml(html) => out.push(Event::Text(html)),
-                Event::Text(t) if inside_link == 0 => self.text(&t, range.start, in_heading, out),
-                other => out.push(other),
-            }
+            self.inline(event, range.start, in_heading, out);
         }
         let mut html = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         Rendered {
             html,
             headings: self.headings,
+        }
+    }
+
+    /// An event of running text (in a paragraph, list, table or heading): links and
+    /// images made safe, footnotes given the page's prefix, raw HTML shown as text, and
+    /// references and sigles found in plain text outside links.
+    fn inline<'e>(
+        &mut self,
+        event: Event<'e>,
+        at: usize,
+        in_heading: bool,
+        out: &mut Vec<Event<'e>>,
+    ) {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                self.link_depth += 1;
+                let dest_url = self.safe_url(dest_url, at);
+                out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.safe_url(dest_url, at);
+                out.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Link) => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                out.push(Event::End(TagEnd::Link));
+            }
+            Event::FootnoteReference(name) => {
+                out.push(Event::FootnoteReference(self.prefixed(name)));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                out.push(Event::Start(Tag::FootnoteDefinition(self.prefixed(name))));
+            }
+            // The raw-HTML policy: shown, escaped, as text.
+            Event::Html(html) | Event::InlineHtml(html) => out.push(Event::Text(html)),
+            Event::Text(t) if self.link_depth == 0 => self.text(&t, at, in_heading, out),
+            other => out.push(other),
         }
     }
 
