@@ -302,10 +302,9 @@ pub fn dashboard_data(viewer: &Viewer) -> Dashboard {
 #[derive(Serialize)]
 pub struct HomeSummary {
     url: String,
-    barre: String,
+    comptes: CountsView,
     realisees: usize,
     en_cours: usize,
-    total: usize,
     retards: usize,
     etat: StateNotice,
 }
@@ -325,10 +324,9 @@ pub fn home_summary(viewer: &Viewer) -> Option<HomeSummary> {
         .count();
     Some(HomeSummary {
         url: format!("{}{}", viewer.root, links::DASHBOARD),
-        barre: indicators::status_bar(&all, "État des sous-actions"),
         realisees: all.count(Statut::Realisee),
         en_cours: all.count(Statut::EnCours),
-        total: all.total(),
+        comptes: counts_view("État des sous-actions".into(), &all),
         retards: late,
         etat: state_notice(site),
     })

@@ -111,6 +111,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partiels/etat-suivi.html"),
     ),
     (
+        "partiels/barre-statuts.html",
+        include_str!("../../themes/default/templates/partiels/barre-statuts.html"),
+    ),
+    (
         "partiels/liste-indicateurs.html",
         include_str!("../../themes/default/templates/partiels/liste-indicateurs.html"),
     ),

@@ -191,3 +191,36 @@ fn every_page_links_to_the_declared_accessibility_statement() {
     assert!(text.contains("Défenseur des droits"));
     assert!(text.contains("pas encore fait l'objet d'un audit"));
 }
+
+#[test]
+fn every_status_bar_is_drawn_in_the_colours_of_its_legend() {
+    let built = common::build(&repo());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    for page in ["index.html", "tableau-de-bord.html"] {
+        let url = format!("file://{}", built.out().join(page).display());
+        tab.navigate_to(&url)
+            .unwrap()
+            .wait_until_navigated()
+            .unwrap();
+        // Each segment's fill, and the swatch of the same state in the page's legend.
+        let pairs = tab
+            .evaluate(
+                "JSON.stringify([...document.querySelectorAll('svg.barre-statuts rect')].map(r => {\
+                   const legend = document.querySelector('.legende-statuts .' + r.getAttribute('class'));\
+                   return [r.getAttribute('class'), getComputedStyle(r).fill, legend ? getComputedStyle(legend).backgroundColor : 'sans légende'];\
+                 }))",
+                false,
+            )
+            .unwrap()
+            .value
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap();
+        let pairs: Vec<(String, String, String)> = serde_json::from_str(&pairs).unwrap();
+        assert!(!pairs.is_empty(), "{page}: no status bar");
+        for (segment, fill, swatch) in &pairs {
+            assert_ne!(fill, "rgb(0, 0, 0)", "{page}: {segment} is black");
+            assert_eq!(fill, swatch, "{page}: {segment} and its legend differ");
+        }
+    }
+}
