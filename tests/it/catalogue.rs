@@ -66,6 +66,20 @@ fn each_theme_page_lists_exactly_its_cards() {
         codes(gironde.attrs(".carte-pratique a", "href")),
         ["1c", "5b"]
     );
+    // Counts agree with their number, as French does: « 1 fiche », « 2 fiches ».
+    assert!(
+        gironde
+            .texts("main p")
+            .contains(&"2 fiches pratiques.".to_string())
+    );
+    let one = site().page("pratiques/public/familles-monoparentales.html");
+    assert!(
+        one.texts("main p")
+            .contains(&"1 fiche pratique.".to_string())
+    );
+    let home = site().page("index.html");
+    let tiles = home.texts(".tuile-nombre");
+    assert!(tiles.iter().all(|t| !t.contains("(s)")), "{tiles:?}");
 }
 
 #[test]
@@ -171,7 +185,7 @@ fn filters_combine_and_live_in_the_address() {
         .unwrap()
         .value
         .unwrap();
-    assert_eq!(count.as_str().unwrap(), "1");
+    assert_eq!(count.as_str().unwrap(), "1 fiche affichée.");
     // Reloading the filtered address restores the filters.
     let filtered =
         format!("{url}?theme=conferences-familiales&territoire=departement-de-la-gironde");

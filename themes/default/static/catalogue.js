@@ -26,7 +26,9 @@
     groupes.forEach(function (groupe) {
       groupe.hidden = !groupe.querySelector(".carte-pratique:not([hidden])");
     });
-    compte.textContent = String(visibles);
+    compte.textContent = visibles === 0
+      ? "Aucune fiche ne répond à tous ces filtres : retirez-en un."
+      : visibles + (visibles > 1 ? " fiches affichées." : " fiche affichée.");
     if (ecrireAdresse) {
       var parametres = new URLSearchParams();
       selects.forEach(function (select) { if (select.value) { parametres.set(select.name, select.value); } });
