@@ -193,6 +193,53 @@ fn a_facet_narrows_the_results_to_one_axe() {
 }
 
 #[test]
+fn the_results_come_right_after_the_field_and_the_filters_wait_in_a_fold() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let hits = results(&tab, &file_base(), "q=enfant");
+    assert!(!hits.is_empty());
+    eval(&tab, "document.getElementById('recherche-requete').focus()");
+    // The field, its button, the folded filters, then the first result.
+    for _ in 0..3 {
+        tab.press_key("Tab").unwrap();
+    }
+    let focused = eval(
+        &tab,
+        "!!document.activeElement.closest('#recherche-resultats')",
+    );
+    assert_eq!(
+        focused,
+        serde_json::Value::Bool(true),
+        "{}",
+        eval(&tab, "document.activeElement.outerHTML")
+    );
+    assert_eq!(
+        eval(&tab, "document.getElementById('recherche-filtres').open"),
+        serde_json::Value::Bool(false)
+    );
+    // A filter in the address opens the fold and is counted on it; a filter that would
+    // leave no result is not a stop for the keyboard.
+    results(&tab, &file_base(), "q=enfant&axe=as2");
+    assert_eq!(
+        eval(&tab, "document.getElementById('recherche-filtres').open"),
+        serde_json::Value::Bool(true)
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('#recherche-filtres summary').textContent.trim()"
+        ),
+        "Filtrer les résultats (1 filtre actif)"
+    );
+    let empty = eval(
+        &tab,
+        "JSON.stringify([...document.querySelectorAll('.facette input')].filter(c => c.parentNode.querySelector('.facette-compte').textContent === '(0)').map(c => c.disabled))",
+    );
+    let empty: Vec<bool> = serde_json::from_str(empty.as_str().unwrap()).unwrap();
+    assert!(!empty.is_empty() && empty.iter().all(|&d| d), "{empty:?}");
+}
+
+#[test]
 fn a_sous_action_hit_opens_the_fiche_at_its_anchor() {
     let browser = browser();
     let tab = browser.new_tab().unwrap();

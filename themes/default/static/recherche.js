@@ -356,11 +356,14 @@
     var liste = document.getElementById("recherche-resultats");
     var plus = document.getElementById("recherche-plus");
     var cases = Array.prototype.slice.call(formulaire.querySelectorAll("input[type=checkbox]"));
+    var volet = document.getElementById("recherche-filtres");
+    var actifs = document.getElementById("recherche-filtres-actifs");
     var parPage = 20, montres = 0, derniere = null, numero = 0;
 
     var adresse = new URLSearchParams(location.search);
     champ.value = adresse.get("q") || "";
     cases.forEach(function (c) { c.checked = adresse.getAll(c.name).indexOf(c.value) !== -1; });
+    volet.open = cases.some(function (c) { return c.checked; });
     formulaire.hidden = false;
 
     function filtres() {
@@ -392,6 +395,8 @@
     function lancer() {
       ecrireAdresse();
       var requete = champ.value, f = filtres(), moi = ++numero;
+      var coches = cases.filter(function (c) { return c.checked; }).length;
+      actifs.textContent = coches > 1 ? "(" + coches + " filtres actifs)" : coches ? "(1 filtre actif)" : "";
       if (!requete.trim() && !Object.keys(f).length) {
         liste.textContent = "";
         plus.hidden = true;
@@ -406,6 +411,9 @@
         cases.forEach(function (c) {
           var n = reponse.comptes[c.name + "=" + c.value] || 0;
           c.parentNode.querySelector(".facette-compte").textContent = "(" + n + ")";
+          // A filter that would leave nothing is not a stop for the keyboard; a ticked
+          // one stays usable, to untick it.
+          c.disabled = n === 0 && !c.checked;
         });
         var n = reponse.resultats.length;
         var quoi = requete.trim() ? " pour « " + requete.trim() + " »" : "";
