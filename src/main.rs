@@ -378,6 +378,21 @@ fn new(quoi: NewKind, root: &Path) -> ExitCode {
     }
 }
 
+/// What a failed build left in `out`, in one sentence.
+fn nothing_written(report: &jalon::Report, out: &Path) -> &'static str {
+    let partly = report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == jalon::write::PARTLY_UPDATED);
+    if partly {
+        "Le site n'a été mis à jour qu'en partie : relancez la construction une fois le problème réglé."
+    } else if out.is_dir() {
+        "Rien n'a été écrit : le site précédent est intact."
+    } else {
+        "Rien n'a été écrit."
+    }
+}
+
 /// `jalon build`.
 fn build(
     root: &Path,
@@ -391,7 +406,7 @@ fn build(
     progress.finish();
     print_report(&report, format, verbosity);
     if report.has_errors() && format == Format::Texte {
-        eprintln!("Rien n'a été écrit : le site précédent est intact.");
+        eprintln!("{}", nothing_written(&report, out));
     }
     if let Some(stats) = &report.stats
         && format == Format::Texte

@@ -34,7 +34,30 @@ pub const RESERVED: &[&str] = &[
     "tableau-de-bord",
     "indicateur",
     "indicateurs",
+    "recherche",
+    "donnees",
+    "donnees-ouvertes",
+    "document-complet",
 ];
+
+/// Why a free page's file name cannot be its address, and what to name it instead.
+fn page_name_problem(slug: &str, taken: &HashSet<&str>) -> Option<(String, String)> {
+    if taken.contains(slug) {
+        return Some((
+            format!("« {slug} » est le nom d'une page que jalon crée lui-même"),
+            format!("renommez le fichier, par exemple « {slug}-du-schema.md »"),
+        ));
+    }
+    if is_slug(slug) {
+        return None;
+    }
+    let message = format!("le nom de fichier « {slug} » ne peut pas servir d'adresse de page");
+    let hint = match slug::slugify(slug) {
+        s if s.is_empty() => "renommez le fichier en minuscules sans accent ni espace".to_string(),
+        s => format!("renommez le fichier en minuscules sans accent ni espace : « {s}.md »"),
+    };
+    Some((message, hint))
+}
 
 /// The site, whenever it could be assembled, even with errors: later stages still find
 /// the problems of the parts that are sound (references in Markdown, sections), so that
@@ -1673,12 +1696,12 @@ impl Resolver<'_> {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if !is_slug(&slug) || taken.contains(slug.as_str()) {
+            if let Some((message, hint)) = page_name_problem(&slug, &taken) {
                 self.error(
                     "nom-de-page-invalide",
-                    format!("le nom de fichier « {slug} » ne peut pas servir d'adresse de page"),
+                    message,
                     Location::file(&document.front.file),
-                    Some("renommez le fichier en minuscules sans accent ni espace, par exemple « gouvernance.md », et évitez les noms réservés".into()),
+                    Some(hint),
                 );
                 continue;
             }

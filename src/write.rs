@@ -131,6 +131,7 @@ impl Staging {
         let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
         let touched = if self.update {
             self.update_in_place(&changed, &paths)
+                .map_err(partly_updated)
         } else {
             write_manifest(&self.out, paths.iter().map(String::as_str)).and_then(|()| {
                 std::fs::rename(self.dir.path(), &self.out)
@@ -197,6 +198,19 @@ impl Sink for Staging {
                 std::thread::park();
             }
         }
+        let first = self
+            .paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file.path.clone());
+        if !first {
+            // One file would silently replace another, whichever came last.
+            return Err(Diagnostic::error(
+                "adresse-en-double",
+                format!("deux fichiers du site auraient la même adresse : {}", file.path),
+            )
+            .hint("une page libre, un identifiant ou un fichier du thème porte le nom d'une page de jalon : renommez-le"));
+        }
         let unchanged = self.update && same_contents(&self.out.join(&file.path), &file.contents);
         if !unchanged {
             self.make_folder(&file.path)?;
@@ -206,12 +220,8 @@ impl Sink for Staging {
             self.changed
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .push(file.path.clone());
+                .push(file.path);
         }
-        self.paths
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(file.path);
         Ok(())
     }
 }
@@ -544,6 +554,19 @@ fn refuse_source_folder(out: &Path) -> Result<(), Diagnostic> {
     }
 }
 
+/// A failure while files were being moved into the existing site: some already were.
+/// The next build finishes the job, since it writes every file that differs.
+fn partly_updated(error: Diagnostic) -> Diagnostic {
+    Diagnostic {
+        code: PARTLY_UPDATED,
+        ..error
+    }
+    .hint("le site n'a été mis à jour qu'en partie : réglez ce problème, puis relancez la construction, qui finira la mise à jour")
+}
+
+/// The code of [`partly_updated`]: the one error after which the output has changed.
+pub const PARTLY_UPDATED: &str = "mise-a-jour-partielle";
+
 fn io_error(action: &str, path: &Path, error: &std::io::Error) -> Diagnostic {
     let cause = match error.kind() {
         std::io::ErrorKind::PermissionDenied => "permission refusée".to_string(),
@@ -558,4 +581,35 @@ fn io_error(action: &str, path: &Path, error: &std::io::Error) -> Diagnostic {
     };
     Diagnostic::error("ecriture", format!("impossible de {action} {} : {cause}", path.display()))
         .hint("le site précédent est resté intact ; vérifiez les droits et l'espace disque du dossier de sortie")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: Arc::new(text.as_bytes().to_vec()),
+        }
+    }
+
+    #[test]
+    fn two_files_at_one_address_stop_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::begin(&out).unwrap();
+        staging
+            .put(file("recherche.html", "la page de jalon"))
+            .unwrap();
+        let error = staging
+            .put(file("recherche.html", "une page libre"))
+            .unwrap_err();
+        assert_eq!(error.code, "adresse-en-double");
+        assert!(
+            error.message.contains("recherche.html"),
+            "{}",
+            error.message
+        );
+    }
 }

@@ -208,3 +208,32 @@ fn references_of_every_form_resolve() {
         );
     }
 }
+
+#[test]
+fn every_page_and_folder_jalon_makes_has_a_reserved_name() {
+    // A free page or a level named like one of them would take its address.
+    let own: Vec<String> = [
+        "methode",
+        "pilotage",
+        "preambule",
+        "principes",
+        "axe",
+        "fiche",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for entry in std::fs::read_dir(site().out()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let stem = match name.strip_suffix(".html") {
+            Some(stem) => stem.to_string(),
+            None if path.is_dir() => name.clone(),
+            None => continue,
+        };
+        assert!(
+            own.contains(&stem) || jalon::resolve::RESERVED.contains(&stem.as_str()),
+            "« {stem} » is not reserved"
+        );
+    }
+}

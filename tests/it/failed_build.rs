@@ -220,3 +220,36 @@ fn an_edited_list_of_files_removes_nothing_outside_the_output() {
     assert!(!jalon::build(&site, &out, &jalon::Options::default()).has_errors());
     assert!(schema.exists(), "a source outside the output was removed");
 }
+
+#[test]
+fn a_failed_build_says_what_it_left() {
+    let (work, site) = scratch_site();
+    std::fs::write(
+        site.join("schema-data/acteurs.yaml"),
+        "- id: caf\n  nom: [\n",
+    )
+    .unwrap();
+    let run = || {
+        let output = common::command()
+            .args(["build", "--root"])
+            .arg(&site)
+            .arg("--out")
+            .arg(work.path().join("public"))
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        String::from_utf8(output.stderr).unwrap()
+    };
+    // No site yet: nothing to keep intact.
+    let first = run();
+    assert!(
+        first.contains("Rien n'a été écrit.") && !first.contains("intact"),
+        "{first}"
+    );
+    std::fs::create_dir(work.path().join("public")).unwrap();
+    let second = run();
+    assert!(
+        second.contains("Rien n'a été écrit : le site précédent est intact."),
+        "{second}"
+    );
+}
