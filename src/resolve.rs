@@ -109,6 +109,7 @@ impl Resolver<'_> {
             )
         });
         let today = today.or(configured_today).unwrap_or_else(crate::real_today);
+        self.config_links(&loaded.config);
         let mut schema = self.schema(&loaded.schema)?;
         schema.logo = loaded.logo.clone();
         let hierarchy = self.hierarchy(&loaded.schema);
@@ -167,7 +168,7 @@ impl Resolver<'_> {
                 .config
                 .url
                 .as_ref()
-                .map(|u| format!("{}/", u.trim_end_matches('/'))),
+                .map(|u| format!("{}/", u.value.trim_end_matches('/'))),
             publication: loaded.config.publier,
             references: loaded.config.references,
             accessibilite: loaded.config.accessibilite.clone(),
@@ -191,6 +192,29 @@ impl Resolver<'_> {
             index,
             calendar_precision,
         })
+    }
+
+    /// The addresses of `jalon.yaml`: the site's own, and the footer's links, which every
+    /// page carries.
+    fn config_links(&mut self, config: &raw::SiteConfig) {
+        let at = |value: &Spanned<String>| {
+            crate::load::yaml::location(Path::new(crate::load::CONFIG_FILE), 1, &value.referenced)
+        };
+        if let Some(url) = &config.url
+            && !is_web_url(&url.value)
+        {
+            self.error(
+                "url-invalide",
+                format!("adresse « {} » refusée", url.value),
+                at(url),
+                Some("l'adresse du site publié commence par https://, par exemple https://exemple.fr/schema/".into()),
+            );
+        }
+        for lien in &config.pied {
+            if let Some(refused) = refused_link(&lien.url.value) {
+                self.diagnostics.push(refused.at(at(&lien.url)));
+            }
+        }
     }
 
     fn schema(&mut self, parsed: &Parsed<raw::SchemaFile>) -> Option<Schema> {
@@ -1979,6 +2003,24 @@ pub fn is_safe_relative_path(text: &str) -> bool {
         && path
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// The error for a link whose scheme could run code (`javascript:`, `data:`…); links to
+/// the web, to e-mail, to a phone and within the site pass.
+pub fn refused_link(url: &str) -> Option<Diagnostic> {
+    let lower = url.trim().to_ascii_lowercase();
+    let scheme = lower
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| !s.contains('/'))?;
+    if matches!(scheme, "http" | "https" | "mailto" | "tel") {
+        return None;
+    }
+    Some(
+        Diagnostic::error("lien-interdit", format!("lien « {scheme}: » refusé")).hint(
+            "seuls les liens http://, https://, mailto:, tel: et les liens relatifs sont publiés",
+        ),
+    )
 }
 
 fn is_web_url(text: &str) -> bool {

@@ -246,7 +246,14 @@ impl Reader<'_> {
             if !crate::resolve::is_safe_relative_path(&logo.value) {
                 return None;
             }
-            match std::fs::read(root.join(&logo.value)) {
+            let path = root.join(&logo.value);
+            if leaves_site(root, &path) {
+                let error = outside_link(Path::new(&logo.value));
+                self.diagnostics
+                    .push(error.at(schema.location(&logo.referenced)));
+                return None;
+            }
+            match std::fs::read(&path) {
                 Ok(bytes) => Some((logo.value.clone(), bytes)),
                 Err(_) => {
                     self.diagnostics.push(
@@ -337,8 +344,12 @@ impl Reader<'_> {
         let mut files: Vec<PathBuf> = walkdir::WalkDir::new(self.root.join(dir))
             .into_iter()
             .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_file())
-            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "md"))
+            // A link to a file is read like the file (`read_text` refuses one that leaves
+            // the site).
+            .filter(|entry| {
+                entry.file_type().is_file() || entry.path_is_symlink() && entry.path().is_file()
+            })
+            .filter(|entry| is_markdown(entry.path()))
             .filter_map(|entry| {
                 entry
                     .path()
@@ -509,6 +520,9 @@ fn not_a_site() -> Diagnostic {
 }
 
 pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+    if leaves_site(root, &root.join(file)) {
+        return Err(outside_link(file));
+    }
     if let Ok(metadata) = std::fs::metadata(root.join(file))
         && metadata.len() > LARGEST_FILE
     {
@@ -558,4 +572,37 @@ fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error, file: &Path) -> Diagnosti
     )
     .at(Location::new(file, line, column))
     .hint("dans votre éditeur, choisissez « Enregistrer sous » puis l'encodage UTF-8")
+}
+
+/// Whether `path` is a symbolic link to a file outside the site at `root`: a file of the
+/// site never publishes one from elsewhere on the computer. Only links pay for resolving.
+pub fn leaves_site(root: &Path, path: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return false;
+    }
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(path)) => !path.starts_with(root),
+        // A missing file is reported where it is read.
+        _ => false,
+    }
+}
+
+pub fn outside_link(file: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "chemin-interdit",
+        format!(
+            "« {} » est un lien vers un fichier hors du site",
+            file.display()
+        ),
+    )
+    .at(Location::file(file))
+    .hint("copiez le fichier lui-même dans le dossier du site, à la place du lien")
+}
+
+/// `.md` as editors' systems write it (`.MD` on Windows), or `.markdown`.
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|ext| ext.to_str())
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
 }

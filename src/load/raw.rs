@@ -14,7 +14,7 @@ pub struct SiteConfig {
     #[serde(default = "default_base")]
     pub url_de_base: String,
     /// Absolute address of the published site, for the sitemap.
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
     /// How a reference shows its target: number and title, number only, or title only.
     #[serde(default)]
     pub references: ReferenceDisplay,

@@ -455,20 +455,11 @@ impl Renderer<'_, '_> {
 
     /// Links to other sites and to the page itself are kept; a scheme that runs code is refused.
     fn safe_url<'e>(&mut self, url: CowStr<'e>, offset: usize) -> CowStr<'e> {
-        let lower = url.trim().to_ascii_lowercase();
-        let scheme = lower
-            .split_once(':')
-            .map(|(s, _)| s)
-            .filter(|s| !s.contains('/'));
-        match scheme {
-            None | Some("http" | "https" | "mailto" | "tel") => url,
-            Some(other) => {
+        match crate::resolve::refused_link(&url) {
+            None => url,
+            Some(refused) => {
                 let at = self.location(offset);
-                self.state.diagnostics.push(
-                    Diagnostic::error("lien-interdit", format!("lien « {other}: » refusé"))
-                        .at(at)
-                        .hint("seuls les liens http://, https://, mailto: et tel: sont publiés"),
-                );
+                self.state.diagnostics.push(refused.at(at));
                 CowStr::Borrowed("#")
             }
         }

@@ -212,6 +212,10 @@ impl Theme {
         let mut static_files = Vec::new();
         for (name, embedded) in STATIC {
             let file = overrides.join(name);
+            if crate::load::leaves_site(site_root, &file) {
+                diagnostics.push(crate::load::outside_link(&Path::new(THEME_DIR).join(name)));
+                continue;
+            }
             let bytes = std::fs::read(&file).unwrap_or_else(|_| embedded.to_vec());
             static_files.push((name.to_string(), bytes));
         }

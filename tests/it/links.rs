@@ -249,3 +249,75 @@ fn the_preamble_leaves_out_pages_marked_so() {
     assert!(sommaire.starts_with("Gouvernance | Axe 1"), "{sommaire}");
     assert!(!page.texts("main").join(" ").contains("Aide à la rédaction"));
 }
+
+#[test]
+fn a_symbolic_link_never_publishes_a_file_from_outside_the_site() {
+    let work = common::scratch();
+    let site = work.path().join("site");
+    common::copy_dir(&common::fixture("orientations"), &site);
+    let secret = work.path().join("secret.txt");
+    std::fs::write(&secret, "mot de passe du poste").unwrap();
+    let link = |at: &str| {
+        let path = site.join(at);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let _ = std::fs::remove_file(&path);
+        std::os::unix::fs::symlink(&secret, &path).unwrap();
+    };
+    link("static/logo.svg");
+    link("themes/default/static/jalon.css");
+    link("content/pages/annexe.md");
+    // A link that stays inside the site is fine.
+    std::os::unix::fs::symlink(
+        site.join("content/pages")
+            .read_dir()
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+        site.join("content/pages/meme-page.md"),
+    )
+    .unwrap();
+    let report = jalon::build(
+        &site,
+        &work.path().join("public"),
+        &jalon::Options::default(),
+    );
+    let mut refused: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "chemin-interdit")
+        .map(|d| d.location.as_ref().unwrap().file.display().to_string())
+        .collect();
+    refused.sort();
+    // The logo is reported where schema.yaml names it.
+    assert_eq!(
+        refused,
+        [
+            "content/pages/annexe.md",
+            "schema-data/schema.yaml",
+            "themes/default/static/jalon.css"
+        ],
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(!work.path().join("public").exists());
+}
+
+#[test]
+fn markdown_files_are_read_whatever_the_case_of_their_extension() {
+    let work = common::scratch();
+    let site = work.path().join("site");
+    common::copy_dir(&common::fixture("orientations"), &site);
+    let pages = site.join("content/pages");
+    std::fs::rename(pages.join("aide.md"), pages.join("aide.MD")).unwrap();
+    std::fs::rename(
+        pages.join("gouvernance.md"),
+        pages.join("gouvernance.markdown"),
+    )
+    .unwrap();
+    let out = work.path().join("public");
+    let report = jalon::build(&site, &out, &jalon::Options::default());
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    assert!(out.join("aide.html").is_file() && out.join("gouvernance.html").is_file());
+}
