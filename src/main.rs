@@ -332,13 +332,16 @@ fn or_exit(result: Result<(), String>) -> ExitCode {
 /// `jalon init`.
 fn init(dossier: &Path, modele: &str, force: bool, verbosity: Verbosity) -> ExitCode {
     match jalon::scaffold::init(dossier, modele, force) {
-        Ok(files) => {
+        Ok(created) => {
             if verbosity != Verbosity::Quiet {
                 eprintln!(
                     "Site créé dans {} ({} fichiers).",
                     dossier.display(),
-                    files.len()
+                    created.written.len()
                 );
+                for kept in &created.kept {
+                    eprintln!("Déjà là, gardé tel quel : {}", kept.display());
+                }
                 eprintln!("Ensuite : cd {} && jalon serve --open", dossier.display());
             }
             ExitCode::SUCCESS
@@ -383,7 +386,7 @@ fn nothing_written(report: &jalon::Report, out: &Path) -> &'static str {
     let partly = report
         .diagnostics
         .iter()
-        .any(|d| d.code == jalon::write::PARTLY_UPDATED);
+        .any(jalon::write::is_partly_updated);
     if partly {
         "Le site n'a été mis à jour qu'en partie : relancez la construction une fois le problème réglé."
     } else if out.is_dir() {

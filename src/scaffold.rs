@@ -93,8 +93,17 @@ const COMMUN: &[(&str, &str)] = &[
     (".gitignore", include_str!("../modeles/commun/gitignore")),
 ];
 
-/// Writes a new site in `dir`. Refuses a folder that is not empty unless `force`.
-pub fn init(dir: &Path, modele: &str, force: bool) -> Result<Vec<PathBuf>, Diagnostic> {
+/// What `jalon init` did in its folder.
+#[derive(Debug)]
+pub struct Created {
+    pub written: Vec<PathBuf>,
+    /// Files of the modèle that were there already (`--force`): left as they were.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Writes a new site in `dir`. Refuses a folder that is not empty unless `force`, and a
+/// folder that already holds a site even then: `--force` adds, it never replaces.
+pub fn init(dir: &Path, modele: &str, force: bool) -> Result<Created, Diagnostic> {
     let Some((_, files)) = MODELES.iter().find(|(name, _)| *name == modele) else {
         let names: Vec<&str> = MODELES.iter().map(|(n, _)| *n).collect();
         return Err(
@@ -105,11 +114,21 @@ pub fn init(dir: &Path, modele: &str, force: bool) -> Result<Vec<PathBuf>, Diagn
     let not_empty = std::fs::read_dir(dir)
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
+    if dir.join(crate::load::SCHEMA_FILE).exists() {
+        return Err(Diagnostic::error(
+            "deja-un-site",
+            format!("le dossier {} contient déjà un site jalon", dir.display()),
+        )
+        .hint("pour ajouter une fiche, un axe ou une page : jalon new ; pour un nouveau site, choisissez un autre dossier"));
+    }
     if not_empty && !force {
         return Err(Diagnostic::error("dossier-non-vide", format!("le dossier {} n'est pas vide", dir.display()))
-            .hint("choisissez un dossier vide, ou ajoutez --force pour écrire quand même (les fichiers du modèle remplacent ceux de même nom)"));
+            .hint("choisissez un dossier vide, ou ajoutez --force pour y ajouter le site (les fichiers déjà là sont gardés tels quels)"));
     }
-    let mut written = Vec::new();
+    let mut created = Created {
+        written: Vec::new(),
+        kept: Vec::new(),
+    };
     for (path, contents) in COMMUN.iter().chain(files.iter()) {
         let target = dir.join(path);
         match std::fs::read_to_string(&target) {
@@ -117,11 +136,15 @@ pub fn init(dir: &Path, modele: &str, force: bool) -> Result<Vec<PathBuf>, Diagn
             Ok(existing) if *path == ".gitignore" => {
                 write_new(&target, &merged_lines(&existing, contents))?;
             }
+            _ if target.exists() => {
+                created.kept.push(target);
+                continue;
+            }
             _ => write_new(&target, contents)?,
         }
-        written.push(target);
+        created.written.push(target);
     }
-    Ok(written)
+    Ok(created)
 }
 
 /// `existing`, followed by the lines of `added` it does not have yet.

@@ -558,14 +558,17 @@ fn refuse_source_folder(out: &Path) -> Result<(), Diagnostic> {
 /// The next build finishes the job, since it writes every file that differs.
 fn partly_updated(error: Diagnostic) -> Diagnostic {
     Diagnostic {
-        code: PARTLY_UPDATED,
-        ..error
+        location: error.location,
+        ..Diagnostic::error("mise-a-jour-partielle", error.message)
     }
     .hint("le site n'a été mis à jour qu'en partie : réglez ce problème, puis relancez la construction, qui finira la mise à jour")
 }
 
-/// The code of [`partly_updated`]: the one error after which the output has changed.
-pub const PARTLY_UPDATED: &str = "mise-a-jour-partielle";
+/// Whether `diagnostic` says that the output changed although the build failed: the one
+/// error made by [`partly_updated`].
+pub fn is_partly_updated(diagnostic: &Diagnostic) -> bool {
+    diagnostic.code == "mise-a-jour-partielle"
+}
 
 fn io_error(action: &str, path: &Path, error: &std::io::Error) -> Diagnostic {
     let cause = match error.kind() {

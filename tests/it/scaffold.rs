@@ -83,12 +83,33 @@ fn init_refuses_a_folder_that_is_not_empty() {
         std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
         "à garder"
     );
-    init(dir.path(), "axes-fiches", true).unwrap();
+    // With --force, the site is added and what was there stays, even a file the modèle has.
+    std::fs::write(dir.path().join("README.md"), "# Notre dépôt\n").unwrap();
+    let created = init(dir.path(), "axes-fiches", true).unwrap();
     assert!(dir.path().join("schema-data/schema.yaml").is_file());
+    assert_eq!(created.kept, [dir.path().join("README.md")]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("README.md")).unwrap(),
+        "# Notre dépôt\n"
+    );
     assert_eq!(
         init(dir.path(), "inconnu", true).unwrap_err().code,
         "modele-inconnu"
     );
+}
+
+#[test]
+fn init_never_writes_over_a_site() {
+    let dir = common::scratch();
+    init(dir.path(), "axes-fiches", false).unwrap();
+    let schema = dir.path().join("schema-data/schema.yaml");
+    std::fs::write(&schema, "# le schéma du département\n").unwrap();
+    let before = common::snapshot(dir.path());
+    for modele in ["axes-fiches", "axes-orientations-actions"] {
+        let error = init(dir.path(), modele, true).unwrap_err();
+        assert_eq!(error.code, "deja-un-site");
+    }
+    assert_eq!(common::snapshot(dir.path()), before);
 }
 
 #[test]
