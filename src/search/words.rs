@@ -218,11 +218,12 @@ pub struct Tally<'s> {
     lexicon_numbers: Vec<u32>,
     /// The words of the current document, packed.
     packed: Vec<u8>,
-    /// The glossary expansions of two words or more, as folded forms numbered by
-    /// `analyzer`, with their sigle.
+    /// The glossary expansions of two words or more, as terms numbered by `analyzer`
+    /// (so that "mineurs non accompagnés" spells out "mineur non accompagné"), with their
+    /// sigle.
     expansions: Vec<(Vec<u32>, &'s str)>,
-    /// By folded form: the expansions that start with it. The words of the expansions
-    /// are numbered first, so the forms numbered later start none.
+    /// By term: the expansions that start with it. The words of the expansions are
+    /// numbered first, so the terms numbered later start none.
     expansion_starts: Vec<Vec<usize>>,
     counts: Counts,
 }
@@ -244,11 +245,15 @@ struct Counts {
     folded: Vec<u32>,
     /// Words of text.
     length: u32,
-    /// The folded forms of the words of text, in order: where expansions are looked for.
+    /// The terms of the title, key and text, in order, each part ended by [`BREAK`]:
+    /// where expansions are looked for.
     text: Vec<u32>,
     /// Folded forms of the sigles written in the document.
     sigles: Vec<u32>,
 }
+
+/// Ends a part of the text in [`Counts::text`]: no term has this number.
+const BREAK: u32 = u32::MAX;
 
 /// What reading a text does with its words.
 #[derive(Clone, Copy)]
@@ -265,16 +270,14 @@ impl<'s> Tally<'s> {
         let mut expansions = Vec::new();
         let mut expansion_starts: Vec<Vec<usize>> = Vec::new();
         for sigle in sigles.glossary {
-            let mut folded = Vec::new();
+            let mut terms = Vec::new();
             analyzer.each_spelling(&sigle.definition, |_, spelling| {
-                if spelling.term.is_some() {
-                    folded.push(spelling.folded);
-                }
+                terms.extend(spelling.term);
             });
-            if folded.len() >= 2 {
+            if terms.len() >= 2 {
                 expansion_starts.resize_with(analyzer.texts().count(), Vec::new);
-                expansion_starts[folded[0] as usize].push(expansions.len());
-                expansions.push((folded, sigle.sigle.as_str()));
+                expansion_starts[terms[0] as usize].push(expansions.len());
+                expansions.push((terms, sigle.sigle.as_str()));
             }
         }
         Tally {
@@ -344,16 +347,25 @@ impl<'s> Tally<'s> {
         }
     }
 
-    fn read(&mut self, text: &str, pass: Pass, note_sigles: bool) {
+    /// Counts or marks the words of `text`; in `prose` (not a heading, not an alias),
+    /// also notes its sigles and the terms where expansions are looked for.
+    fn read(&mut self, text: &str, pass: Pass, prose: bool) {
         let counts = &mut self.counts;
         self.analyzer.each_spelling(text, |analyzer, spelling| {
-            if note_sigles && spelling.sigle {
+            if prose && spelling.sigle {
                 counts.sigles.push(spelling.folded);
             }
             if let Some(term) = spelling.term {
                 counts.add(analyzer, spelling.folded, term, pass);
+                if prose {
+                    counts.text.push(term);
+                }
             }
         });
+        if prose {
+            // An expansion does not run from the title into the text.
+            counts.text.push(BREAK);
+        }
     }
 
     /// The expansions of the glossary sigles written in the document, each once, in a
@@ -419,7 +431,6 @@ impl Counts {
                 occurrence.count += 1;
                 occurrence.sections |= bit;
                 self.length += 1;
-                self.text.push(folded);
             }
         }
     }

@@ -125,6 +125,25 @@ fn elision_and_accents_do_not_change_the_results() {
 }
 
 #[test]
+fn a_sigle_finds_the_pages_that_spell_it_out_even_in_the_plural_or_in_a_title() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    // « Projet pour l'enfant » is only in the indicator's title; the glossary's
+    // « Mineur non accompagné » is written in the plural on the CAMNA's page.
+    for (sigle, page) in [
+        ("PPE", "/indicateur/mineurs-avec-ppe.html"),
+        ("MNA", "/acteur/camna.html"),
+    ] {
+        let hits = results(&tab, &file_base(), &format!("q={sigle}"));
+        assert!(
+            hits.iter().any(|h| h.url.ends_with(page)),
+            "{sigle}: {:?}",
+            titles(&hits)
+        );
+    }
+}
+
+#[test]
 fn a_sigle_finds_its_actor_first_then_the_fiches_it_pilots() {
     let browser = browser();
     let tab = browser.new_tab().unwrap();
