@@ -256,3 +256,52 @@ fn calendars_render_in_chromium_without_errors() {
         );
     }
 }
+
+#[test]
+fn a_calendar_row_is_one_keyboard_stop_and_its_screen_links_are_not_printed() {
+    let built = common::build(&common::repo());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let eval = |script: &str| {
+        tab.evaluate(script, false)
+            .unwrap()
+            .value
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let url = format!("file://{}", built.out().join("fiche/9.html").display());
+    tab.navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    // Tab through the chart: each row's label once, never its bars.
+    eval("document.querySelector('.gantt-defilement').focus()");
+    let mut stops = Vec::new();
+    for _ in 0..4 {
+        tab.press_key("Tab").unwrap();
+        stops.push(
+            eval("document.activeElement.className")
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    assert!(
+        stops
+            .iter()
+            .all(|c| c != "gantt-barre" && !c.starts_with("gantt-barre ")),
+        "{stops:?}"
+    );
+    assert_eq!(stops[0], "gantt-libelle", "{stops:?}");
+    // On paper, the links that only make sense on a screen go.
+    tab.call_method(
+        headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
+            media: Some("print".into()),
+            features: None,
+        },
+    )
+    .unwrap();
+    let shown = eval(
+        "JSON.stringify(['.gantt-acces', '.agenda'].map(s => getComputedStyle(document.querySelector(s)).display))",
+    );
+    assert_eq!(shown.as_str(), Some(r#"["none","none"]"#));
+}
