@@ -473,7 +473,7 @@ fn describe(error: &Error) -> (&'static str, String, Option<String>) {
         Error::InvalidScalar { ty, .. } => (
             "type-incorrect",
             format!("valeur incorrecte : il faut {} ici", translate_kind(ty)),
-            Some("une année s'écrit avec quatre chiffres, par exemple 2021".to_string()),
+            scalar_hint(&translate_kind(ty)),
         ),
         Error::Unexpected { expected, .. } => (
             "type-incorrect",
@@ -548,8 +548,9 @@ fn translate_kind(text: &str) -> String {
         ("i32", "un nombre entier"),
         ("i64", "un nombre entier"),
         ("f64", "un nombre"),
-        ("a boolean", "oui/non (true/false)"),
-        ("bool", "oui/non (true/false)"),
+        ("a boolean", "true ou false"),
+        ("boolean", "true ou false"),
+        ("bool", "true ou false"),
         ("null", "une valeur vide"),
         ("unit value", "une valeur vide"),
     ];
@@ -567,6 +568,18 @@ fn translate_kind(text: &str) -> String {
         return translate_kind(rest);
     }
     trimmed.to_string()
+}
+
+/// How to write a value of the kind `translate_kind` named.
+fn scalar_hint(kind: &str) -> Option<String> {
+    match kind {
+        "true ou false" => Some("écrivez true (oui) ou false (non), sans guillemets".into()),
+        "un nombre entier" => Some(
+            "écrivez un nombre entier, par exemple une année sur quatre chiffres : 2021".into(),
+        ),
+        "un nombre" => Some("écrivez un nombre avec un point décimal, par exemple 12.5".into()),
+        _ => None,
+    }
 }
 
 fn syntax_message(error: &Error) -> String {
