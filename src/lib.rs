@@ -289,13 +289,19 @@ fn write_site_files(
     let rendered = rendered?;
     let search_files = search_files.map_err(|error| vec![error])?;
     let export_files = export_files.map_err(|error| vec![error])?;
-    let logo = site.schema.logo.iter();
+    let published = |path: &String| site.assets.iter().any(|a| &a.path == path);
+    // A logo in static/ is published with the other files there.
+    let logo = site.schema.logo.iter().filter(|(path, _)| !published(path));
     let others: Vec<render::OutputFile> = logo
         .chain(&theme.static_files)
         .map(|(path, bytes)| render::OutputFile {
             path: path.clone(),
             contents: std::sync::Arc::new(bytes.clone()),
         })
+        .chain(site.assets.iter().map(|asset| render::OutputFile {
+            path: asset.path.clone(),
+            contents: std::sync::Arc::clone(&asset.bytes),
+        }))
         .collect();
     let files = prepared.len() + search_files + export_files + others.len();
     timings

@@ -179,6 +179,7 @@ impl Resolver<'_> {
                 .iter()
                 .map(|l| (l.titre.clone(), l.url.value.clone()))
                 .collect(),
+            assets: loaded.assets.clone(),
             schema,
             hierarchy,
             groups,

@@ -15,10 +15,14 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Sources};
+use crate::model::Asset;
 use raw::*;
 use yaml::{Entries, Keys};
 
 pub const CONFIG_FILE: &str = "jalon.yaml";
+/// The folder of files published as they are (images, PDF): `static/carte.png` in the
+/// site is `static/carte.png` in the output.
+pub const ASSETS_DIR: &str = "static";
 pub const SCHEMA_FILE: &str = "schema-data/schema.yaml";
 pub const ACTEURS_FILE: &str = "schema-data/acteurs.yaml";
 pub const SIGLES_FILE: &str = "schema-data/sigles.yaml";
@@ -94,6 +98,8 @@ pub struct LoadedSite {
     pub pages: Vec<Arc<Document<PageFrontMatter>>>,
     /// The logo named in schema.yaml: its path in the site, and its bytes.
     pub logo: Option<(String, Vec<u8>)>,
+    /// The files of the `static/` folder, published as they are.
+    pub assets: Vec<Asset>,
     /// The practice catalogue, when the site has `schema-data/pratiques.yaml`.
     pub catalogue: Option<Parsed<CatalogueFile>>,
     pub pratiques: Vec<Arc<Document<PratiqueFrontMatter>>>,
@@ -268,6 +274,7 @@ impl Reader<'_> {
                 }
             }
         });
+        let assets = self.assets();
         let catalogue_ok = !matches!(catalogue, Some(None));
         match (config, acteurs, sigles, pages, pratiques) {
             (Some(config), Some(acteurs), Some(sigles), Some(pages), Some(pratiques))
@@ -283,6 +290,7 @@ impl Reader<'_> {
                     sigles,
                     pages,
                     logo,
+                    assets,
                     catalogue: catalogue.flatten(),
                     pratiques,
                     indicateurs: indicateurs.unwrap_or_default(),
@@ -290,6 +298,43 @@ impl Reader<'_> {
             }
             _ => None,
         }
+    }
+
+    /// Every file under `static/` (but hidden ones, such as `.DS_Store`), sorted by path.
+    fn assets(&mut self) -> Vec<Asset> {
+        let mut assets = Vec::new();
+        let folder = self.root.join(ASSETS_DIR);
+        let entries = walkdir::WalkDir::new(&folder)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file() || e.path_is_symlink() && e.path().is_file());
+        for entry in entries {
+            let Ok(relative) = entry.path().strip_prefix(self.root) else {
+                continue;
+            };
+            let path = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if leaves_site(self.root, entry.path()) {
+                self.diagnostics.push(outside_link(relative));
+                continue;
+            }
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => assets.push(Asset {
+                    path,
+                    bytes: Arc::new(bytes),
+                }),
+                Err(error) => self.diagnostics.push(
+                    Diagnostic::error("fichier-illisible", format!("lecture impossible : {error}"))
+                        .at(Location::file(relative)),
+                ),
+            }
+        }
+        assets
     }
 
     fn yaml_file<T: DeserializeOwned>(&mut self, file: &str) -> Option<Parsed<T>> {

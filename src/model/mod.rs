@@ -14,6 +14,14 @@ pub use crate::load::raw::{
 };
 pub use time::{Month, Precision, Span, Statut};
 
+/// A file published as it is, with its path from the site root (`static/carte.png`),
+/// which is also its path in the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub path: String,
+    pub bytes: Arc<Vec<u8>>,
+}
+
 #[derive(Debug)]
 pub struct Site {
     /// The day the site is built for: lateness and the "today" marker of calendars.
@@ -29,6 +37,8 @@ pub struct Site {
     pub mentions_legales: Option<LegalConfig>,
     /// Extra footer links: (title, address).
     pub pied: Vec<(String, String)>,
+    /// The files of `static/`, by path.
+    pub assets: Vec<Asset>,
     pub schema: Schema,
     pub hierarchy: Hierarchy,
     /// Every group of every level, parents before children, in reading order.

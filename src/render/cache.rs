@@ -36,6 +36,10 @@ pub fn link_fingerprint(site: &Site) -> u64 {
     let mut h = hasher();
     site.base_url.hash(&mut h);
     (site.references as u8).hash(&mut h);
+    // Links to files of static/ are checked against them.
+    for asset in &site.assets {
+        asset.path.hash(&mut h);
+    }
     let hierarchy = &site.hierarchy;
     for level in &hierarchy.levels {
         (&level.id, &level.labels.libelle, &level.file).hash(&mut h);

@@ -453,16 +453,49 @@ impl Renderer<'_, '_> {
         });
     }
 
-    /// Links to other sites and to the page itself are kept; a scheme that runs code is refused.
+    /// Links to other sites and within the page are kept; a scheme that runs code is
+    /// refused; a file of `static/` is linked from wherever the page is; any other
+    /// relative link, which would break with the page's depth, is pointed out.
     fn safe_url<'e>(&mut self, url: CowStr<'e>, offset: usize) -> CowStr<'e> {
-        match crate::resolve::refused_link(&url) {
-            None => url,
-            Some(refused) => {
-                let at = self.location(offset);
-                self.state.diagnostics.push(refused.at(at));
-                CowStr::Borrowed("#")
-            }
+        if let Some(refused) = crate::resolve::refused_link(&url) {
+            let at = self.location(offset);
+            self.state.diagnostics.push(refused.at(at));
+            return CowStr::Borrowed("#");
         }
+        let trimmed = url.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.contains(':') {
+            return url;
+        }
+        let path = trimmed.trim_start_matches('/');
+        let file = path.split(['#', '?']).next().unwrap_or(path);
+        let asset = format!("{}/", crate::load::ASSETS_DIR);
+        if !file.starts_with(&asset) {
+            let at = self.location(offset);
+            self.state.diagnostics.push(
+                Diagnostic::warning("lien-relatif", format!("le lien « {trimmed} » ne mène à aucune page ni à aucun fichier connu du site"))
+                    .at(at)
+                    .hint("une fiche, une page ou un acteur se cite par une référence ([[fiche 12]], [[page methode]]) ; un fichier se place dans static/ et se cite « static/guide.pdf »"),
+            );
+            return url;
+        }
+        let known = self.state.site.assets.iter().any(|a| a.path == file);
+        if !known {
+            let paths = self.state.site.assets.iter().map(|a| a.path.as_str());
+            let hint = did_you_mean(suggest(file, paths)).unwrap_or_else(|| {
+                "placez le fichier dans le dossier static/ du site, ou corrigez son nom".into()
+            });
+            let at = self.location(offset);
+            self.state.diagnostics.push(
+                Diagnostic::error(
+                    "fichier-introuvable",
+                    format!("le fichier « {file} » n'existe pas"),
+                )
+                .at(at)
+                .hint(hint),
+            );
+            return url;
+        }
+        format!("{}{path}", self.state.root).into()
     }
 
     /// Where a byte of the Markdown text is in its file. Offsets inside a text event are

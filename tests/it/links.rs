@@ -321,3 +321,56 @@ fn markdown_files_are_read_whatever_the_case_of_their_extension() {
     assert!(!report.has_errors(), "{:?}", report.diagnostics);
     assert!(out.join("aide.html").is_file() && out.join("gouvernance.html").is_file());
 }
+
+#[test]
+fn files_of_static_are_published_and_linked_from_any_depth() {
+    let work = common::scratch();
+    let site = work.path().join("site");
+    common::copy_dir(&common::fixture("orientations"), &site);
+    std::fs::create_dir_all(site.join("static/annexes")).unwrap();
+    std::fs::write(site.join("static/annexes/carte.png"), b"\x89PNG carte").unwrap();
+    std::fs::write(site.join("static/.DS_Store"), b"du finder").unwrap();
+    let fiche = site.join("content/actions/1-2-1.md");
+    let text = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(
+        &fiche,
+        format!("{text}\n![Carte des territoires](static/annexes/carte.png)\n"),
+    )
+    .unwrap();
+    let out = work.path().join("public");
+    let report = jalon::build(&site, &out, &jalon::Options::default());
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    assert_eq!(
+        std::fs::read(out.join("static/annexes/carte.png")).unwrap(),
+        b"\x89PNG carte"
+    );
+    assert!(!out.join("static/.DS_Store").exists());
+    // The logo, in static/ too, is published once.
+    assert!(out.join("static/logo.svg").is_file());
+    let page = common::Page::new(
+        "action/1-2-1.html",
+        &std::fs::read_to_string(out.join("action/1-2-1.html")).unwrap(),
+    );
+    assert_eq!(
+        page.attrs("main img[alt='Carte des territoires']", "src"),
+        ["../static/annexes/carte.png"]
+    );
+    // A missing file is an error; a relative link to nowhere known, a warning.
+    std::fs::write(
+        &fiche,
+        format!("{text}\n[Guide](static/guide.pdf) et [fiche 6](fiche/6.html)\n"),
+    )
+    .unwrap();
+    let report = jalon::build(&site, &out, &jalon::Options::default());
+    let found: Vec<(&str, bool)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.is_error()))
+        .collect();
+    assert_eq!(
+        found,
+        [("fichier-introuvable", true), ("lien-relatif", false)],
+        "{:?}",
+        report.diagnostics
+    );
+}
