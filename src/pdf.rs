@@ -210,7 +210,8 @@ fn write_sommaire_numbers(tab: &Tab, pages: &BTreeMap<String, usize>) -> Result<
     let numbers = serde_json::to_string(pages).unwrap_or_else(|_| "{}".into());
     let script = format!(
         "(numbers => {{ for (const s of document.querySelectorAll('.sommaire-page[data-ancre]')) \
-         {{ const n = numbers[s.dataset.ancre]; s.textContent = n ? String(n) : ''; }} return true; }})({numbers})"
+         {{ const n = numbers[s.dataset.ancre]; s.textContent = n ? String(n) : ''; }} \
+         document.querySelector('.sommaire-document').classList.add('avec-numeros'); return true; }})({numbers})"
     );
     tab.evaluate(&script, false).map_err(print_failed)?;
     Ok(())

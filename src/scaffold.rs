@@ -129,7 +129,11 @@ pub fn init(dir: &Path, modele: &str, force: bool) -> Result<Created, Diagnostic
         written: Vec::new(),
         kept: Vec::new(),
     };
-    for (path, contents) in COMMUN.iter().chain(files.iter()) {
+    // A file of the modèle takes the place of the common file of the same name.
+    let common = COMMUN
+        .iter()
+        .filter(|(path, _)| !files.iter().any(|(own, _)| own == path));
+    for (path, contents) in common.chain(files.iter()) {
         let target = dir.join(path);
         match std::fs::read_to_string(&target) {
             // An existing .gitignore (`--force` in a repository) keeps its rules.

@@ -224,3 +224,18 @@ fn every_status_bar_is_drawn_in_the_colours_of_its_legend() {
         }
     }
 }
+
+#[test]
+fn the_statement_links_to_the_ways_of_appeal() {
+    let built = common::build(&repo());
+    let page = built.page("accessibilite.html");
+    let links = page.links("main li a");
+    let hrefs: Vec<&str> = links.iter().map(|(href, _)| href.as_str()).collect();
+    assert_eq!(
+        hrefs,
+        [
+            "https://formulaire.defenseurdesdroits.fr/",
+            "https://www.defenseurdesdroits.fr/saisir/delegues"
+        ]
+    );
+}

@@ -290,12 +290,13 @@ fn a_symbolic_link_never_publishes_a_file_from_outside_the_site() {
         .map(|d| d.location.as_ref().unwrap().file.display().to_string())
         .collect();
     refused.sort();
-    // The logo is reported where schema.yaml names it.
+    // The logo is reported where schema.yaml names it, and as a file of static/.
     assert_eq!(
         refused,
         [
             "content/pages/annexe.md",
             "schema-data/schema.yaml",
+            "static/logo.svg",
             "themes/default/static/jalon.css"
         ],
         "{:?}",
