@@ -184,10 +184,52 @@ pub fn load(
     );
     sources.absorb(fiche_sources);
     diagnostics.extend(fiche_diagnostics);
+    if let Some(fiche_dir) = &fiche_dir {
+        diagnostics.extend(unread_content(root, fiche_dir));
+    }
     let site = site
         .zip(fiches)
         .map(|(site, fiches)| LoadedSite { fiches, ..site });
     (site, diagnostics)
+}
+
+/// What `content/` holds that jalon does not read (a folder named `fiche` instead of
+/// `fiches`, a fiche dropped next to the folders): a warning each, not silence.
+fn unread_content(root: &Path, fiche_dir: &str) -> Vec<Diagnostic> {
+    let read = [fiche_dir, PAGES_DIR, PRATIQUES_DIR];
+    let Ok(entries) = std::fs::read_dir(root.join("content")) else {
+        return Vec::new();
+    };
+    let mut unread: Vec<(String, bool)> = entries
+        .filter_map(Result::ok)
+        .map(|e| {
+            (
+                format!("content/{}", e.file_name().to_string_lossy()),
+                e.path().is_dir(),
+            )
+        })
+        .filter(|(path, is_dir)| {
+            let hidden = path["content/".len()..].starts_with('.');
+            let markdown = is_markdown(Path::new(path));
+            !hidden && !read.contains(&path.as_str()) && (*is_dir || markdown)
+        })
+        .collect();
+    unread.sort();
+    unread
+        .into_iter()
+        .map(|(path, is_dir)| {
+            let what = if is_dir { "le dossier" } else { "le fichier" };
+            let hint = match crate::diagnostics::suggest(&path, read) {
+                Some(near) if is_dir => format!("vouliez-vous dire « {near} » ?"),
+                _ => format!(
+                    "jalon lit les fiches dans {fiche_dir}/, les pages libres dans {PAGES_DIR}/ et les fiches pratiques dans {PRATIQUES_DIR}/"
+                ),
+            };
+            Diagnostic::warning("contenu-ignore", format!("{what} « {path} » n'est pas lu"))
+                .at(Location::file(&path))
+                .hint(hint)
+        })
+        .collect()
 }
 
 struct Reader<'a> {
