@@ -18,12 +18,17 @@ const LONGEST_WAIT: Duration = Duration::from_millis(500);
 /// is ignored.
 const WATCHED: &[&str] = &["content", "schema-data", "themes", "jalon.yaml"];
 
-/// Starts watching; rebuilds run on their own thread. Dropping the watcher stops it.
-pub fn start(
-    root: &Path,
-    builder: Builder,
-    state: Arc<State>,
-) -> Result<RecommendedWatcher, String> {
+/// The sources being watched, and the changes seen since.
+pub struct Watch {
+    watcher: RecommendedWatcher,
+    changes: Receiver<()>,
+}
+
+/// Starts watching `root`, which must be absolute. The changes wait until
+/// [`Watch::rebuild_on_changes`]: starting before the first build, nothing saved during it
+/// is missed.
+pub fn start(root: &Path) -> Result<Watch, String> {
+    debug_assert!(root.is_absolute(), "the watcher reports absolute paths");
     let (changes, received) = channel();
     let root_for_events = root.to_path_buf();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -43,32 +48,52 @@ pub fn start(
     // The root itself, not recursively: folders created or deleted after start are seen.
     watcher
         .watch(root, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("surveillance de {} impossible : {e}", root.display()))?;
+        .map_err(|e| cannot_watch(root, &e))?;
+    let mut watch = Watch {
+        watcher,
+        changes: received,
+    };
     for name in WATCHED {
         let path = root.join(name);
         if path.is_dir() {
-            watcher
-                .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| format!("surveillance de {} impossible : {e}", path.display()))?;
+            watch.watch_folder(&path)?;
         }
     }
-    std::thread::spawn(move || rebuild_on_changes(&received, builder, &state));
-    Ok(watcher)
+    Ok(watch)
 }
 
-/// Waits for a change, then for a quiet moment (or at most [`LONGEST_WAIT`]), then
-/// rebuilds; changes made during a rebuild lead to the next one.
-fn rebuild_on_changes(changes: &Receiver<()>, mut builder: Builder, state: &State) {
-    while changes.recv().is_ok() {
-        let deadline = Instant::now() + LONGEST_WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || changes.recv_timeout(QUIET_TIME.min(left)).is_err() {
-                break;
-            }
-        }
-        rebuild(&mut builder, state);
+impl Watch {
+    /// Rebuilds on every burst of changes, on its own thread, for as long as the preview
+    /// runs. The thread keeps the watcher.
+    pub fn rebuild_on_changes(self, builder: Builder, state: Arc<State>) {
+        std::thread::spawn(move || self.rebuild_loop(builder, &state));
     }
+
+    /// Waits for a change, then for a quiet moment (or at most [`LONGEST_WAIT`]), then
+    /// rebuilds; changes made during a rebuild lead to the next one.
+    fn rebuild_loop(self, mut builder: Builder, state: &State) {
+        while self.changes.recv().is_ok() {
+            let deadline = Instant::now() + LONGEST_WAIT;
+            loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() || self.changes.recv_timeout(QUIET_TIME.min(left)).is_err() {
+                    break;
+                }
+            }
+            rebuild(&mut builder, state);
+        }
+    }
+
+    /// Watches `folder` and all it holds.
+    fn watch_folder(&mut self, folder: &Path) -> Result<(), String> {
+        self.watcher
+            .watch(folder, RecursiveMode::Recursive)
+            .map_err(|e| cannot_watch(folder, &e))
+    }
+}
+
+fn cannot_watch(path: &Path, error: &notify::Error) -> String {
+    format!("surveillance de {} impossible : {error}", path.display())
 }
 
 /// A change that can alter the site: inside a watched folder, not an editor's scratch file.
@@ -88,4 +113,31 @@ fn is_source(root: &Path, path: &Path) -> bool {
         || name.ends_with(".swp")
         || name.ends_with(".tmp");
     WATCHED.iter().any(|w| first.as_os_str() == *w) && !scratch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_source;
+    use std::path::Path;
+
+    /// Paths as the watcher reports them: absolute, under the root it was given.
+    #[test]
+    fn sources_are_told_by_their_place_in_the_root() {
+        let root = Path::new("/sites/schema");
+        assert!(is_source(
+            root,
+            Path::new("/sites/schema/content/fiches/a.md")
+        ));
+        assert!(is_source(root, Path::new("/sites/schema/jalon.yaml")));
+        assert!(is_source(
+            root,
+            Path::new("/sites/schema/themes/default/templates/fiche.html")
+        ));
+        assert!(!is_source(
+            root,
+            Path::new("/sites/schema/public/index.html")
+        ));
+        assert!(!is_source(root, Path::new("/sites/schema/content/.#a.md")));
+        assert!(!is_source(root, Path::new("/ailleurs/content/a.md")));
+    }
 }

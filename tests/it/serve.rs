@@ -333,3 +333,44 @@ fn an_idle_preview_does_not_rebuild() {
         "{log:?}"
     );
 }
+
+#[test]
+fn a_preview_started_with_a_relative_root_rebuilds_on_edits() {
+    // The README's way: `cd mon-schema && jalon serve`. The watcher reports absolute
+    // paths, which must still be found inside a root given relative; and the output
+    // folder, relative too, must still be written.
+    let site = copy_site(&fixture("orientations"));
+    let name = site.path().file_name().unwrap().to_str().unwrap();
+    let parent = site.path().parent().unwrap();
+    let fiche = site.path().join("content/actions/1-2-1.md");
+    let original = std::fs::read_to_string(&fiche).unwrap();
+    let starts = [
+        (
+            site.path(),
+            vec!["--out", "sortie"],
+            site.path().join("sortie"),
+        ),
+        (parent, vec!["--root", name], site.path().join("public")),
+    ];
+    for (number, (folder, args, out)) in starts.into_iter().enumerate() {
+        let preview = Preview::start_in(folder, &args);
+        let title = format!("Former {number} fois les professionnels");
+        std::fs::write(
+            &fiche,
+            original.replace("Former les professionnels", &title),
+        )
+        .unwrap();
+        let served = || http_get(&preview.address(), "/action/1-2-1.html");
+        assert!(
+            eventually(WAIT, || served().contains(&title)),
+            "started in {} with {args:?}: the edit was not served",
+            folder.display()
+        );
+        let written = || std::fs::read_to_string(out.join("action/1-2-1.html")).unwrap_or_default();
+        assert!(
+            eventually(WAIT, || written().contains(&title)),
+            "started in {} with {args:?}: the edit was not written",
+            folder.display()
+        );
+    }
+}
