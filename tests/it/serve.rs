@@ -334,6 +334,14 @@ fn an_idle_preview_does_not_rebuild() {
     );
 }
 
+/// How many rebuilds the preview did since it started.
+fn rebuilds(preview: &Preview) -> usize {
+    let log = preview.log.lock().unwrap();
+    log.iter()
+        .filter(|l| l.starts_with("Site reconstruit"))
+        .count()
+}
+
 #[test]
 fn a_preview_started_with_a_relative_root_rebuilds_on_edits() {
     // The README's way: `cd mon-schema && jalon serve`. The watcher reports absolute
@@ -373,4 +381,59 @@ fn a_preview_started_with_a_relative_root_rebuilds_on_edits() {
             folder.display()
         );
     }
+}
+
+#[test]
+fn a_theme_created_after_the_start_is_used() {
+    // The site starts on the embedded theme; its own `themes/` comes later, the folder
+    // first, then the files once the rebuild the folder caused is done, as with an editor:
+    // what the new folder holds must be watched too.
+    let site = copy_site(&fixture("orientations"));
+    let preview = Preview::start(site.path());
+    let theme = site.path().join("themes/default");
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    assert!(
+        eventually(WAIT, || rebuilds(&preview) >= 1),
+        "the new folder caused no rebuild"
+    );
+
+    let embedded =
+        std::fs::read_to_string(common::repo().join("themes/default/templates/fiche.html"))
+            .unwrap();
+    let template = theme.join("templates/fiche.html");
+    std::fs::write(
+        &template,
+        embedded.replace(
+            "{% block contenu %}",
+            "{% block contenu %}<p>Gabarit du département</p>",
+        ),
+    )
+    .unwrap();
+    let page = || http_get(&preview.address(), "/action/1-2-1.html");
+    assert!(
+        eventually(WAIT, || page().contains("Gabarit du département")),
+        "the new template is not used"
+    );
+
+    // A folder created inside the new one is watched as well.
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    std::fs::write(
+        theme.join("static/jalon.css"),
+        "/* feuille du département */",
+    )
+    .unwrap();
+    let css = || http_get(&preview.address(), "/static/jalon.css");
+    assert!(
+        eventually(WAIT, || css().contains("feuille du département")),
+        "the new stylesheet is not used"
+    );
+
+    // A broken template is said, like an edited one.
+    std::fs::write(&template, "{% if %}").unwrap();
+    let status = || http_get(&preview.address(), "/__jalon/etat");
+    assert!(
+        eventually(WAIT, || status().contains("gabarit invalide")),
+        "{}",
+        status()
+    );
 }
