@@ -7,7 +7,7 @@ mod watch;
 
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Instant;
@@ -22,6 +22,30 @@ pub struct Options {
     pub port: u16,
     pub open: bool,
     pub build: crate::Options,
+}
+
+impl Options {
+    /// The same options with the root and the output folder absolute, from the current
+    /// folder. The watcher reports absolute paths, and tells a source from the rest by
+    /// its place in the root: with the root as typed (`.`, `mon-schema`), no change would
+    /// ever be found in it.
+    fn absolute(self) -> Result<Options, String> {
+        Ok(Options {
+            root: absolute(&self.root)?,
+            out: absolute(&self.out)?,
+            ..self
+        })
+    }
+}
+
+/// `path` from the current folder (`..` and links are kept as typed).
+fn absolute(path: &Path) -> Result<PathBuf, String> {
+    std::path::absolute(path).map_err(|e| {
+        format!(
+            "impossible de situer le dossier « {} » : {e}",
+            path.display()
+        )
+    })
 }
 
 /// The last good site, by path from its root.
@@ -381,6 +405,15 @@ fn color() -> bool {
 
 /// Runs until the process is stopped (Ctrl-C).
 pub fn run(options: Options) -> Result<(), String> {
+    // Once, here: everything below compares paths with these.
+    let options = options.absolute()?;
+    // Watching starts before the first build, and needs the folder.
+    if !options.root.is_dir() {
+        return Err(format!(
+            "le dossier du site {} n'existe pas : lancez la commande depuis le dossier du site, ou donnez-le avec --root ; pour en créer un : « jalon init mon-schema »",
+            options.root.display()
+        ));
+    }
     // The port is taken before the first build: a port in use is said at once, not after
     // a build of the whole site.
     let address = SocketAddr::new(options.bind, options.port);
@@ -389,6 +422,9 @@ pub fn run(options: Options) -> Result<(), String> {
         .local_addr()
         .map_err(|e| cannot_listen(address, &e))?;
     let state = Arc::new(State::new());
+    // Before the first build: what is saved while it runs, or as soon as the address is
+    // printed, leads to a rebuild.
+    let watch = watch::start(&options.root)?;
     let mut builder = Builder::new(options.root.clone(), options.out.clone(), options.build);
     rebuild(&mut builder, &state);
 
@@ -404,7 +440,7 @@ pub fn run(options: Options) -> Result<(), String> {
         open_browser(&url);
     }
 
-    let _watcher = watch::start(&options.root, builder, Arc::clone(&state))?;
+    watch.rebuild_on_changes(builder, Arc::clone(&state));
     http::serve(listener, state);
     Ok(())
 }

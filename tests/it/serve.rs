@@ -333,3 +333,107 @@ fn an_idle_preview_does_not_rebuild() {
         "{log:?}"
     );
 }
+
+/// How many rebuilds the preview did since it started.
+fn rebuilds(preview: &Preview) -> usize {
+    let log = preview.log.lock().unwrap();
+    log.iter()
+        .filter(|l| l.starts_with("Site reconstruit"))
+        .count()
+}
+
+#[test]
+fn a_preview_started_with_a_relative_root_rebuilds_on_edits() {
+    // The README's way: `cd mon-schema && jalon serve`. The watcher reports absolute
+    // paths, which must still be found inside a root given relative; and the output
+    // folder, relative too, must still be written.
+    let site = copy_site(&fixture("orientations"));
+    let name = site.path().file_name().unwrap().to_str().unwrap();
+    let parent = site.path().parent().unwrap();
+    let fiche = site.path().join("content/actions/1-2-1.md");
+    let original = std::fs::read_to_string(&fiche).unwrap();
+    let starts = [
+        (
+            site.path(),
+            vec!["--out", "sortie"],
+            site.path().join("sortie"),
+        ),
+        (parent, vec!["--root", name], site.path().join("public")),
+    ];
+    for (number, (folder, args, out)) in starts.into_iter().enumerate() {
+        let preview = Preview::start_in(folder, &args);
+        let title = format!("Former {number} fois les professionnels");
+        std::fs::write(
+            &fiche,
+            original.replace("Former les professionnels", &title),
+        )
+        .unwrap();
+        let served = || http_get(&preview.address(), "/action/1-2-1.html");
+        assert!(
+            eventually(WAIT, || served().contains(&title)),
+            "started in {} with {args:?}: the edit was not served",
+            folder.display()
+        );
+        let written = || std::fs::read_to_string(out.join("action/1-2-1.html")).unwrap_or_default();
+        assert!(
+            eventually(WAIT, || written().contains(&title)),
+            "started in {} with {args:?}: the edit was not written",
+            folder.display()
+        );
+    }
+}
+
+#[test]
+fn a_theme_created_after_the_start_is_used() {
+    // The site starts on the embedded theme; its own `themes/` comes later, the folder
+    // first, then the files once the rebuild the folder caused is done, as with an editor:
+    // what the new folder holds must be watched too.
+    let site = copy_site(&fixture("orientations"));
+    let preview = Preview::start(site.path());
+    let theme = site.path().join("themes/default");
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    assert!(
+        eventually(WAIT, || rebuilds(&preview) >= 1),
+        "the new folder caused no rebuild"
+    );
+
+    let embedded =
+        std::fs::read_to_string(common::repo().join("themes/default/templates/fiche.html"))
+            .unwrap();
+    let template = theme.join("templates/fiche.html");
+    std::fs::write(
+        &template,
+        embedded.replace(
+            "{% block contenu %}",
+            "{% block contenu %}<p>Gabarit du département</p>",
+        ),
+    )
+    .unwrap();
+    let page = || http_get(&preview.address(), "/action/1-2-1.html");
+    assert!(
+        eventually(WAIT, || page().contains("Gabarit du département")),
+        "the new template is not used"
+    );
+
+    // A folder created inside the new one is watched as well.
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    std::fs::write(
+        theme.join("static/jalon.css"),
+        "/* feuille du département */",
+    )
+    .unwrap();
+    let css = || http_get(&preview.address(), "/static/jalon.css");
+    assert!(
+        eventually(WAIT, || css().contains("feuille du département")),
+        "the new stylesheet is not used"
+    );
+
+    // A broken template is said, like an edited one.
+    std::fs::write(&template, "{% if %}").unwrap();
+    let status = || http_get(&preview.address(), "/__jalon/etat");
+    assert!(
+        eventually(WAIT, || status().contains("gabarit invalide")),
+        "{}",
+        status()
+    );
+}

@@ -14,9 +14,24 @@ pub struct Preview {
 
 impl Preview {
     pub fn start(root: &Path) -> Preview {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_jalon"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_jalon"));
+        command.args(["serve", "--port", "0", "--root"]).arg(root);
+        Preview::spawn(command)
+    }
+
+    /// The preview as the README starts it: from the folder `folder`, with `args` after
+    /// `serve --port 0` (a relative `--root`, or none for the folder itself).
+    pub fn start_in(folder: &Path, args: &[&str]) -> Preview {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_jalon"));
+        command
+            .current_dir(folder)
+            .args(["serve", "--port", "0"])
+            .args(args);
+        Preview::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Preview {
+        let mut child = command
             .env("NO_COLOR", "1")
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
