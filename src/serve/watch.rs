@@ -18,7 +18,13 @@ const QUIET_TIME: Duration = Duration::from_millis(120);
 const LONGEST_WAIT: Duration = Duration::from_millis(500);
 /// What the site is made of: everything else in the root (the output folder, target/)
 /// is ignored.
-const WATCHED: &[&str] = &["content", "schema-data", "themes", "jalon.yaml"];
+const WATCHED: &[&str] = &[
+    "content",
+    "schema-data",
+    crate::load::ASSETS_DIR,
+    "themes",
+    "jalon.yaml",
+];
 
 /// A change to the sources, as the watcher reports it to the rebuild loop.
 struct Change {

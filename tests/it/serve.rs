@@ -437,3 +437,18 @@ fn a_theme_created_after_the_start_is_used() {
         status()
     );
 }
+
+#[test]
+fn a_file_saved_in_static_is_published_at_once() {
+    let site = copy_site(&fixture("orientations"));
+    let preview = Preview::start(site.path());
+    let folder = site.path().join("static/annexes");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("plan.txt"), "plan d'action signé").unwrap();
+    let served = || http_get(&preview.address(), "/static/annexes/plan.txt");
+    assert!(
+        eventually(WAIT, || served().contains("plan d'action signé")),
+        "{}",
+        served()
+    );
+}
