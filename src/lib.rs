@@ -327,7 +327,9 @@ struct Counts {
 /// On any error nothing changes in `out`: the previous site stays as it was.
 pub fn build(root: &Path, out: &Path, options: &Options) -> Report {
     let started = Instant::now();
-    let staging = match write::Staging::begin(out) {
+    // Not a site: nothing is made, not even the output's folder or its lock.
+    let staging = load::check_site(root).and_then(|()| write::Staging::begin(out));
+    let staging = match staging {
         Ok(staging) => staging,
         Err(error) => {
             return Report {

@@ -150,8 +150,8 @@ pub fn load(
     cache: &mut Cache,
 ) -> (Option<LoadedSite>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    if !root.join(SCHEMA_FILE).exists() {
-        diagnostics.push(not_a_site());
+    if let Err(error) = check_site(root) {
+        diagnostics.push(error);
         return (None, diagnostics);
     }
     let mut reader = Reader {
@@ -597,6 +597,14 @@ pub const LARGEST_FILE: u64 = 8 * 1024 * 1024;
 
 /// Reads a text file as editors save it: UTF-8, with or without BOM, LF or CRLF.
 /// The first mistake of a new user: a command run outside the site's folder.
+/// Whether `root` is a site: it has its `schema-data/schema.yaml`.
+pub fn check_site(root: &Path) -> Result<(), Diagnostic> {
+    match root.join(SCHEMA_FILE).exists() {
+        true => Ok(()),
+        false => Err(not_a_site()),
+    }
+}
+
 fn not_a_site() -> Diagnostic {
     Diagnostic::error(
         "fichier-illisible",

@@ -253,3 +253,16 @@ fn a_failed_build_says_what_it_left() {
         "{second}"
     );
 }
+
+#[test]
+fn a_folder_that_is_not_a_site_gets_nothing_written() {
+    let work = common::scratch();
+    let missing = work.path().join("pas-encore");
+    let report = jalon::build(
+        &missing,
+        &missing.join("public"),
+        &jalon::Options::default(),
+    );
+    assert!(report.has_errors());
+    assert!(!missing.exists(), "the build made the folder it was given");
+}
