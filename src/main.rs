@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use jalon::Report;
-use jalon::diagnostics::{render_terminal, summary_line};
+use jalon::diagnostics::{Diagnostic, Sources, render_terminal, summary_line};
 
 /// See `Cargo.toml` for what it is worth.
 #[global_allocator]
@@ -241,13 +241,16 @@ fn main() -> ExitCode {
         .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(error) => {
-            let _ = error.print();
-            return if error.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+        Err(error) if error.use_stderr() => {
+            eprint!(
+                "{}",
+                render_terminal(&[usage_error(&error)], &Sources::default(), color())
+            );
+            return ExitCode::from(2);
+        }
+        Err(help) => {
+            let _ = help.print();
+            return ExitCode::SUCCESS;
         }
     };
     let verbosity = match (cli.quiet, cli.verbose) {
@@ -545,6 +548,55 @@ impl Progress {
     }
 }
 
+/// A command line clap could not read, said in French: clap's own messages are English.
+fn usage_error(error: &clap::Error) -> Diagnostic {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind: ContextKind| match error.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(list)) => Some(list.join(", ")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::StyledStrs(list)) => Some(
+            list.iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ => None,
+    };
+    let given = text(ContextKind::InvalidSubcommand)
+        .or_else(|| text(ContextKind::InvalidArg))
+        .unwrap_or_default();
+    let value = text(ContextKind::InvalidValue).unwrap_or_default();
+    let suggestion =
+        text(ContextKind::SuggestedSubcommand).or_else(|| text(ContextKind::SuggestedArg));
+    let message = match error.kind() {
+        ErrorKind::InvalidSubcommand => format!("commande inconnue « {given} »"),
+        ErrorKind::UnknownArgument => format!("option inconnue « {given} »"),
+        ErrorKind::MissingRequiredArgument => format!("il manque {given}"),
+        ErrorKind::InvalidValue if value.is_empty() => format!("il manque la valeur de {given}"),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!("valeur « {value} » refusée pour {given}")
+        }
+        ErrorKind::ArgumentConflict => format!("{given} ne va pas avec une autre option donnée"),
+        _ => "ligne de commande incomprise".to_string(),
+    };
+    let valid = text(ContextKind::ValidValue).filter(|v| !v.is_empty());
+    let hint = match (suggestion, valid) {
+        (Some(near), _) => {
+            format!("vouliez-vous dire « {near} » ? La liste complète : jalon --help")
+        }
+        (None, Some(valid)) => format!("valeurs possibles : {valid}"),
+        (None, None) if given.contains("aujourdhui") => {
+            "une date s'écrit AAAA-MM-JJ, par exemple 2023-12-31".to_string()
+        }
+        (None, None) => {
+            "la liste des commandes et de leurs options : jalon --help, ou jalon <commande> --help"
+                .to_string()
+        }
+    };
+    Diagnostic::error("ligne-de-commande", message).hint(hint)
+}
+
 /// The help of every subcommand with French headings.
 fn french(command: clap::Command) -> clap::Command {
     command
@@ -552,7 +604,45 @@ fn french(command: clap::Command) -> clap::Command {
             "{before-help}{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}",
         )
         .subcommand_help_heading("Commandes")
+        .mut_args(french_arg)
         .mut_subcommands(french)
+}
+
+/// An option's default and possible values in its French help, instead of clap's
+/// English « [default: …] » and « [possible values: …] ».
+fn french_arg(arg: clap::Arg) -> clap::Arg {
+    let mut notes = Vec::new();
+    let defaults: Vec<String> = (arg.get_default_values().iter())
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() {
+        notes.push(format!("par défaut : {}", defaults.join(", ")));
+    }
+    if arg.get_action().takes_values() {
+        let values: Vec<String> = (arg.get_possible_values().iter())
+            .filter(|v| !v.is_hide_set())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        if !values.is_empty() {
+            notes.push(format!("valeurs : {}", values.join(", ")));
+        }
+    }
+    if notes.is_empty() {
+        return arg;
+    }
+    let notes = notes.join(" ; ");
+    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    let long = arg
+        .get_long_help()
+        .map(|long| format!("{long}\n\n({notes})"));
+    let arg = arg
+        .help(format!("{help} ({notes})"))
+        .hide_default_value(true)
+        .hide_possible_values(true);
+    match long {
+        Some(long) => arg.long_help(long),
+        None => arg,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -269,3 +269,32 @@ fn the_guide_lists_every_diagnostic_and_nothing_else() {
     );
     assert!(code.len() > 30, "{code:?}");
 }
+
+#[test]
+fn a_mistyped_command_line_is_answered_in_french() {
+    for (args, said) in [
+        (&["biuld"][..], "commande inconnue « biuld »"),
+        (&["build", "--prot", "3"][..], "option inconnue « --prot »"),
+        (
+            &["build", "--format", "xml"][..],
+            "valeurs possibles : texte, json",
+        ),
+        (&["build", "--aujourdhui", "2021-13-01"][..], "AAAA-MM-JJ"),
+    ] {
+        let output = common::command().args(args).output().unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("error") && !stderr.contains("Usage"),
+            "{stderr}"
+        );
+    }
+    // A near command is suggested.
+    let output = common::command().arg("biuld").output().unwrap();
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("« build »")
+    );
+}
