@@ -297,4 +297,18 @@ fn a_mistyped_command_line_is_answered_in_french() {
             .unwrap()
             .contains("« build »")
     );
+    // The help gives defaults and choices in French too.
+    let help = common::command()
+        .args(["build", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        help.contains("(par défaut : texte ; valeurs : texte, json)"),
+        "{help}"
+    );
+    assert!(
+        !help.contains("[default") && !help.contains("possible values"),
+        "{help}"
+    );
 }
