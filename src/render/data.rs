@@ -270,7 +270,7 @@ pub(super) fn page_data<'a>(
             let headings = prepared.main_headings();
             let label = site.group_label(group);
             let data = GroupPage {
-                body: group_body(viewer, g, prepared.markdown.fragments.first(), "", 2),
+                body: group_body(viewer, g, prepared.markdown.fragments.first(), None, 2),
                 enfants: group
                     .children
                     .iter()
@@ -370,14 +370,18 @@ pub struct GroupBody<'a> {
     gantt: crate::calendar::Gantt,
     legende: Vec<crate::calendar::LegendEntry>,
     prefixe: String,
+    /// On the document complet, the id of the group's heading, which starts the names of
+    /// its sections, as for a fiche ([`FicheBody`]).
+    section: Option<String>,
     niveau: u8,
 }
 
+/// `section_id`: as for [`fiche_body`].
 pub(super) fn group_body<'a>(
     viewer: &Viewer<'a>,
     g: GroupId,
     introduction: Option<&'a Rendered>,
-    prefix: &str,
+    section_id: Option<&str>,
     section_level: u8,
 ) -> GroupBody<'a> {
     let group = &viewer.site.groups[g];
@@ -388,7 +392,8 @@ pub(super) fn group_body<'a>(
         chiffres_cles: group.chiffres_cles.as_ref(),
         gantt: calendars(viewer).group(g),
         legende: crate::calendar::legend(),
-        prefixe: prefix.to_string(),
+        prefixe: section_id.map(document::prefix).unwrap_or_default(),
+        section: section_id.map(str::to_string),
         niveau: section_level.min(6),
     }
 }
@@ -414,6 +419,9 @@ pub struct FicheBody<'a> {
     indicateurs: IndicatorTexts<'a>,
     suivi: suivi::FicheFollowUp<'a>,
     prefixe: String,
+    /// On the document complet, the id of the fiche's heading: its sections' names start
+    /// with it (« Fiche-action 9 … Calendrier »), for every fiche has a « Calendrier ».
+    section: Option<String>,
     niveau: u8,
     niveau_sous_action: u8,
 }
@@ -445,15 +453,17 @@ struct SousActionView<'a> {
 }
 
 /// `fragments` are the fiche's rendered body then its sous-actions' descriptions;
-/// `prefix` goes before every id the partial writes; `section_level` is the heading level
-/// of its sections (its sous-actions are one level below).
+/// `section_id`, on the document complet, is the id of the fiche's own heading there, from
+/// which every id the partial writes is prefixed; `section_level` is the heading level of
+/// its sections (its sous-actions are one level below).
 pub(super) fn fiche_body<'a>(
     viewer: &Viewer<'a>,
     f: FicheId,
     fragments: &'a [Rendered],
-    prefix: &str,
+    section_id: Option<&str>,
     section_level: u8,
 ) -> FicheBody<'a> {
+    let prefix = section_id.map(document::prefix).unwrap_or_default();
     let site = viewer.site;
     let fiche = &site.fiches[f];
     let today = crate::model::Month::of_date(site.today);
@@ -508,7 +518,8 @@ pub(super) fn fiche_body<'a>(
             resultats: &fiche.indicateurs.resultats,
         },
         suivi: suivi::fiche_follow_up(viewer, f),
-        prefixe: prefix.to_string(),
+        prefixe: prefix,
+        section: section_id.map(str::to_string),
         niveau: section_level.min(6),
         niveau_sous_action: (section_level + 1).min(6),
     }
@@ -626,7 +637,7 @@ fn fiche_data<'a>(
             viewer,
             f,
             &prepared.markdown.fragments,
-            "",
+            None,
             FICHE_SECTION_LEVEL,
         ),
         precedente: neighbour(f.checked_sub(1)),

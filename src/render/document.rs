@@ -60,7 +60,7 @@ fn anchor(site: &Site, target: Target) -> String {
 }
 
 /// The prefix of the ids inside the section whose own id is `anchor`.
-fn prefix(anchor: &str) -> String {
+pub(super) fn prefix(anchor: &str) -> String {
     format!("{anchor}--")
 }
 
@@ -238,7 +238,7 @@ fn part_data<'a>(viewer: &Viewer<'a>, part: Part, fragments: &'a [Rendered]) -> 
             let level = group_level(site, g);
             PartView::Group {
                 groupe: Box::new(InDocument {
-                    body: group_body(viewer, g, fragments.first(), &prefix(&ancre), level + 1),
+                    body: group_body(viewer, g, fragments.first(), Some(&ancre), level + 1),
                     ancre,
                     niveau_titre: level,
                 }),
@@ -249,7 +249,7 @@ fn part_data<'a>(viewer: &Viewer<'a>, part: Part, fragments: &'a [Rendered]) -> 
             let level = fiche_level(site, f);
             PartView::Fiche {
                 fiche: Box::new(InDocument {
-                    body: fiche_body(viewer, f, fragments, &prefix(&ancre), (level + 1).min(6)),
+                    body: fiche_body(viewer, f, fragments, Some(&ancre), (level + 1).min(6)),
                     ancre,
                     niveau_titre: level,
                 }),

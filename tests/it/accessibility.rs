@@ -239,3 +239,22 @@ fn the_statement_links_to_the_ways_of_appeal() {
         ]
     );
 }
+
+/// RGAA 12.6: landmarks of the same kind have names that tell them apart. The document
+/// complet holds every fiche, and every fiche has its « Calendrier ».
+#[test]
+fn the_regions_of_the_document_complet_have_distinct_names() {
+    let built = common::build(&repo());
+    let page = built.page("document-complet.html");
+    let mut names = std::collections::HashMap::new();
+    for labelled in page.attrs("section[aria-labelledby]", "aria-labelledby") {
+        let name: Vec<String> = labelled
+            .split_whitespace()
+            .flat_map(|id| page.texts(&format!("[id='{id}']")))
+            .collect();
+        let name = name.join(" ");
+        *names.entry(name).or_insert(0) += 1;
+    }
+    let repeated: Vec<_> = names.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(names.len() > 50 && repeated.is_empty(), "{repeated:?}");
+}
