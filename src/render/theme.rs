@@ -111,6 +111,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/partiels/etat-suivi.html"),
     ),
     (
+        "partiels/menu-liste.html",
+        include_str!("../../themes/default/templates/partiels/menu-liste.html"),
+    ),
+    (
         "partiels/barre-statuts.html",
         include_str!("../../themes/default/templates/partiels/barre-statuts.html"),
     ),

@@ -258,3 +258,36 @@ fn the_regions_of_the_document_complet_have_distinct_names() {
     let repeated: Vec<_> = names.iter().filter(|(_, n)| **n > 1).collect();
     assert!(names.len() > 50 && repeated.is_empty(), "{repeated:?}");
 }
+
+#[test]
+fn on_a_phone_the_content_starts_on_the_first_screen_and_the_menu_unfolds() {
+    let built = common::build(&repo());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    set_screen(&tab, 320, 640, true);
+    let url = format!("file://{}", built.out().join("fiche/9.html").display());
+    tab.navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let eval = |script: &str| {
+        (tab.evaluate(script, false).unwrap().value).unwrap_or(serde_json::Value::Null)
+    };
+    let top = eval("document.querySelector('main h1').getBoundingClientRect().top");
+    assert!(
+        top.as_f64().unwrap() < 640.0,
+        "the title starts at {top} px"
+    );
+    // One menu is shown at a time: folded on a phone, its links reachable once unfolded.
+    let visible_links =
+        "[...document.querySelectorAll('#menu a')].filter(a => a.checkVisibility()).length";
+    assert_eq!(eval(visible_links), 0);
+    eval("document.querySelector('#menu summary').click()");
+    assert!(eval(visible_links).as_u64().unwrap() > 5);
+    set_screen(&tab, 1280, 900, false);
+    eval("document.querySelector('#menu details').open = false");
+    assert!(
+        eval(visible_links).as_u64().unwrap() > 5,
+        "the wide menu is always shown"
+    );
+}
