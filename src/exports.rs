@@ -48,7 +48,7 @@ const SITE_EXPORTS: &[SiteExport] = &[
     ("donnees/datapackage.json", |site| Some(datapackage(site))),
     ("calendrier.ics", |site| {
         let all: Vec<FicheId> = (0..site.fiches.len()).collect();
-        Some(ical(site, &all).into_bytes())
+        Some(ical(site, &all, &site.schema.titre).into_bytes())
     }),
     ("donnees/pratiques.csv", |site| {
         (!site.pratiques.is_empty()).then(|| pratiques_csv(site))
@@ -1107,7 +1107,10 @@ fn datapackage(site: &Site) -> Vec<u8> {
 /// it: one file fewer per fiche to write (ten thousand for a big catalogue), and it works
 /// from the disk too. `None` when the fiche has no period nor milestone.
 pub fn fiche_calendar_link(site: &Site, fiche: FicheId) -> Option<String> {
-    let text = ical(site, &[fiche]);
+    // Named after the fiche: imported next to others, each calendar says which it is.
+    let fiche_data = &site.fiches[fiche];
+    let name = format!("{} : {}", site.fiche_label(fiche_data), fiche_data.titre);
+    let text = ical(site, &[fiche], &name);
     if !text.contains("BEGIN:VEVENT") {
         return None;
     }
@@ -1133,7 +1136,8 @@ pub fn fiche_calendar_link(site: &Site, fiche: FicheId) -> Option<String> {
     ))
 }
 
-fn ical(site: &Site, fiches: &[FicheId]) -> String {
+/// The calendar named `name` of the sous-actions of `fiches`.
+fn ical(site: &Site, fiches: &[FicheId], name: &str) -> String {
     let stamp = format!("{}T000000Z", site.today.to_string().replace('-', ""));
     let domain = slug::slugify(&site.schema.departement);
     let mut lines = vec![
@@ -1141,7 +1145,7 @@ fn ical(site: &Site, fiches: &[FicheId]) -> String {
         "VERSION:2.0".to_string(),
         "PRODID:-//jalon//schéma départemental//FR".to_string(),
         "CALSCALE:GREGORIAN".to_string(),
-        format!("X-WR-CALNAME:{}", escape(&site.schema.titre)),
+        format!("X-WR-CALNAME:{}", escape(name)),
     ];
     let event = |lines: &mut Vec<String>, uid: String, summary: String, span: Span| {
         let (first, _) = iso_days(span);

@@ -167,6 +167,13 @@ fn calendars_parse_with_one_event_per_period() {
             .count(),
         6
     );
+    // Named after the fiche, not the schéma: imported with others, it says which it is.
+    let name = text
+        .replace("\r\n ", "")
+        .lines()
+        .find_map(|l| l.strip_prefix("X-WR-CALNAME:").map(str::to_string))
+        .unwrap();
+    assert!(name.starts_with("Fiche-action 9 : Renforcer"), "{name}");
 }
 
 #[test]
