@@ -237,3 +237,14 @@ fn every_page_and_folder_jalon_makes_has_a_reserved_name() {
         );
     }
 }
+
+#[test]
+fn every_page_declares_its_icon_so_that_no_favicon_is_asked_for() {
+    for (path, page) in site().pages() {
+        assert_eq!(page.attrs("link[rel=icon]", "href").len(), 1, "{path}");
+    }
+    // The logo, when the site has one, is the icon.
+    let fixture = build(&crate::common::fixture("orientations"));
+    let home = fixture.page("index.html");
+    assert_eq!(home.attrs("link[rel=icon]", "href"), ["static/logo.svg"]);
+}
