@@ -47,7 +47,8 @@ fn results(tab: &headless_chrome::Tab, base: &str, query: &str) -> Vec<Hit> {
             "document.querySelectorAll('#recherche-resultats > li').length",
         );
         let status = status.as_str().unwrap_or_default().to_string();
-        status.starts_with("Aucun") || (status.contains("résultat") && shown.as_u64() > Some(0))
+        let none = status.starts_with("Aucun") || status.contains("trop courants");
+        none || (status.contains("résultat") && shown.as_u64() > Some(0))
     };
     assert!(
         eventually(Duration::from_secs(10), announced),
@@ -338,6 +339,55 @@ fn the_header_box_works_with_the_keyboard_alone() {
                 .is_some_and(|p| p.ends_with("/acteur/odpe.html"))
         }),
         "Enter opens the first suggestion"
+    );
+}
+
+#[test]
+fn escape_closes_the_suggestions_and_the_arrow_opens_them_again() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("{}index.html", file_base()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let field = tab
+        .wait_for_element("#recherche-champ[role=combobox]")
+        .unwrap();
+    field.click().unwrap();
+    tab.type_str("ODPE").unwrap();
+    let expanded = || {
+        eval(
+            &tab,
+            "document.getElementById('recherche-champ').getAttribute('aria-expanded')",
+        )
+        .as_str()
+            == Some("true")
+    };
+    assert!(eventually(Duration::from_secs(10), expanded));
+    tab.press_key("ArrowDown").unwrap();
+    tab.press_key("Escape").unwrap();
+    assert!(!expanded());
+    let selected =
+        "document.querySelectorAll('#recherche-suggestions [aria-selected=true]').length";
+    assert_eq!(eval(&tab, selected), 0);
+    tab.press_key("ArrowDown").unwrap();
+    assert!(expanded());
+    assert_eq!(eval(&tab, selected), 1);
+}
+
+#[test]
+fn a_query_of_common_words_only_says_so() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let hits = results(&tab, &file_base(), "q=de+la+pour");
+    assert!(hits.is_empty());
+    let status = eval(
+        &tab,
+        "document.getElementById('recherche-etat').textContent",
+    );
+    assert!(
+        status.as_str().unwrap().contains("mots trop courants"),
+        "{status}"
     );
 }
 

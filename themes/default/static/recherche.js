@@ -411,13 +411,16 @@
         cases.forEach(function (c) {
           var n = reponse.comptes[c.name + "=" + c.value] || 0;
           c.parentNode.querySelector(".facette-compte").textContent = "(" + n + ")";
-          // A filter that would leave nothing is not a stop for the keyboard; a ticked
-          // one stays usable, to untick it.
+          // Un filtre qui ne laisserait rien n'est pas un arrêt du clavier ; coché, il reste
+          // utilisable, pour le décocher.
           c.disabled = n === 0 && !c.checked;
         });
         var n = reponse.resultats.length;
         var quoi = requete.trim() ? " pour « " + requete.trim() + " »" : "";
-        etat.textContent = n ? pluriel(n, "résultat") + quoi + "." : "Aucun résultat" + quoi + ". Essayez moins de mots, ou retirez des filtres.";
+        etat.textContent = n ? pluriel(n, "résultat") + quoi + "."
+          : requete.trim() && !reponse.mots.length
+            ? "« " + requete.trim() + " » ne contient que des mots trop courants pour être cherchés (de, la, pour…) : ajoutez un mot plus précis."
+            : "Aucun résultat" + quoi + ". Essayez moins de mots, ou retirez des filtres.";
         return afficherSuite();
       }).catch(function () {
         etat.textContent = "La recherche n'a pas pu charger son index.";
@@ -460,8 +463,12 @@
     function fermer() {
       liste.hidden = true;
       champ.setAttribute("aria-expanded", "false");
-      champ.removeAttribute("aria-activedescendant");
-      active = -1;
+      activer(-1);
+    }
+
+    function ouvrir() {
+      liste.hidden = false;
+      champ.setAttribute("aria-expanded", "true");
     }
 
     function activer(i) {
@@ -499,8 +506,7 @@
           var tous = racine + "recherche.html?q=" + encodeURIComponent(requete.trim());
           options.push(option(options.length, "Tous les résultats pour « " + requete.trim() + " »", "", tous));
           options.forEach(function (o) { liste.appendChild(o); });
-          liste.hidden = false;
-          champ.setAttribute("aria-expanded", "true");
+          ouvrir();
           activer(-1);
           var n = reponse.resultats.length;
           annonce.textContent = n ? pluriel(n, "résultat") + ", flèche bas pour les parcourir." : "Aucun résultat.";
@@ -511,7 +517,9 @@
     champ.addEventListener("input", function () { clearTimeout(minuterie); minuterie = setTimeout(suggerer, 120); });
     champ.addEventListener("keydown", function (e) {
       var ouverte = !liste.hidden && options.length;
-      if (e.key === "ArrowDown" && ouverte) { e.preventDefault(); activer((active + 1) % options.length); }
+      // Fermée par Échap, la liste se rouvre à la flèche, comme le veut le motif combobox.
+      if (e.key === "ArrowDown" && !ouverte && options.length && champ.value.trim().length >= 2) { e.preventDefault(); ouvrir(); activer(0); }
+      else if (e.key === "ArrowDown" && ouverte) { e.preventDefault(); activer((active + 1) % options.length); }
       else if (e.key === "ArrowUp" && ouverte) { e.preventDefault(); activer(active <= 0 ? options.length - 1 : active - 1); }
       else if (e.key === "Enter" && ouverte && active >= 0) { e.preventDefault(); location.href = options[active].dataset.url; }
       else if (e.key === "Escape") { if (ouverte) { e.preventDefault(); fermer(); } else { champ.value = ""; } }
