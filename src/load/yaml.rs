@@ -52,8 +52,39 @@ fn parse_with<T: DeserializeOwned>(
     if let Some(tab) = find_tab_indent(text, file, first_line) {
         return Err(tab);
     }
-    serde_saphyr::from_str_with_options(text, options(duplicate_keys))
-        .map_err(|error| to_diagnostic(&error, file, first_line))
+    serde_saphyr::from_str_with_options(text, options(duplicate_keys)).map_err(|error| {
+        empty_yaml(text, file, first_line)
+            .unwrap_or_else(|| to_diagnostic(&error, file, first_line))
+    })
+}
+
+/// When `text` holds no YAML at all (nothing, or comments only) and yet fields were
+/// required: said as such, rather than as the parser's « unexpected end of file ».
+fn empty_yaml(text: &str, file: &Path, first_line: u32) -> Option<Diagnostic> {
+    let blank = text.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#')
+    });
+    if !blank {
+        return None;
+    }
+    // A file's own YAML starts on its first line; a Markdown file's header, after `---`.
+    let (message, hint) = if first_line == 1 {
+        (
+            "le fichier est vide",
+            "écrivez-y au moins ses champs obligatoires (voir le README)",
+        )
+    } else {
+        (
+            "l'en-tête YAML est vide",
+            "écrivez entre les deux lignes « --- » au moins les champs obligatoires, par exemple « titre: … »",
+        )
+    };
+    Some(
+        Diagnostic::error("fichier-vide", message)
+            .at(Location::new(file, first_line, 1))
+            .hint(hint),
+    )
 }
 
 fn options(duplicate_keys: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::Options {
