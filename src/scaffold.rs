@@ -365,22 +365,43 @@ fn new_group(root: &Path, site: &Site, titre: &str) -> Result<PathBuf, Diagnosti
 }
 
 fn new_acteur(root: &Path, site: &Site, nom: &str) -> Result<PathBuf, Diagnostic> {
-    let base = slug::slugify(nom);
-    let mut id = if base.is_empty() {
+    let (nom, sigle) = name_and_sigle(nom);
+    let base = slug::slugify(sigle.unwrap_or(nom));
+    let base = if base.is_empty() {
         "acteur".to_string()
     } else {
         base
     };
+    let mut id = base.clone();
     let mut n = 2;
     while site.index.acteurs.contains_key(&id) {
-        id = format!("{}-{n}", slug::slugify(nom));
+        id = format!("{base}-{n}");
         n += 1;
     }
+    let sigle = sigle
+        .map(|s| format!("  sigle: {}\n", yaml_text(s)))
+        .unwrap_or_default();
     let entry = format!(
-        "\n- id: {id}\n  nom: {}\n  # departement, etat, justice, sante, education, collectivite, association ou autre\n  type: autre\n",
+        "\n- id: {id}\n  nom: {}\n{sigle}  # departement, etat, justice, sante, education, collectivite, association ou autre\n  type: autre\n",
         yaml_text(nom)
     );
     append(&root.join(crate::load::ACTEURS_FILE), &entry)
+}
+
+/// « Protection judiciaire de la jeunesse (PJJ) » as the name and its sigle, which is
+/// also the shortest id; a name without a sigle in brackets as it is.
+fn name_and_sigle(nom: &str) -> (&str, Option<&str>) {
+    let sigle = nom
+        .trim_end()
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once('('))
+        .filter(|(name, sigle)| {
+            !name.trim().is_empty() && crate::search::analyze::is_sigle(sigle.trim())
+        });
+    match sigle {
+        Some((name, sigle)) => (name.trim(), Some(sigle.trim())),
+        None => (nom, None),
+    }
 }
 
 fn new_pratique(

@@ -157,6 +157,21 @@ fn new_items_take_the_next_numbers_and_keep_the_site_valid() {
         },
     )
     .unwrap();
+    // A sigle in brackets becomes the actor's sigle and id.
+    new(
+        &site,
+        New::Acteur {
+            nom: "Protection judiciaire de la jeunesse (PJJ)".into(),
+        },
+    )
+    .unwrap();
+    let acteurs = std::fs::read_to_string(site.join("schema-data/acteurs.yaml")).unwrap();
+    assert!(
+        acteurs.contains(
+            "- id: pjj\n  nom: \"Protection judiciaire de la jeunesse\"\n  sigle: \"PJJ\"\n"
+        ),
+        "{acteurs}"
+    );
     new(
         &site,
         New::Page {
