@@ -373,13 +373,17 @@ fn new(quoi: NewKind, root: &Path) -> ExitCode {
             println!("{}", path.display());
             ExitCode::SUCCESS
         }
-        Err(errors) => {
-            eprint!(
-                "{}",
-                render_terminal(&errors, &jalon::diagnostics::Sources::default(), color())
-            );
+        Err(jalon::scaffold::NotAdded::InvalidSite(errors)) => {
+            eprint!("{}", render_terminal(&errors, &Sources::default(), color()));
             eprintln!("Corrigez d'abord ces erreurs (jalon check), puis relancez.");
             ExitCode::from(1)
+        }
+        Err(jalon::scaffold::NotAdded::Refused(error)) => {
+            eprint!(
+                "{}",
+                render_terminal(&[error], &Sources::default(), color())
+            );
+            ExitCode::from(2)
         }
     }
 }

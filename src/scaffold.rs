@@ -201,11 +201,20 @@ pub enum New {
     },
 }
 
+/// Why `jalon new` wrote nothing.
+#[derive(Debug)]
+pub enum NotAdded {
+    /// The site has errors: numbers and ids cannot be chosen from it.
+    InvalidSite(Vec<Diagnostic>),
+    /// The request itself cannot be met (which axe? no catalogue, unknown theme…).
+    Refused(Diagnostic),
+}
+
 /// Adds an item to the site at `root` and returns the file written. The site must be
 /// valid: numbers and ids are chosen from what it already holds.
-pub fn new(root: &Path, what: New) -> Result<PathBuf, Vec<Diagnostic>> {
-    let site = valid_site(root)?;
-    let one = |d: Diagnostic| vec![d];
+pub fn new(root: &Path, what: New) -> Result<PathBuf, NotAdded> {
+    let site = valid_site(root).map_err(NotAdded::InvalidSite)?;
+    let one = NotAdded::Refused;
     match what {
         New::Fiche { titre, parent } => {
             new_fiche(root, &site, &titre, parent.as_deref()).map_err(one)

@@ -188,7 +188,10 @@ fn new_items_take_the_next_numbers_and_keep_the_site_valid() {
         },
     )
     .unwrap_err();
-    assert_eq!(ambiguous[0].code, "parent-manquant");
+    let jalon::scaffold::NotAdded::Refused(ambiguous) = ambiguous else {
+        panic!("{ambiguous:?}");
+    };
+    assert_eq!(ambiguous.code, "parent-manquant");
     new(
         &site,
         New::Fiche {
