@@ -472,13 +472,20 @@ fn open_browser(url: &str) {
     } else {
         "xdg-open"
     };
-    if std::process::Command::new(command)
+    // The opener's own messages (xdg-open tries several browsers, in English) are not
+    // the editor's business: whether it worked is said here, in one line.
+    let opened = std::process::Command::new(command)
         .arg(url)
-        .spawn()
-        .is_err()
-    {
-        eprintln!("Impossible d'ouvrir le navigateur : ouvrez {url}");
-    }
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let url = url.to_string();
+    std::thread::spawn(move || {
+        let worked = opened.and_then(|mut child| child.wait());
+        if !worked.is_ok_and(|status| status.success()) {
+            eprintln!("Impossible d'ouvrir le navigateur : ouvrez {url}");
+        }
+    });
 }
 
 pub(crate) fn stream_opened(state: &State, limit: usize, page: Option<String>) -> bool {
