@@ -389,6 +389,14 @@ fn a_query_of_common_words_only_says_so() {
         status.as_str().unwrap().contains("mots trop courants"),
         "{status}"
     );
+    // French spacing: the quotes hold to the words they quote, never alone on a line.
+    assert!(
+        status
+            .as_str()
+            .unwrap()
+            .starts_with("«\u{a0}de la pour\u{a0}»"),
+        "{status}"
+    );
 }
 
 #[test]

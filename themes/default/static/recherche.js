@@ -416,10 +416,10 @@
           c.disabled = n === 0 && !c.checked;
         });
         var n = reponse.resultats.length;
-        var quoi = requete.trim() ? " pour « " + requete.trim() + " »" : "";
+        var quoi = requete.trim() ? " pour «\u00a0" + requete.trim() + "\u00a0»" : "";
         etat.textContent = n ? pluriel(n, "résultat") + quoi + "."
           : requete.trim() && !reponse.mots.length
-            ? "« " + requete.trim() + " » ne contient que des mots trop courants pour être cherchés (de, la, pour…) : ajoutez un mot plus précis."
+            ? "«\u00a0" + requete.trim() + "\u00a0» ne contient que des mots trop courants pour être cherchés (de, la, pour…) : ajoutez un mot plus précis."
             : "Aucun résultat" + quoi + ". Essayez moins de mots, ou retirez des filtres.";
         return afficherSuite();
       }).catch(function () {
@@ -504,7 +504,7 @@
             return option(i, doc.titre, reponse.idx.types.valeurs[doc.type].libelle, url);
           });
           var tous = racine + "recherche.html?q=" + encodeURIComponent(requete.trim());
-          options.push(option(options.length, "Tous les résultats pour « " + requete.trim() + " »", "", tous));
+          options.push(option(options.length, "Tous les résultats pour «\u00a0" + requete.trim() + "\u00a0»", "", tous));
           options.forEach(function (o) { liste.appendChild(o); });
           ouvrir();
           activer(-1);
