@@ -478,6 +478,9 @@ impl Renderer<'_, '_> {
             );
             return url;
         }
+        // `static/ma%20carte.png` names the file `ma carte.png`.
+        let file = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+        let file = file.as_ref();
         let known = self.state.site.assets.iter().any(|a| a.path == file);
         if !known {
             let paths = self.state.site.assets.iter().map(|a| a.path.as_str());

@@ -330,12 +330,15 @@ fn files_of_static_are_published_and_linked_from_any_depth() {
     common::copy_dir(&common::fixture("orientations"), &site);
     std::fs::create_dir_all(site.join("static/annexes")).unwrap();
     std::fs::write(site.join("static/annexes/carte.png"), b"\x89PNG carte").unwrap();
+    std::fs::write(site.join("static/annexes/plan d'action.pdf"), b"%PDF").unwrap();
     std::fs::write(site.join("static/.DS_Store"), b"du finder").unwrap();
     let fiche = site.join("content/actions/1-2-1.md");
     let text = std::fs::read_to_string(&fiche).unwrap();
     std::fs::write(
         &fiche,
-        format!("{text}\n![Carte des territoires](static/annexes/carte.png)\n"),
+        format!(
+            "{text}\n![Carte des territoires](static/annexes/carte.png)\n\n[Le plan](static/annexes/plan%20d'action.pdf#page=2)\n"
+        ),
     )
     .unwrap();
     let out = work.path().join("public");
@@ -355,6 +358,10 @@ fn files_of_static_are_published_and_linked_from_any_depth() {
     assert_eq!(
         page.attrs("main img[alt='Carte des territoires']", "src"),
         ["../static/annexes/carte.png"]
+    );
+    assert_eq!(
+        page.attrs("main a[href$='page=2']", "href"),
+        ["../static/annexes/plan%20d'action.pdf#page=2"]
     );
     // A missing file is an error; a relative link to nowhere known, a warning.
     std::fs::write(
