@@ -288,10 +288,18 @@ fn a_sous_action_hit_opens_the_fiche_at_its_anchor() {
     }));
 }
 
-#[test]
-fn the_header_box_works_with_the_keyboard_alone() {
-    let browser = browser();
-    let tab = browser.new_tab().unwrap();
+/// Whether the header box shows its suggestions.
+fn suggestions_shown(tab: &headless_chrome::Tab) -> bool {
+    eval(
+        tab,
+        "document.getElementById('recherche-champ').getAttribute('aria-expanded')",
+    )
+    .as_str()
+        == Some("true")
+}
+
+/// Types `query` in the header box of the home page, and waits for its suggestions.
+fn type_in_the_header_box(tab: &headless_chrome::Tab, query: &str) {
     tab.navigate_to(&format!("{}index.html", file_base()))
         .unwrap()
         .wait_until_navigated()
@@ -301,22 +309,22 @@ fn the_header_box_works_with_the_keyboard_alone() {
         .wait_for_element("#recherche-champ[role=combobox]")
         .unwrap();
     field.click().unwrap();
-    tab.type_str("ODPE").unwrap();
+    tab.type_str(query).unwrap();
     assert!(
-        eventually(Duration::from_secs(10), || {
-            eval(
-                &tab,
-                "document.getElementById('recherche-champ').getAttribute('aria-expanded')",
-            )
-            .as_str()
-                == Some("true")
-        }),
+        eventually(Duration::from_secs(10), || suggestions_shown(tab)),
         "the suggestions open: {}",
         eval(
-            &tab,
+            tab,
             "JSON.stringify([document.activeElement.id, document.getElementById('recherche-champ').value, document.getElementById('recherche-annonce').textContent])"
         )
     );
+}
+
+#[test]
+fn the_header_box_works_with_the_keyboard_alone() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    type_in_the_header_box(&tab, "ODPE");
     let announced = eval(
         &tab,
         "document.getElementById('recherche-annonce').textContent",
@@ -346,32 +354,15 @@ fn the_header_box_works_with_the_keyboard_alone() {
 fn escape_closes_the_suggestions_and_the_arrow_opens_them_again() {
     let browser = browser();
     let tab = browser.new_tab().unwrap();
-    tab.navigate_to(&format!("{}index.html", file_base()))
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
-    let field = tab
-        .wait_for_element("#recherche-champ[role=combobox]")
-        .unwrap();
-    field.click().unwrap();
-    tab.type_str("ODPE").unwrap();
-    let expanded = || {
-        eval(
-            &tab,
-            "document.getElementById('recherche-champ').getAttribute('aria-expanded')",
-        )
-        .as_str()
-            == Some("true")
-    };
-    assert!(eventually(Duration::from_secs(10), expanded));
+    type_in_the_header_box(&tab, "ODPE");
     tab.press_key("ArrowDown").unwrap();
     tab.press_key("Escape").unwrap();
-    assert!(!expanded());
+    assert!(!suggestions_shown(&tab));
     let selected =
         "document.querySelectorAll('#recherche-suggestions [aria-selected=true]').length";
     assert_eq!(eval(&tab, selected), 0);
     tab.press_key("ArrowDown").unwrap();
-    assert!(expanded());
+    assert!(suggestions_shown(&tab));
     assert_eq!(eval(&tab, selected), 1);
 }
 
