@@ -260,7 +260,8 @@ impl Builder {
 pub fn rebuild(builder: &mut Builder, state: &State) {
     let started = Instant::now();
     let shown = state.shown_pages();
-    let first = !shown.is_empty() && builder.has_written();
+    let built_before = builder.has_written();
+    let first = !shown.is_empty() && built_before;
     if first {
         match builder.rebuild_pages(&shown) {
             Outcome::Published { files, changed, .. } => {
@@ -270,11 +271,7 @@ pub fn rebuild(builder: &mut Builder, state: &State) {
                     started.elapsed().as_millis()
                 );
             }
-            Outcome::Failed { errors } => {
-                eprintln!("Erreurs : la dernière version correcte reste servie.");
-                state.fail(errors);
-                return;
-            }
+            Outcome::Failed { errors } => return failed(state, errors, built_before),
         }
     }
     match builder.rebuild() {
@@ -291,16 +288,31 @@ pub fn rebuild(builder: &mut Builder, state: &State) {
             };
             state.publish(files, reload);
             eprintln!(
-                "Site reconstruit en {} ms ({rendered} page(s) rendue(s), {} fichier(s) écrit(s)).",
+                "Site {} en {} ms ({rendered} page(s) rendue(s), {} fichier(s) écrit(s)).",
+                if built_before {
+                    "reconstruit"
+                } else {
+                    "construit"
+                },
                 started.elapsed().as_millis(),
                 changed.len()
             );
         }
-        Outcome::Failed { errors } => {
-            eprintln!("Erreurs : la dernière version correcte reste servie.");
-            state.fail(errors);
-        }
+        Outcome::Failed { errors } => failed(state, errors, built_before),
     }
+}
+
+/// Shows the errors in the open tabs, and says what the preview serves meanwhile.
+fn failed(state: &State, errors: String, built_before: bool) {
+    eprintln!(
+        "{}",
+        if built_before {
+            "Erreurs : la dernière version correcte reste servie."
+        } else {
+            "Erreurs : le site s'affichera dès qu'elles seront corrigées."
+        }
+    );
+    state.fail(errors);
 }
 
 /// Whether a changed file, once the shown pages are up to date, still calls for a

@@ -326,6 +326,15 @@ fn an_idle_preview_does_not_rebuild() {
     // would rebuild and reload the tabs forever.
     let site = copy_site(&fixture("orientations"));
     let preview = Preview::start(site.path());
+    // The first build is a build, not a rebuild.
+    assert!(
+        preview
+            .startup
+            .iter()
+            .any(|l| l.starts_with("Site construit en")),
+        "{:?}",
+        preview.startup
+    );
     std::thread::sleep(Duration::from_millis(1500));
     let log = preview.log.lock().unwrap();
     assert!(

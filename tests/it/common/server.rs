@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 pub struct Preview {
     child: Child,
     pub url: String,
-    /// What the server printed after its start line.
+    /// What the server printed before its address: the first build.
+    pub startup: Vec<String>,
+    /// What it printed since.
     pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
@@ -39,6 +41,7 @@ impl Preview {
             .expect("jalon serve starts");
         let stderr = child.stderr.take().unwrap();
         let mut lines = BufReader::new(stderr).lines();
+        let mut startup = Vec::new();
         let url = loop {
             let line = lines
                 .next()
@@ -47,6 +50,7 @@ impl Preview {
             if let Some(rest) = line.strip_prefix("Aperçu sur ") {
                 break rest.split_whitespace().next().unwrap().to_string();
             }
+            startup.push(line);
         };
         let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let sink = std::sync::Arc::clone(&log);
@@ -55,7 +59,12 @@ impl Preview {
                 sink.lock().unwrap().push(line);
             }
         });
-        Preview { child, url, log }
+        Preview {
+            child,
+            url,
+            startup,
+            log,
+        }
     }
 
     pub fn address(&self) -> String {
