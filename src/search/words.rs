@@ -220,7 +220,7 @@ pub struct Tally<'s> {
     packed: Vec<u8>,
     /// The glossary expansions of two words or more, as terms numbered by `analyzer`
     /// (so that "mineurs non accompagnés" spells out "mineur non accompagné"), with their
-    /// sigle.
+    /// sigle; and the sigles of several words (`CD 93`), with their form in one (`CD93`).
     expansions: Vec<(Vec<u32>, &'s str)>,
     /// By term: the expansions that start with it. The words of the expansions are
     /// numbered first, so the terms numbered later start none.
@@ -269,15 +269,27 @@ impl<'s> Tally<'s> {
         let mut analyzer = Analyzer::default();
         let mut expansions = Vec::new();
         let mut expansion_starts: Vec<Vec<usize>> = Vec::new();
-        for sigle in sigles.glossary {
+        // The words of an expansion, or of a sigle of several words, bring in the sigle.
+        let spelled = sigles
+            .glossary
+            .iter()
+            .zip(&sigles.joined)
+            .flat_map(|(sigle, joined)| {
+                let definition = (sigle.definition.as_str(), sigle.sigle.as_str());
+                let words = joined
+                    .as_deref()
+                    .map(|joined| (sigle.sigle.as_str(), joined));
+                [Some(definition), words].into_iter().flatten()
+            });
+        for (words, alias) in spelled {
             let mut terms = Vec::new();
-            analyzer.each_spelling(&sigle.definition, |_, spelling| {
+            analyzer.each_spelling(words, |_, spelling| {
                 terms.extend(spelling.term);
             });
             if terms.len() >= 2 {
                 expansion_starts.resize_with(analyzer.texts().count(), Vec::new);
                 expansion_starts[terms[0] as usize].push(expansions.len());
-                expansions.push((terms, sigle.sigle.as_str()));
+                expansions.push((terms, alias));
             }
         }
         Tally {
@@ -452,6 +464,9 @@ struct Sigles<'a> {
     glossary: &'a [Sigle],
     /// Folded sigle → the text of its expansion.
     expansions: HashMap<String, String>,
+    /// By place in the glossary, a sigle of several words (`CD 93`) written as one
+    /// (`CD93`), as readers type it: a text that writes it in two is also found so.
+    joined: Vec<Option<String>>,
     /// A hash of the glossary: the analysis of every document depends on it.
     fingerprint: u64,
 }
@@ -462,13 +477,29 @@ impl<'a> Sigles<'a> {
         for sigle in &site.sigles {
             (&sigle.sigle, &sigle.definition).hash(&mut h);
         }
+        let joined: Vec<Option<String>> = (site.sigles.iter())
+            .map(|s| {
+                let parts: Vec<&str> = s.sigle.split(|c: char| !c.is_alphanumeric()).collect();
+                (parts.iter().filter(|p| !p.is_empty()).count() >= 2).then(|| parts.concat())
+            })
+            .collect();
+        let expansions = site
+            .sigles
+            .iter()
+            .zip(&joined)
+            .flat_map(|(s, joined)| {
+                let written = [Some(&s.sigle), joined.as_ref()];
+                written
+                    .into_iter()
+                    .flatten()
+                    .map(|form| (fold(form), s.definition.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         Sigles {
             glossary: &site.sigles,
-            expansions: site
-                .sigles
-                .iter()
-                .map(|s| (fold(&s.sigle), s.definition.clone()))
-                .collect(),
+            expansions,
+            joined,
             fingerprint: h.finish(),
         }
     }

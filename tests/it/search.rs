@@ -131,9 +131,11 @@ fn a_sigle_finds_the_pages_that_spell_it_out_even_in_the_plural_or_in_a_title() 
     let tab = browser.new_tab().unwrap();
     // « Projet pour l'enfant » is only in the indicator's title; the glossary's
     // « Mineur non accompagné » is written in the plural on the CAMNA's page.
+    // « CD 93 », in two words in the glossary, is typed in one.
     for (sigle, page) in [
         ("PPE", "/indicateur/mineurs-avec-ppe.html"),
         ("MNA", "/acteur/camna.html"),
+        ("CD93", "/acteur/cd93.html"),
     ] {
         let hits = results(&tab, &file_base(), &format!("q={sigle}"));
         assert!(
