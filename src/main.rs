@@ -266,7 +266,7 @@ fn main() -> ExitCode {
         } => init(&dossier, &modele, force, verbosity),
         Command::New { quoi, root } => new(quoi, &root),
         Command::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = public(<Cli as clap::CommandFactory>::command());
             clap_complete::generate(shell, &mut command, "jalon", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
@@ -550,6 +550,18 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// The commands as editors know them: clap_complete would also offer the hidden ones
+/// (`corpus`, `mesure-apercu`), which are for measuring jalon.
+fn public(command: clap::Command) -> clap::Command {
+    let shown: Vec<clap::Command> = (command.get_subcommands())
+        .filter(|sub| !sub.is_hide_set())
+        .cloned()
+        .collect();
+    clap::Command::new("jalon")
+        .args(command.get_arguments().cloned())
+        .subcommands(shown)
 }
 
 /// A command line clap could not read, said in French: clap's own messages are English.

@@ -315,6 +315,13 @@ fn a_mistyped_command_line_is_answered_in_french() {
             .unwrap()
             .contains("« build »")
     );
+    // Completions offer the editors' commands, not the hidden ones for measuring.
+    let bash = common::command()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    let bash = String::from_utf8(bash.stdout).unwrap();
+    assert!(bash.contains("serve") && !bash.contains("corpus"), "{bash}");
     // The help gives defaults and choices in French too.
     let help = common::command()
         .args(["build", "--help"])
