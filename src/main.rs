@@ -559,7 +559,11 @@ fn public(command: clap::Command) -> clap::Command {
         .filter(|sub| !sub.is_hide_set())
         .cloned()
         .collect();
+    // Its own -h and -V come with the arguments: clap must not add its own.
     clap::Command::new("jalon")
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_help_flag(true)
+        .disable_version_flag(true)
         .args(command.get_arguments().cloned())
         .subcommands(shown)
 }
