@@ -595,8 +595,6 @@ fn parse_document<T: DeserializeOwned>(
 /// binary), and reading it would cost memory and time for nothing.
 pub const LARGEST_FILE: u64 = 8 * 1024 * 1024;
 
-/// Reads a text file as editors save it: UTF-8, with or without BOM, LF or CRLF.
-/// The first mistake of a new user: a command run outside the site's folder.
 /// Whether `root` is a site: it has its `schema-data/schema.yaml`.
 pub fn check_site(root: &Path) -> Result<(), Diagnostic> {
     match root.join(SCHEMA_FILE).exists() {
@@ -605,6 +603,7 @@ pub fn check_site(root: &Path) -> Result<(), Diagnostic> {
     }
 }
 
+/// The first mistake of a new user: a command run outside the site's folder.
 fn not_a_site() -> Diagnostic {
     Diagnostic::error(
         "fichier-illisible",
@@ -614,6 +613,7 @@ fn not_a_site() -> Diagnostic {
     .hint("lancez la commande depuis le dossier du site, ou donnez-le avec --root ; pour en créer un : « jalon init mon-schema »")
 }
 
+/// Reads a text file as editors save it: UTF-8, with or without BOM, LF or CRLF.
 pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
     if leaves_site(root, &root.join(file)) {
         return Err(outside_link(file));

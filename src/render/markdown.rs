@@ -468,8 +468,9 @@ impl Renderer<'_, '_> {
         }
         let path = trimmed.trim_start_matches('/');
         let file = path.split(['#', '?']).next().unwrap_or(path);
-        let asset = format!("{}/", crate::load::ASSETS_DIR);
-        if !file.starts_with(&asset) {
+        let in_assets =
+            (file.strip_prefix(crate::load::ASSETS_DIR)).is_some_and(|rest| rest.starts_with('/'));
+        if !in_assets {
             let at = self.location(offset);
             self.state.diagnostics.push(
                 Diagnostic::warning("lien-relatif", format!("le lien « {trimmed} » ne mène à aucune page ni à aucun fichier connu du site"))

@@ -489,11 +489,7 @@ impl<'a> Sigles<'a> {
             .zip(&joined)
             .flat_map(|(s, joined)| {
                 let written = [Some(&s.sigle), joined.as_ref()];
-                written
-                    .into_iter()
-                    .flatten()
-                    .map(|form| (fold(form), s.definition.clone()))
-                    .collect::<Vec<_>>()
+                (written.into_iter().flatten()).map(|form| (fold(form), s.definition.clone()))
             })
             .collect();
         Sigles {
