@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::model::{Indicateur, Mesure, Sens, Statut, Unite};
+use crate::render::markdown::escape_attr;
 
 /// Between groups of three digits: a narrow no-break space (`2 407`).
 pub const THOUSANDS: char = '\u{202F}';
@@ -202,14 +203,6 @@ pub fn summary(indicateur: &Indicateur) -> String {
     text
 }
 
-/// Text for SVG and HTML.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// A chart's frame and scale: years on x, values on y.
 struct Frame {
     width: f64,
@@ -293,8 +286,8 @@ pub fn line_chart(indicateur: &Indicateur, years: (u16, u16), id: &str) -> Strin
         r#"<svg class="graphique" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-titre {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-titre">{titre}</title><desc id="{id}-desc">{desc}</desc>"#,
         w = frame.width,
         h = frame.height,
-        titre = escape(&indicateur.libelle),
-        desc = escape(&summary(indicateur)),
+        titre = escape_attr(&indicateur.libelle),
+        desc = escape_attr(&summary(indicateur)),
     );
     // Grid and y labels.
     let mut tick = frame.min;
@@ -307,7 +300,7 @@ pub fn line_chart(indicateur: &Indicateur, years: (u16, u16), id: &str) -> Strin
             x2 = frame.width - frame.right,
             tx = frame.left - 8.0,
             ty = y + 4.0,
-            label = escape(&format_number(tick)),
+            label = escape_attr(&format_number(tick)),
         );
         tick += step;
     }
@@ -324,11 +317,11 @@ pub fn line_chart(indicateur: &Indicateur, years: (u16, u16), id: &str) -> Strin
         let y = frame.y(cible.valeur);
         let _ = write!(
             svg,
-            r#"<line class="graphique-cible" x1="{x1}" y1="{y:.1}" x2="{x2}" y2="{y:.1}"/><text class="graphique-cible-texte" x="{x2}" y="{ty:.1}" text-anchor="end">Cible : {label}</text>"#,
+            r#"<line class="graphique-cible" x1="{x1}" y1="{y:.1}" x2="{x2}" y2="{y:.1}"/><text class="graphique-cible-texte" x="{x2}" y="{ty:.1}" text-anchor="end">Cible&#160;: {label}</text>"#,
             x1 = frame.left,
             x2 = frame.width - frame.right,
             ty = y - 6.0,
-            label = escape(&format_value(indicateur, cible.valeur)),
+            label = escape_attr(&format_value(indicateur, cible.valeur)),
         );
     }
     line(&mut svg, &frame, &points);
@@ -338,7 +331,7 @@ pub fn line_chart(indicateur: &Indicateur, years: (u16, u16), id: &str) -> Strin
             svg,
             r#"<circle class="graphique-point" cx="{x:.1}" cy="{y:.1}" r="5"/><text class="graphique-valeur" x="{x:.1}" y="{ty:.1}" text-anchor="middle">{label}</text>"#,
             ty = y - 10.0,
-            label = escape(&format_number(value)),
+            label = escape_attr(&format_number(value)),
         );
     }
     svg.push_str("</svg>");
@@ -378,7 +371,7 @@ pub fn sparkline(indicateur: &Indicateur, years: (u16, u16)) -> Option<String> {
         min: values.clone().fold(f64::INFINITY, f64::min),
         max: values.fold(f64::NEG_INFINITY, f64::max),
     };
-    let label = escape(&summary(indicateur));
+    let label = escape_attr(&summary(indicateur));
     let mut svg = format!(
         r#"<svg class="sparkline" viewBox="0 0 120 32" width="120" height="32" role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg"><title>{label}</title>"#
     );
@@ -443,7 +436,7 @@ pub fn status_bar(counts: &StatusCounts, titre: &str) -> String {
     let width = 400.0;
     let mut svg = format!(
         r#"<svg class="barre-statuts" viewBox="0 0 400 20" preserveAspectRatio="none" role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg"><title>{label}</title>"#,
-        label = escape(&format!("{titre} : {}", counts.sentence())),
+        label = escape_attr(&format!("{titre} : {}", counts.sentence())),
     );
     let mut x = 0.0;
     let segments = Statut::ALL

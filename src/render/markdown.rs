@@ -4,6 +4,7 @@
 //! Raw HTML written in Markdown is shown as text, never interpreted: content comes
 //! from many hands and the official site must not run anything it was not built with.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -15,6 +16,7 @@ use regex::Regex;
 use crate::diagnostics::{Diagnostic, Location, did_you_mean, suggest};
 use crate::model::{Markdown, Site};
 use crate::render::links::{self, LinkStyle, Target};
+use crate::render::typography::french_spaces;
 
 /// The state shared by every Markdown fragment of one page.
 pub struct PageState<'a> {
@@ -182,7 +184,18 @@ impl Renderer<'_, '_> {
             self.inline(event, range.start, in_heading, out);
         }
         let mut html = String::with_capacity(text.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        // Spacing comes last: the positions of the messages above are in the text as typed.
+        let events = events.into_iter().map(|event| match event {
+            Event::Text(text) => {
+                let spaced = match french_spaces(&text) {
+                    Cow::Owned(spaced) => Some(spaced),
+                    Cow::Borrowed(_) => None,
+                };
+                Event::Text(spaced.map_or(text, Into::into))
+            }
+            other => other,
+        });
+        pulldown_cmark::html::push_html(&mut html, events);
         Rendered {
             html,
             headings: self.headings,
@@ -568,7 +581,7 @@ fn highlight(lang: &str, code: &str) -> String {
     use syntect::util::LinesWithEndings;
 
     static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
-    let plain = || format!("<pre><code>{}</code></pre>\n", escape_text(code));
+    let plain = || format!("<pre><code>{}</code></pre>\n", escape_verbatim(code));
     if lang.is_empty() {
         return plain();
     }
@@ -596,16 +609,25 @@ fn highlight(lang: &str, code: &str) -> String {
     )
 }
 
+/// Prose for an HTML body: escaped, with French spacing (see [`french_spaces`]).
 pub fn escape_text(text: &str) -> String {
+    escape_verbatim(&french_spaces(text))
+}
+
+/// Text shown exactly as written, such as code: escaped only.
+fn escape_verbatim(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     pulldown_cmark_escape::escape_html_body_text(&mut out, text)
         .expect("writing to a String cannot fail");
     out
 }
 
+/// An attribute's value, quotes escaped too, with French spacing for the prose ones
+/// (`title`, `aria-label`); identifiers and addresses have no spaces to change.
 pub fn escape_attr(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    pulldown_cmark_escape::escape_html(&mut out, &french_spaces(text))
+        .expect("writing to a String cannot fail");
     out
 }
 

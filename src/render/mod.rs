@@ -11,6 +11,7 @@ pub mod links;
 pub mod markdown;
 pub mod suivi;
 pub mod theme;
+mod typography;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};

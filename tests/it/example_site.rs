@@ -248,3 +248,30 @@ fn every_page_declares_its_icon_so_that_no_favicon_is_asked_for() {
     let home = fixture.page("index.html");
     assert_eq!(home.attrs("link[rel=icon]", "href"), ["static/logo.svg"]);
 }
+
+/// French typography: a space typed before `: ; ! ? » %` or after `«` never lets the sign
+/// start a line on its own, in the content as in the theme's own words.
+#[test]
+fn no_line_breaks_before_a_high_sign_or_inside_guillemets() {
+    let breakable = regex::Regex::new(" [:;!?»%]|« ").unwrap();
+    let mut found = Vec::new();
+    for (path, page) in site().pages() {
+        for node in page.html.root_element().descendants() {
+            let Some(text) = node.value().as_text() else {
+                continue;
+            };
+            let in_code = node.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "pre" | "code" | "script" | "style"))
+            });
+            if !in_code && breakable.is_match(text) {
+                found.push(format!("{path}: {:?}", text.trim()));
+            }
+        }
+    }
+    found.dedup();
+    assert!(found.is_empty(), "{} texts, first: {:#?}", found.len(), &found[..found.len().min(20)]);
+    let guide = site().page("fiche/12.html").text;
+    assert!(guide.contains("«\u{a0}Entrer dans la vie adulte\u{a0}»"));
+}
