@@ -92,7 +92,7 @@ fn the_dashboard_counts_the_example_statuses() {
     let bars = page.select("svg.barre-statuts[role=img]");
     assert_eq!(bars.len(), 1 + 8);
     assert!(
-        page.attrs("svg.barre-statuts", "aria-label")[0].contains("réalisée : 24"),
+        page.attrs("svg.barre-statuts", "aria-label")[0].contains("réalisée\u{a0}: 24"),
         "{:?}",
         page.attrs("svg.barre-statuts", "aria-label")
     );
@@ -291,7 +291,7 @@ fn indicators_can_be_cited() {
         [
             (
                 "indicateur/part-accueils-urgence.html".to_string(),
-                "Indicateur : Part des accueils réalisés en urgence".to_string()
+                "Indicateur\u{a0}: Part des accueils réalisés en urgence".to_string()
             ),
             (
                 "indicateur/journees-cer.html".to_string(),
