@@ -163,7 +163,13 @@ impl Resolver<'_> {
         Some(Site {
             today,
             example_data: loaded.config.donnees_exemple,
-            base_url: normalize_base(&loaded.config.url_de_base),
+            base_url: normalize_base(
+                loaded
+                    .config
+                    .url_de_base
+                    .as_ref()
+                    .map_or("/", |base| &base.value),
+            ),
             url: loaded
                 .config
                 .url
@@ -195,20 +201,41 @@ impl Resolver<'_> {
         })
     }
 
+    /// Whether `url` is a whole web address; if not, says so at `at`.
+    fn web_url(&mut self, url: &Spanned<String>, at: Location, hint: &str) -> bool {
+        let valid = is_web_url(&url.value);
+        if !valid {
+            self.error(
+                "url-invalide",
+                format!("adresse « {} » refusée", url.value.escape_debug()),
+                at,
+                Some(hint.into()),
+            );
+        }
+        valid
+    }
+
     /// The addresses of `jalon.yaml`: the site's own, and the footer's links, which every
     /// page carries.
     fn config_links(&mut self, config: &raw::SiteConfig) {
         let at = |value: &Spanned<String>| {
             crate::load::yaml::location(Path::new(crate::load::CONFIG_FILE), 1, &value.referenced)
         };
-        if let Some(url) = &config.url
-            && !is_web_url(&url.value)
+        if let Some(url) = &config.url {
+            self.web_url(
+                url,
+                at(url),
+                "l'adresse du site publié commence par https:// et ne contient ni espace ni retour à la ligne, par exemple https://exemple.fr/schema/",
+            );
+        }
+        if let Some(base) = &config.url_de_base
+            && !is_server_path(&base.value)
         {
             self.error(
                 "url-invalide",
-                format!("adresse « {} » refusée", url.value),
-                at(url),
-                Some("l'adresse du site publié commence par https://, par exemple https://exemple.fr/schema/".into()),
+                format!("chemin « {} » refusé", base.value),
+                at(base),
+                Some("url_de_base est un chemin sur le serveur, fait de lettres sans accent, de chiffres et de « - _ . / », par exemple /schema/".into()),
             );
         }
         for lien in &config.pied {
@@ -278,7 +305,7 @@ impl Resolver<'_> {
             self.error(
                 "chemin-interdit",
                 format!(
-                    "le logo « {} » doit être un chemin relatif à l'intérieur du site",
+                    "le logo « {} » doit être un chemin relatif à l'intérieur du site, sans fichier ni dossier caché",
                     logo.value
                 ),
                 parsed.location(&logo.referenced),
@@ -430,15 +457,8 @@ impl Resolver<'_> {
                     }
                     found
                 });
-                if let Some(url) = &raw.url
-                    && !is_web_url(&url.value)
-                {
-                    self.error(
-                        "url-invalide",
-                        format!("adresse « {} » refusée", url.value),
-                        entry.location(&url.referenced),
-                        Some("une adresse commence par https:// ou http://".into()),
-                    );
+                if let Some(url) = &raw.url {
+                    self.web_url(url, entry.location(&url.referenced), WEB_URL_HINT);
                 }
                 Acteur {
                     id: raw.id.value.clone(),
@@ -1124,19 +1144,14 @@ impl Resolver<'_> {
             .value
             .liens
             .iter()
-            .filter_map(|lien| {
-                if is_web_url(&lien.url.value) {
-                    Some((lien.titre.clone(), lien.url.value.clone()))
-                } else {
-                    self.error(
-                        "url-invalide",
-                        format!("adresse « {} » refusée", lien.url.value),
-                        front.location(&lien.url.referenced),
-                        Some("une adresse commence par https:// ou http://".into()),
-                    );
-                    None
-                }
+            .filter(|lien| {
+                self.web_url(
+                    &lien.url,
+                    front.location(&lien.url.referenced),
+                    WEB_URL_HINT,
+                )
             })
+            .map(|lien| (lien.titre.clone(), lien.url.value.clone()))
             .collect()
     }
 
@@ -1995,15 +2010,17 @@ pub fn is_slug(text: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-/// A path that stays inside the site: relative, no `..`, no drive or scheme.
+/// A path that stays inside the site and may be published: relative, no `..`, no drive
+/// or scheme, nothing hidden (`.git/config` would publish a repository's secrets).
 pub fn is_safe_relative_path(text: &str) -> bool {
     let path = Path::new(text);
     !text.is_empty()
         && !text.contains(':')
         && !text.contains('\\')
-        && path
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        && path.components().all(|c| match c {
+            std::path::Component::Normal(name) => !name.as_encoded_bytes().starts_with(b"."),
+            _ => false,
+        })
 }
 
 /// The error for a link whose scheme could run code (`javascript:`, `data:`…); links to
@@ -2024,8 +2041,26 @@ pub fn refused_link(url: &str) -> Option<Diagnostic> {
     )
 }
 
+/// An address on the web, whole: a page publishes it in a link and the sitemap and
+/// `robots.txt` write it on a line of their own, which a space or a line break would cut.
 fn is_web_url(text: &str) -> bool {
-    text.starts_with("https://") || text.starts_with("http://")
+    let host = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    host.is_some_and(|host| !host.is_empty() && !host.starts_with('/'))
+        && !text
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
+}
+
+const WEB_URL_HINT: &str = "une adresse commence par https:// ou http:// et ne contient ni espace ni retour à la ligne (une espace s'écrit %20)";
+
+/// A path on the server where the site lives (`/schema/`): the 404 page loads its style
+/// and script from there, so it must not name another server (`//`, `\\`) or carry
+/// anything but a path.
+fn is_server_path(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~'))
 }
 
 fn normalize_base(base: &str) -> String {
@@ -2134,5 +2169,7 @@ mod tests {
         assert!(!is_safe_relative_path("../secret"));
         assert!(!is_safe_relative_path("/etc/passwd"));
         assert!(!is_safe_relative_path("C:\\x"));
+        assert!(!is_safe_relative_path(".git/config"));
+        assert!(!is_safe_relative_path("static/.env"));
     }
 }

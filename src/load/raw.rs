@@ -10,9 +10,9 @@ use serde_saphyr::Spanned;
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
-    /// Path of the site on its web server, used by pages served at any depth (404).
-    #[serde(default = "default_base")]
-    pub url_de_base: String,
+    /// Path of the site on its web server, used by pages served at any depth (404);
+    /// `/` when absent.
+    pub url_de_base: Option<Spanned<String>>,
     /// Absolute address of the published site, for the sitemap.
     pub url: Option<Spanned<String>>,
     /// How a reference shows its target: number and title, number only, or title only.
@@ -100,10 +100,6 @@ pub enum ReferenceDisplay {
     NumeroEtTitre,
     Numero,
     Titre,
-}
-
-fn default_base() -> String {
-    "/".to_string()
 }
 
 /// `schema-data/schema.yaml`: identity of the schéma and shape of its hierarchy.
