@@ -101,7 +101,7 @@ impl<'a> PageState<'a> {
             heading_offset,
             headings: Vec::new(),
             current_section: None,
-            link_depth: 0,
+            plain_depth: 0,
         }
         .run()
     }
@@ -113,8 +113,9 @@ struct Renderer<'s, 'a> {
     heading_offset: u8,
     headings: Vec<Heading>,
     current_section: Option<String>,
-    /// Inside links (and code), text stays as it is: no reference, no <abbr>.
-    link_depth: usize,
+    /// Inside links and images (and code), text stays as it is: no reference, no <abbr>.
+    /// An image's text is its `alt`, an attribute, where markup would be read aloud.
+    plain_depth: usize,
 }
 
 /// The language named after a fence (` ```yaml `), for highlighting; none when indented.
@@ -219,7 +220,7 @@ impl Renderer<'_, '_> {
                 title,
                 id,
             }) => {
-                self.link_depth += 1;
+                self.plain_depth += 1;
                 let dest_url = self.safe_url(dest_url, at);
                 out.push(Event::Start(Tag::Link {
                     link_type,
@@ -234,6 +235,7 @@ impl Renderer<'_, '_> {
                 title,
                 id,
             }) => {
+                self.plain_depth += 1;
                 let dest_url = self.safe_url(dest_url, at);
                 out.push(Event::Start(Tag::Image {
                     link_type,
@@ -242,9 +244,9 @@ impl Renderer<'_, '_> {
                     id,
                 }));
             }
-            Event::End(TagEnd::Link) => {
-                self.link_depth = self.link_depth.saturating_sub(1);
-                out.push(Event::End(TagEnd::Link));
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
+                self.plain_depth = self.plain_depth.saturating_sub(1);
+                out.push(Event::End(end));
             }
             Event::FootnoteReference(name) => {
                 out.push(Event::FootnoteReference(self.prefixed(name)));
@@ -254,7 +256,7 @@ impl Renderer<'_, '_> {
             }
             // The raw-HTML policy: shown, escaped, as text.
             Event::Html(html) | Event::InlineHtml(html) => out.push(Event::Text(html)),
-            Event::Text(t) if self.link_depth == 0 => self.text(&t, at, in_heading, out),
+            Event::Text(t) if self.plain_depth == 0 => self.text(&t, at, in_heading, out),
             other => out.push(other),
         }
     }

@@ -382,3 +382,35 @@ fn files_of_static_are_published_and_linked_from_any_depth() {
         report.diagnostics
     );
 }
+
+/// An image's text is its `alt` attribute: references, mentions and sigles stay plain
+/// there (markup would be read aloud), and the sigle's first `<abbr>` waits for the text.
+#[test]
+fn an_image_description_stays_plain_text() {
+    let work = common::scratch();
+    let site = work.path().join("site");
+    common::copy_dir(&common::fixture("orientations"), &site);
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    std::fs::write(site.join("static/carte.png"), b"\x89PNG carte").unwrap();
+    let fiche = site.join("content/actions/1-2-1.md");
+    let text = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(
+        &fiche,
+        format!(
+            "{text}\n![Les antennes de la CAF, voir [[action 1.1.1]]](static/carte.png)\n\nLa CAF accueille.\n"
+        ),
+    )
+    .unwrap();
+    let out = work.path().join("public");
+    let report = jalon::build(&site, &out, &jalon::Options::default());
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    let page = common::Page::new(
+        "action/1-2-1.html",
+        &std::fs::read_to_string(out.join("action/1-2-1.html")).unwrap(),
+    );
+    assert_eq!(
+        page.attrs("main img", "alt"),
+        ["Les antennes de la CAF, voir [[action 1.1.1]]"]
+    );
+    assert_eq!(page.texts("main p abbr[title]"), ["CAF"]);
+}
