@@ -50,8 +50,14 @@ mod tests {
     fn the_space_before_a_high_sign_or_inside_guillemets_no_longer_breaks() {
         for (typed, published) in [
             ("Objectif : réduire", "Objectif\u{a0}: réduire"),
-            ("Pourquoi ? Parce que ; enfin !", "Pourquoi\u{a0}? Parce que\u{a0}; enfin\u{a0}!"),
-            ("le guide « Entrer dans la vie adulte »", "le guide «\u{a0}Entrer dans la vie adulte\u{a0}»"),
+            (
+                "Pourquoi ? Parce que ; enfin !",
+                "Pourquoi\u{a0}? Parce que\u{a0}; enfin\u{a0}!",
+            ),
+            (
+                "le guide « Entrer dans la vie adulte »",
+                "le guide «\u{a0}Entrer dans la vie adulte\u{a0}»",
+            ),
             ("12 % des jeunes", "12\u{a0}% des jeunes"),
         ] {
             assert_eq!(french_spaces(typed), published);
@@ -70,7 +76,10 @@ mod tests {
             " ",
             "fin ",
         ] {
-            assert!(matches!(french_spaces(text), std::borrow::Cow::Borrowed(_)), "{text:?}");
+            assert!(
+                matches!(french_spaces(text), std::borrow::Cow::Borrowed(_)),
+                "{text:?}"
+            );
         }
     }
 }

@@ -271,7 +271,12 @@ fn no_line_breaks_before_a_high_sign_or_inside_guillemets() {
         }
     }
     found.dedup();
-    assert!(found.is_empty(), "{} texts, first: {:#?}", found.len(), &found[..found.len().min(20)]);
+    assert!(
+        found.is_empty(),
+        "{} texts, first: {:#?}",
+        found.len(),
+        &found[..found.len().min(20)]
+    );
     let guide = site().page("fiche/12.html").text;
     assert!(guide.contains("«\u{a0}Entrer dans la vie adulte\u{a0}»"));
 }
