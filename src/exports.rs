@@ -182,11 +182,24 @@ fn robots(site: &Site) -> String {
     text
 }
 
+/// Text or an attribute value in XML. Characters XML 1.0 does not allow (control
+/// characters other than tab, line feed and carriage return; U+FFFE and U+FFFF), which
+/// YAML escapes such as `"\f"` let through, are dropped: a single one makes the whole
+/// file unreadable.
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn file(path: &str, contents: Vec<u8>) -> OutputFile {
@@ -1250,12 +1263,29 @@ fn milestone(
     );
 }
 
-/// RFC 5545 text escaping.
+/// RFC 5545 text escaping: `\`, `;` and `,` escaped; a line break (LF, CR LF or a lone
+/// CR, which YAML's `"\r"` lets through) written `\n`, since a bare CR would let a
+/// parser end the line there and read what follows as a property of its own; other
+/// control characters, which TEXT does not allow, dropped (a tab stays: TEXT allows it).
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// RFC 5545 folding: lines of at most 75 octets, continued with a space, never cutting a
@@ -1290,6 +1320,34 @@ mod tests {
     #[test]
     fn escaping() {
         assert_eq!(escape("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+    }
+
+    #[test]
+    fn calendar_text_breaks_lines_and_drops_control_characters() {
+        // CR LF, a lone CR and LF are all one line break; a tab stays, other controls go.
+        assert_eq!(escape("a\r\nb\rc\nd"), "a\\nb\\nc\\nd");
+        assert_eq!(escape("a\r\r\nb"), "a\\n\\nb");
+        assert_eq!(escape("fin\r"), "fin\\n");
+        assert_eq!(escape("a\tb\u{c}c\u{0}d\u{7f}e\u{85}f"), "a\tbcdef");
+        assert_eq!(escape("Comité – fin"), "Comité – fin");
+    }
+
+    #[test]
+    fn xml_text_drops_what_xml_does_not_allow() {
+        assert_eq!(
+            xml_escape("a & <b> \"c\""),
+            "a &amp; &lt;b&gt; &quot;c&quot;"
+        );
+        assert_eq!(xml_escape("a\tb\nc\rd"), "a\tb\nc\rd");
+        assert_eq!(
+            xml_escape("(Ré)affirmer\u{c}l'autonomie\u{0}\u{1f}\u{fffe}\u{ffff}"),
+            "(Ré)affirmerl'autonomie"
+        );
+        // Allowed, if discouraged: kept as written.
+        assert_eq!(
+            xml_escape("\u{7f}\u{85}\u{fffd}😀"),
+            "\u{7f}\u{85}\u{fffd}😀"
+        );
     }
 
     #[test]

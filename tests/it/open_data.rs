@@ -1,7 +1,8 @@
 //! Open data of the example: the JSON validates against its published JSON Schema, the
 //! CSV files parse with one row per fiche and per sous-action, the iCalendar files parse
 //! with one event per period, and a change in the sources changes the exports. Hostile
-//! text stays inert: a formula is not run by a spreadsheet opening a CSV file.
+//! text stays inert: a formula is not run by a spreadsheet opening a CSV file, and control
+//! characters neither add a line to a calendar nor make the feed unreadable.
 
 use std::sync::OnceLock;
 
@@ -325,7 +326,8 @@ fn edit(root: &std::path::Path, path: &str, from: &str, to: &str) {
     std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
 }
 
-/// The example with hostile text: cells a spreadsheet would run as formulas.
+/// The example with hostile text: cells a spreadsheet would run as formulas, and control
+/// characters written as YAML escapes (`"\r"`, `"\f"`), which the YAML parser lets through.
 fn hostile() -> &'static Built {
     static SITE: OnceLock<Built> = OnceLock::new();
     SITE.get_or_init(|| {
@@ -347,6 +349,19 @@ fn hostile() -> &'static Built {
         edit(
             root,
             fa01,
+            "  libelle: Démarrage en 2019\n",
+            concat!(
+                "  libelle: Démarrage en 2019\n",
+                "  jalons:\n",
+                "    - date: 2021-06-15\n",
+                "      libelle: \"Comité de pilotage\\rX-INJECTE:oui\"\n",
+                "    - date: 2022-06-15\n",
+                "      libelle: \"Bilan\\r\\nX-INJECTE:oui\\f\\tà mi-parcours\"\n",
+            ),
+        );
+        edit(
+            root,
+            fa01,
             "Premières rencontres territoriales entre professionnels de la prévention et de la protection.",
             "+33 1 43 93 93 93 : rappeler le service",
         );
@@ -355,6 +370,12 @@ fn hostile() -> &'static Built {
             fa01,
             "Bilan présenté au comité technique de l'ODPE.",
             "- Bilan présenté au comité technique de l'ODPE.",
+        );
+        edit(
+            root,
+            "content/fiches/fa-12.md",
+            "titre: \"(Ré)affirmer l'autonomie",
+            "titre: \"(Ré)affirmer\\fl'autonomie",
         );
         edit(
             root,
@@ -475,5 +496,89 @@ fn csv_numbers_and_the_json_keep_their_exact_values() {
     assert_eq!(
         data["indicateurs"][0]["valeurs"][1]["note"],
         "-2+3+cmd|' /C calc'!A0"
+    );
+}
+
+/// The lines of an iCalendar text: every one ends with CR LF, and no CR or LF is left
+/// inside one (a bare CR lets a parser split the line and read a property of its own).
+fn ical_lines(text: &str) -> Vec<&str> {
+    let lines = text
+        .strip_suffix("\r\n")
+        .expect("the last line ends with CR LF");
+    let lines: Vec<&str> = lines.split("\r\n").collect();
+    for line in &lines {
+        assert!(
+            !line.contains(['\r', '\n']),
+            "a bare line break in {line:?}"
+        );
+        assert!(
+            !line.chars().any(|c| c.is_control() && c != '\t'),
+            "a control character in {line:?}"
+        );
+    }
+    lines
+}
+
+#[test]
+fn calendar_text_keeps_line_breaks_escaped_and_drops_control_characters() {
+    use icalendar::Component as _;
+    let text = hostile_read("calendrier.ics");
+    let lines = ical_lines(&text);
+    assert!(!lines.iter().any(|l| l.starts_with("X-INJECTE")));
+    let calendar: icalendar::Calendar = text.parse().unwrap();
+    assert!(calendar.components.iter().all(|c| {
+        c.as_event()
+            .is_none_or(|e| e.property_value("X-INJECTE").is_none())
+    }));
+    // CR and CR LF are line breaks of the text, escaped; the form feed is gone, the tab stays.
+    let unfolded = text.replace("\r\n ", "");
+    let summaries: Vec<&str> = unfolded
+        .split("\r\n")
+        .filter_map(|l| l.strip_prefix("SUMMARY:Jalon – Fiche-action 1 : "))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "Comité de pilotage\\nX-INJECTE:oui",
+            "Bilan\\nX-INJECTE:oui\tà mi-parcours"
+        ]
+    );
+    // The fiche's own calendar, in the link of its page, is named after its title.
+    let page = hostile().page("fiche/12.html");
+    let link = page.attrs(".agenda a", "href").remove(0);
+    let encoded = link
+        .strip_prefix("data:text/calendar;charset=utf-8,")
+        .unwrap();
+    let text = percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .unwrap();
+    ical_lines(&text);
+    assert!(
+        text.replace("\r\n ", "")
+            .contains("(Ré)affirmerl'autonomie")
+    );
+}
+
+#[test]
+fn the_feed_stays_well_formed_with_control_characters() {
+    let text = hostile_read("atom.xml");
+    // Characters XML 1.0 forbids make the whole feed unreadable.
+    assert!(
+        !text
+            .chars()
+            .any(|c| c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+                || matches!(c, '\u{fffe}' | '\u{ffff}')),
+        "a character XML does not allow"
+    );
+    // The parser of atom_syndication does not check characters: the test above does.
+    let feed: atom_syndication::Feed = text.parse().unwrap();
+    let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
+    let fiche = "Fiche-action 12 : (Ré)affirmerl'autonomie comme une finalité de l'accompagnement";
+    assert!(titles.contains(&fiche), "{titles:?}");
+    // The sitemap writes addresses only, from jalon.yaml and the pages' ids, escaped alike.
+    assert!(
+        !hostile_read("sitemap.xml")
+            .chars()
+            .any(|c| c.is_control() && c != '\n')
     );
 }
