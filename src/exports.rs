@@ -91,21 +91,18 @@ pub struct Column {
 }
 
 pub fn described(site: &Site) -> Vec<Described> {
-    let table =
-        |chemin: &str,
-         description: &'static str,
-         columns: &'static [(&'static str, &'static str, &'static str)]| Described {
-            chemin: chemin.to_string(),
-            description,
-            colonnes: columns
-                .iter()
-                .map(|&(nom, kind, description)| Column {
-                    nom,
-                    kind,
-                    description,
-                })
-                .collect(),
-        };
+    let table = |chemin: &str, description: &'static str, columns: Columns| Described {
+        chemin: chemin.to_string(),
+        description,
+        colonnes: columns
+            .iter()
+            .map(|&(nom, kind, description)| Column {
+                nom,
+                kind,
+                description,
+            })
+            .collect(),
+    };
     let mut list = vec![
         table(
             "donnees/fiches.csv",
@@ -185,11 +182,24 @@ fn robots(site: &Site) -> String {
     text
 }
 
+/// Text or an attribute value in XML. Characters XML 1.0 does not allow (control
+/// characters other than tab, line feed and carriage return; U+FFFE and U+FFFF), which
+/// YAML escapes such as `"\f"` let through, are dropped: a single one makes the whole
+/// file unreadable.
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn file(path: &str, contents: Vec<u8>) -> OutputFile {
@@ -561,18 +571,41 @@ fn actor_ids(site: &Site, actors: &[ActorRef]) -> String {
         .join(" ; ")
 }
 
-fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+/// A CSV file of `columns`: their names as header, then one row of cells per item, in the
+/// same order, each written as its column's type wants (see `csv_cell`).
+fn csv(columns: Columns, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(header);
+    let _ = writer.write_record(columns.iter().map(|&(name, _, _)| name));
     for row in rows {
-        let _ = writer.write_record(&row);
+        debug_assert_eq!(row.len(), columns.len(), "a row of {}", columns[0].0);
+        let cells = row
+            .iter()
+            .zip(columns)
+            .map(|(cell, &(_, kind, _))| csv_cell(kind, cell));
+        let _ = writer.write_record(cells);
     }
     writer.into_inner().unwrap_or_default()
 }
 
-/// The columns of each table: (name, type, description), for the CSV header and the
-/// data package alike.
-const FICHES: &[(&str, &str, &str)] = &[
+/// A cell as the CSV file holds it. A text that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: `=HYPERLINK(…)` in a
+/// title) is preceded by `'`, which spreadsheets read as "this is text" (OWASP's "CSV
+/// injection"). Only text columns: numbers, years, dates and booleans are written by
+/// jalon itself, and a negative number (`-1287`) stays a number. The JSON keeps the text
+/// exactly as written.
+fn csv_cell<'a>(kind: &str, cell: &'a str) -> std::borrow::Cow<'a, [u8]> {
+    if kind == "string" && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into_bytes().into()
+    } else {
+        cell.as_bytes().into()
+    }
+}
+
+/// The columns of a table: (name, type, description), for the CSV header and the data
+/// package alike; the type (Table Schema's) also decides how a cell is written.
+type Columns = &'static [(&'static str, &'static str, &'static str)];
+
+const FICHES: Columns = &[
     ("numero", "string", "Numéro de la fiche, stable"),
     ("titre", "string", "Titre de la fiche"),
     (
@@ -625,7 +658,7 @@ const FICHES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-const SOUS_ACTIONS: &[(&str, &str, &str)] = &[
+const SOUS_ACTIONS: Columns = &[
     ("fiche", "string", "Numéro de la fiche"),
     (
         "numero",
@@ -658,7 +691,7 @@ const SOUS_ACTIONS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-const SUIVI: &[(&str, &str, &str)] = &[
+const SUIVI: Columns = &[
     ("fiche", "string", "Numéro de la fiche"),
     (
         "sous_action",
@@ -675,7 +708,7 @@ const SUIVI: &[(&str, &str, &str)] = &[
     ("commentaire", "string", "Commentaire des pilotes"),
 ];
 
-const INDICATEURS: &[(&str, &str, &str)] = &[
+const INDICATEURS: Columns = &[
     ("id", "string", "Identifiant stable de l'indicateur"),
     ("libelle", "string", "Ce que mesure l'indicateur"),
     (
@@ -705,7 +738,7 @@ const INDICATEURS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-const VALEURS: &[(&str, &str, &str)] = &[
+const VALEURS: Columns = &[
     ("indicateur", "string", "Identifiant de l'indicateur"),
     (
         "fiches",
@@ -743,7 +776,7 @@ const VALEURS: &[(&str, &str, &str)] = &[
     ("note", "string", "Précision sur la valeur"),
 ];
 
-const ACTEURS: &[(&str, &str, &str)] = &[
+const ACTEURS: Columns = &[
     ("id", "string", "Identifiant stable de l'acteur"),
     ("sigle", "string", "Sigle"),
     ("nom", "string", "Nom de l'organisme ou du service"),
@@ -760,7 +793,7 @@ const ACTEURS: &[(&str, &str, &str)] = &[
     ("site_web", "string", "Adresse de son site"),
 ];
 
-const PRATIQUES: &[(&str, &str, &str)] = &[
+const PRATIQUES: Columns = &[
     ("code", "string", "Code stable de la fiche pratique"),
     ("titre", "string", "Titre"),
     (
@@ -783,14 +816,9 @@ fn date_cell(date: Option<jiff::civil::Date>) -> String {
     date.map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// The names of a table's columns, for its CSV header.
-fn names(columns: &'static [(&'static str, &'static str, &'static str)]) -> Vec<&'static str> {
-    columns.iter().map(|c| c.0).collect()
-}
-
 fn fiches_csv(site: &Site) -> Vec<u8> {
     csv(
-        &names(FICHES),
+        FICHES,
         site.fiches.iter().enumerate().map(|(id, f)| {
             vec![
                 f.numero.text.clone(),
@@ -824,7 +852,7 @@ fn fiches_csv(site: &Site) -> Vec<u8> {
 fn sous_actions_csv(site: &Site) -> Vec<u8> {
     let today = Month::of_date(site.today);
     csv(
-        &names(SOUS_ACTIONS),
+        SOUS_ACTIONS,
         site.fiches.iter().flat_map(|f| {
             f.sous_actions.iter().map(move |s| {
                 let (debut, fin) = match (s.periodes.first(), s.periodes.last()) {
@@ -868,7 +896,7 @@ fn suivi_csv(site: &Site) -> Vec<u8> {
         ]
     };
     csv(
-        &names(SUIVI),
+        SUIVI,
         site.fiches.iter().flat_map(|f| {
             let own = f
                 .suivi
@@ -908,7 +936,7 @@ fn keyword<T: Serialize>(value: T) -> String {
 
 fn indicateurs_csv(site: &Site) -> Vec<u8> {
     csv(
-        &names(INDICATEURS),
+        INDICATEURS,
         site.indicateurs.iter().enumerate().map(|(id, i)| {
             vec![
                 i.id.clone(),
@@ -932,7 +960,7 @@ fn indicateurs_csv(site: &Site) -> Vec<u8> {
 
 fn valeurs_csv(site: &Site) -> Vec<u8> {
     csv(
-        &names(VALEURS),
+        VALEURS,
         site.indicateurs.iter().flat_map(|i| {
             i.valeurs.iter().map(move |v| {
                 let number = v.mesure.number();
@@ -965,7 +993,7 @@ fn valeurs_csv(site: &Site) -> Vec<u8> {
 
 fn acteurs_csv(site: &Site) -> Vec<u8> {
     csv(
-        &names(ACTEURS),
+        ACTEURS,
         site.acteurs.iter().map(|a| {
             vec![
                 a.id.clone(),
@@ -986,7 +1014,7 @@ fn acteurs_csv(site: &Site) -> Vec<u8> {
 
 fn pratiques_csv(site: &Site) -> Vec<u8> {
     csv(
-        &names(PRATIQUES),
+        PRATIQUES,
         site.pratiques.iter().map(|p| {
             let themes: Vec<String> = site
                 .catalogue
@@ -1235,12 +1263,29 @@ fn milestone(
     );
 }
 
-/// RFC 5545 text escaping.
+/// RFC 5545 text escaping: `\`, `;` and `,` escaped; a line break (LF, CR LF or a lone
+/// CR, which YAML's `"\r"` lets through) written `\n`, since a bare CR would let a
+/// parser end the line there and read what follows as a property of its own; other
+/// control characters, which TEXT does not allow, dropped (a tab stays: TEXT allows it).
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// RFC 5545 folding: lines of at most 75 octets, continued with a space, never cutting a
@@ -1275,5 +1320,59 @@ mod tests {
     #[test]
     fn escaping() {
         assert_eq!(escape("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+    }
+
+    #[test]
+    fn calendar_text_breaks_lines_and_drops_control_characters() {
+        // CR LF, a lone CR and LF are all one line break; a tab stays, other controls go.
+        assert_eq!(escape("a\r\nb\rc\nd"), "a\\nb\\nc\\nd");
+        assert_eq!(escape("a\r\r\nb"), "a\\n\\nb");
+        assert_eq!(escape("fin\r"), "fin\\n");
+        assert_eq!(escape("a\tb\u{c}c\u{0}d\u{7f}e\u{85}f"), "a\tbcdef");
+        assert_eq!(escape("Comité – fin"), "Comité – fin");
+    }
+
+    #[test]
+    fn xml_text_drops_what_xml_does_not_allow() {
+        assert_eq!(
+            xml_escape("a & <b> \"c\""),
+            "a &amp; &lt;b&gt; &quot;c&quot;"
+        );
+        assert_eq!(xml_escape("a\tb\nc\rd"), "a\tb\nc\rd");
+        assert_eq!(
+            xml_escape("(Ré)affirmer\u{c}l'autonomie\u{0}\u{1f}\u{fffe}\u{ffff}"),
+            "(Ré)affirmerl'autonomie"
+        );
+        // Allowed, if discouraged: kept as written.
+        assert_eq!(
+            xml_escape("\u{7f}\u{85}\u{fffd}😀"),
+            "\u{7f}\u{85}\u{fffd}😀"
+        );
+    }
+
+    #[test]
+    fn a_text_cell_a_spreadsheet_would_run_starts_with_a_quote() {
+        let cell = |kind, text| String::from_utf8(csv_cell(kind, text).into_owned()).unwrap();
+        for text in ["=1+1", "+33 1 23", "-2+3", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(cell("string", text), format!("'{text}"));
+        }
+        for text in ["", "Comité", " =1", "'=1", "1-2", "fiche/1.html"] {
+            assert_eq!(cell("string", text), text);
+        }
+        // The column's type decides: numbers are never touched.
+        for kind in ["number", "integer", "year", "date", "boolean"] {
+            assert_eq!(cell(kind, "-1287"), "-1287");
+        }
+    }
+
+    #[test]
+    fn csv_files_quote_text_cells_only() {
+        const TABLE: Columns = &[("texte", "string", ""), ("ecart", "number", "")];
+        let rows = [
+            vec!["=HYPERLINK(\"x\")".to_string(), "-12.5".to_string()],
+            vec!["-".to_string(), String::new()],
+        ];
+        let text = String::from_utf8(csv(TABLE, rows.into_iter())).unwrap();
+        assert_eq!(text, "texte,ecart\n\"'=HYPERLINK(\"\"x\"\")\",-12.5\n'-,\n");
     }
 }

