@@ -450,8 +450,11 @@ pub struct SousAction {
 }
 
 impl SousAction {
+    /// Its anchor on the fiche's page is this and its number.
+    pub const ANCHOR_PREFIX: &str = "sous-action-";
+
     pub fn anchor(&self) -> String {
-        format!("sous-action-{}", self.numero)
+        format!("{}{}", Self::ANCHOR_PREFIX, self.numero)
     }
 
     /// Late on `today`: planned to start and still not engaged (or postponed), or planned

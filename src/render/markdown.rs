@@ -14,7 +14,7 @@ use pulldown_cmark::{
 use regex::Regex;
 
 use crate::diagnostics::{Diagnostic, Location, did_you_mean, suggest};
-use crate::model::{Markdown, Site};
+use crate::model::{Markdown, Site, SousAction};
 use crate::render::links::{self, LinkStyle, Target};
 use crate::render::typography::french_spaces;
 
@@ -86,11 +86,21 @@ impl<'a> PageState<'a> {
         };
         let mut id = base.clone();
         let mut n = 1;
-        while !self.ids.insert(id.clone()) {
+        while !self.claim(&id) {
             id = format!("{base}-{n}");
             n += 1;
         }
         id
+    }
+
+    /// Takes `id` for a heading if it is free: not taken on the page, and not the anchor
+    /// the template gives a sous-action (`sous-action-2`), whatever the fiche's count.
+    fn claim(&mut self, id: &str) -> bool {
+        let local = id.strip_prefix(self.id_prefix.as_str()).unwrap_or(id);
+        let sous_action = local
+            .strip_prefix(SousAction::ANCHOR_PREFIX)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        !sous_action && self.ids.insert(id.to_string())
     }
 
     /// Renders one text; its headings go `heading_offset` levels down (at most `h6`).
@@ -276,7 +286,7 @@ impl Renderer<'_, '_> {
             })
             .collect();
         let id = match id.map(|id| format!("{}{id}", self.state.id_prefix)) {
-            Some(id) if self.state.ids.insert(id.clone()) => id,
+            Some(id) if self.state.claim(&id) => id,
             _ => self.state.unique_id(&text),
         };
         let level_number = (level as u8 + self.heading_offset).min(6);

@@ -414,3 +414,33 @@ fn an_image_description_stays_plain_text() {
     );
     assert_eq!(page.texts("main p abbr[title]"), ["CAF"]);
 }
+
+/// A heading of the text never takes a sous-action's anchor, which calendars, references
+/// and search results lead to: on the fiche's page as in the document complet.
+#[test]
+fn a_heading_never_takes_the_anchor_of_a_sous_action() {
+    let work = common::scratch();
+    let site = work.path().join("site");
+    common::copy_dir(&common::fixture("orientations"), &site);
+    let fiche = site.join("content/actions/1-1-1.md");
+    let text = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(
+        &fiche,
+        format!("{text}\n## Sous-action 1\n\nTexte.\n\n## Bilan {{#sous-action-2}}\n\nTexte.\n"),
+    )
+    .unwrap();
+    let built = build(&site);
+    for path in ["action/1-1-1.html", "document-complet.html"] {
+        let page = built.page(path);
+        assert_eq!(duplicate_ids(&page), Vec::<String>::new(), "{path}");
+    }
+    let page = built.page("action/1-1-1.html");
+    for n in [1, 2] {
+        let anchor = format!("#sous-action-{n}");
+        assert_eq!(
+            page.select(&format!(".sous-action {anchor}")).len(),
+            1,
+            "{anchor}"
+        );
+    }
+}
