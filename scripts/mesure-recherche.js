@@ -45,7 +45,7 @@ function contexte() {
 
 function filtres(texte) {
   const p = new URLSearchParams("q=" + texte);
-  const f = {};
+  const f = Object.create(null);
   for (const [cle, valeur] of p) { if (cle !== "q") { (f[cle] = f[cle] || []).push(valeur); } }
   return { q: p.get("q"), f };
 }

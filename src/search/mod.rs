@@ -9,10 +9,15 @@
 //!   stop words, the facets;
 //! - `mots/N.js`: folded words (as a reader types them, without accents) with their
 //!   term, the French stem computed here, so the browser never stems;
-//! - `termes/N.js`: for each term, its postings: document, weight, and the sections
-//!   (sous-actions) that hold it;
+//! - `termes/N.js`: `[term, postings]` pairs, the postings giving document, weight, and
+//!   the sections (sous-actions) that hold them;
 //! - `facettes.js`: for each facet value, its documents;
 //! - `doc/N.js`: one document's title, address, breadcrumb and text, for the results.
+//!
+//! Words and terms are never keys of an object in these files: the browser would read
+//! them as JavaScript object literals, where `__proto__` sets the prototype instead of
+//! making a key, and its script looks them up in `Map`s (a plain object answers
+//! `constructor` or `toString` with what every object inherits).
 
 pub mod analyze;
 mod documents;
@@ -212,11 +217,8 @@ impl<'a> Index<'a> {
             .enumerate()
         {
             postings_starts.push(chunk[0].0.to_string());
-            let map: serde_json::Map<String, serde_json::Value> = chunk
-                .iter()
-                .map(|(t, p)| (t.to_string(), serde_json::Value::from(p.as_str())))
-                .collect();
-            fingerprints.push(put(sink, script(&format!("termes/{n}"), &map))?);
+            // Pairs, not an object: see the module's documentation.
+            fingerprints.push(put(sink, script(&format!("termes/{n}"), &chunk))?);
         }
         let mut dictionary_starts = Vec::new();
         for (n, chunk) in chunks(&self.dictionary, DICTIONARY_CHUNK, |(w, t)| {

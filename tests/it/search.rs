@@ -300,9 +300,10 @@ fn suggestions_shown(tab: &headless_chrome::Tab) -> bool {
         == Some("true")
 }
 
-/// Types `query` in the header box of the home page, and waits for its suggestions.
-fn type_in_the_header_box(tab: &headless_chrome::Tab, query: &str) {
-    tab.navigate_to(&format!("{}index.html", file_base()))
+/// Types `query` in the header box of the home page of the site at `base`, and waits for
+/// its suggestions.
+fn type_in_the_header_box(tab: &headless_chrome::Tab, base: &str, query: &str) {
+    tab.navigate_to(&format!("{base}index.html"))
         .unwrap()
         .wait_until_navigated()
         .unwrap();
@@ -326,7 +327,7 @@ fn type_in_the_header_box(tab: &headless_chrome::Tab, query: &str) {
 fn the_header_box_works_with_the_keyboard_alone() {
     let browser = browser();
     let tab = browser.new_tab().unwrap();
-    type_in_the_header_box(&tab, "ODPE");
+    type_in_the_header_box(&tab, &file_base(), "ODPE");
     let announced = eval(
         &tab,
         "document.getElementById('recherche-annonce').textContent",
@@ -356,7 +357,7 @@ fn the_header_box_works_with_the_keyboard_alone() {
 fn escape_closes_the_suggestions_and_the_arrow_opens_them_again() {
     let browser = browser();
     let tab = browser.new_tab().unwrap();
-    type_in_the_header_box(&tab, "ODPE");
+    type_in_the_header_box(&tab, &file_base(), "ODPE");
     tab.press_key("ArrowDown").unwrap();
     tab.press_key("Escape").unwrap();
     assert!(!suggestions_shown(&tab));
@@ -366,6 +367,61 @@ fn escape_closes_the_suggestions_and_the_arrow_opens_them_again() {
     tab.press_key("ArrowDown").unwrap();
     assert!(suggestions_shown(&tab));
     assert_eq!(eval(&tab, selected), 1);
+}
+
+/// Words spelled like the properties every JavaScript object inherits: the script keeps
+/// words and terms in dictionaries, where `constructor` once found the object's own
+/// constructor instead of nothing, and the search failed to « charger son index ».
+#[test]
+fn words_named_like_object_properties_are_searched_like_any_other() {
+    const WORDS: [&str; 6] = [
+        "constructor",
+        "__proto__",
+        "toString",
+        "hasOwnProperty",
+        "valueOf",
+        "isPrototypeOf",
+    ];
+    let copy = copy_site(&repo());
+    std::fs::write(
+        copy.path().join("content/pages/notes-techniques.md"),
+        format!(
+            "---\ntitre: Notes techniques\n---\n\nLe script range ses mots dans des dictionnaires : {} y sont des mots comme les autres.\n",
+            WORDS.join(", ")
+        ),
+    )
+    .unwrap();
+    let built = common::build(copy.path());
+    let base = format!("file://{}/", built.out().display());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    for word in WORDS {
+        let hits = results(&tab, &base, &format!("q={word}"));
+        assert!(
+            hits.iter()
+                .any(|h| h.url.ends_with("/notes-techniques.html")),
+            "{word}: {:?}",
+            titles(&hits)
+        );
+        // The type filter counts the page.
+        let count = eval(
+            &tab,
+            "document.querySelector('input[name=type][value=page]').parentNode.querySelector('.facette-compte').textContent",
+        );
+        assert_eq!(count.as_str(), Some("(1)"), "{word}");
+    }
+    for word in WORDS {
+        type_in_the_header_box(&tab, &base, word);
+        let suggested = "Array.from(document.querySelectorAll('#recherche-suggestions .suggestion-titre')).map(s => s.textContent)";
+        assert!(
+            eventually(Duration::from_secs(10), || {
+                eval(&tab, &format!("{suggested}.includes('Notes techniques')")).as_bool()
+                    == Some(true)
+            }),
+            "{word}: {}",
+            eval(&tab, &format!("JSON.stringify({suggested})"))
+        );
+    }
 }
 
 #[test]

@@ -8,22 +8,27 @@
 // Les mots sont comparés sans majuscules ni accents ; la racine française de chaque mot
 // (parentalité, parentales → parental) est calculée à la construction : le dictionnaire
 // mots/N.js donne la racine de chaque mot du site, que l'on retrouve ici sans la recalculer.
+//
+// Les tables dont les clés viennent du contenu (mots, termes, valeurs de facettes) sont des
+// Map, ou des objets sans prototype (Object.create(null)) quand elles sortent du script :
+// dans un objet ordinaire, « constructor », « toString » ou « __proto__ » désignent ce que
+// tout objet hérite, et un mot du site ainsi écrit cassait la recherche.
 (function () {
   "use strict";
   var script = document.currentScript;
   if (!script || !("Promise" in window)) { return; }
   var racine = script.src.replace(/static\/recherche\.js(?:[?#].*)?$/, "");
   var dossier = racine + "recherche/";
-  var attentes = {};
+  var attentes = new Map();
   var version = "";
 
   function attente(nom) {
-    if (!attentes[nom]) {
+    if (!attentes.has(nom)) {
       var a = {};
       a.promesse = new Promise(function (ok, ko) { a.ok = ok; a.ko = ko; });
-      attentes[nom] = a;
+      attentes.set(nom, a);
     }
-    return attentes[nom];
+    return attentes.get(nom);
   }
 
   window.jalonRecherche = function (nom, donnees) { attente(nom).ok(donnees); };
@@ -101,8 +106,9 @@
     return Promise.all(noms.map(charger)).then(function (listes) { return [].concat.apply([], listes); });
   }
 
+  // trouve.termes : terme → facteur (Map).
   function ajouter(trouve, entree, facteur) {
-    if (!(trouve.termes[entree[1]] >= facteur)) { trouve.termes[entree[1]] = facteur; }
+    if (!(trouve.termes.get(entree[1]) >= facteur)) { trouve.termes.set(entree[1], facteur); }
     trouve.surfaces.push(entree[0]);
   }
 
@@ -113,14 +119,14 @@
       .slice(0, 40).forEach(function (e) { ajouter(trouve, e, 0.7); });
   }
 
-  function vide(trouve) { return !Object.keys(trouve.termes).length; }
+  function vide(trouve) { return !trouve.termes.size; }
 
   // Les termes d'un mot : le sien s'il est dans le site, et, pour le mot en cours de
   // frappe, ceux des mots qui commencent par lui. Un mot absent du site est raccourci de
   // trois lettres au plus pour retrouver ses voisins (« evaluations » → « evaluation »).
   function termes(idx, mot, prefixe) {
     return entrees(idx, mot, prefixe).then(function (liste) {
-      var trouve = { termes: {}, surfaces: [] };
+      var trouve = { termes: new Map(), surfaces: [] };
       liste.forEach(function (e) { if (e[0] === mot) { ajouter(trouve, e, 1); } });
       if (prefixe) { commencantPar(trouve, liste, mot, mot); }
       return vide(trouve) ? raccourci(idx, mot, mot.slice(0, -1)) : trouve;
@@ -128,7 +134,7 @@
   }
 
   function raccourci(idx, mot, debut) {
-    var trouve = { termes: {}, surfaces: [] };
+    var trouve = { termes: new Map(), surfaces: [] };
     if (debut.length < Math.max(4, mot.length - 3)) { return Promise.resolve(trouve); }
     return entrees(idx, debut, true).then(function (liste) {
       commencantPar(trouve, liste, debut, mot);
@@ -136,7 +142,7 @@
     });
   }
 
-  var decodes = {};
+  var decodes = new Map();
   function nombres(texte) {
     var sortie = [], valeur = 0, decalage = 0;
     for (var i = 0; i < texte.length; i += 1) {
@@ -148,11 +154,21 @@
     return sortie;
   }
 
+  // Un morceau des postings, en table terme → postings encodés ; le fichier les donne en
+  // paires [terme, postings].
+  var tables = new Map();
+  function tableDesTermes(n) {
+    if (!tables.has(n)) {
+      tables.set(n, charger("termes/" + n).then(function (paires) { return new Map(paires); }));
+    }
+    return tables.get(n);
+  }
+
   // Les documents d'un terme, en trois tableaux : document, poids, sections.
   function postings(idx, terme) {
-    if (decodes[terme]) { return Promise.resolve(decodes[terme]); }
-    return charger("termes/" + morceau(idx.termes, terme)).then(function (morceauTermes) {
-      var n = nombres(morceauTermes[terme] || "");
+    if (decodes.has(terme)) { return Promise.resolve(decodes.get(terme)); }
+    return tableDesTermes(morceau(idx.termes, terme)).then(function (morceauTermes) {
+      var n = nombres(morceauTermes.get(terme) || "");
       var taille = Math.floor(n.length / 3);
       var liste = { docs: new Int32Array(taille), poids: new Uint8Array(taille), sections: new Int32Array(taille) };
       var doc = 0;
@@ -162,24 +178,24 @@
         liste.poids[i] = n[3 * i + 1];
         liste.sections[i] = n[3 * i + 2];
       }
-      decodes[terme] = liste;
+      decodes.set(terme, liste);
       return liste;
     });
   }
 
   // Pour chaque valeur de facette (« axe=as2 »), ses documents, en liste et en tableau
-  // d'appartenance.
+  // d'appartenance (Map).
   var facettes = null;
   function chargerFacettes(idx) {
     if (!facettes) {
       facettes = charger("facettes").then(function (listes) {
         var noms = [idx.types].concat(idx.facettes);
-        var parValeur = {};
+        var parValeur = new Map();
         listes.forEach(function (valeurs, f) {
           valeurs.forEach(function (brut, v) {
             var liste = [], dedans = new Uint8Array(idx.documents), doc = 0;
             nombres(brut).forEach(function (ecart) { doc += ecart; liste.push(doc); dedans[doc] = 1; });
-            parValeur[noms[f].id + "=" + noms[f].valeurs[v].id] = { liste: liste, dedans: dedans };
+            parValeur.set(noms[f].id + "=" + noms[f].valeurs[v].id, { liste: liste, dedans: dedans });
           });
         });
         return parValeur;
@@ -190,16 +206,18 @@
 
   // Documents qui contiennent chaque mot de la requête (le dernier comme début de mot si
   // « prefixe »), classés : titre et sigles d'abord, puis le texte, pondéré par la rareté.
+  // options.filtres : { facette: [valeurs] } ; la réponse donne dans « comptes » le nombre
+  // de résultats de chaque « facette=valeur », dans un objet sans prototype.
   function rechercher(requete, options) {
     return chargerIndex().then(function (idx) {
       var liste = mots(requete, idx.vides);
-      var filtres = options.filtres || {};
+      var filtres = options.filtres || Object.create(null);
       var actifs = Object.keys(filtres).filter(function (f) { return filtres[f].length; });
-      var attenteFacettes = actifs.length || options.compter ? chargerFacettes(idx) : Promise.resolve({});
+      var attenteFacettes = actifs.length || options.compter ? chargerFacettes(idx) : Promise.resolve(new Map());
       var attenteMots = Promise.all(liste.map(function (mot, i) {
         return termes(idx, mot, options.prefixe && i === liste.length - 1).then(function (t) {
-          return Promise.all(Object.keys(t.termes).map(function (terme) {
-            return postings(idx, terme).then(function (p) { return { terme: terme, facteur: t.termes[terme], postings: p }; });
+          return Promise.all(Array.from(t.termes.keys(), function (terme) {
+            return postings(idx, terme).then(function (p) { return { terme: terme, facteur: t.termes.get(terme), postings: p }; });
           })).then(function (parTerme) { return { surfaces: t.surfaces, parTerme: parTerme }; });
         });
       }));
@@ -248,7 +266,7 @@
     function garde(doc, sauf) {
       return actifs.every(function (f) {
         return f === sauf || filtres[f].some(function (v) {
-          var valeur = parValeur[f + "=" + v];
+          var valeur = parValeur.get(f + "=" + v);
           return valeur && valeur.dedans[doc];
         });
       });
@@ -258,11 +276,11 @@
       if (total.vu[d] && garde(d, null)) { resultats.push({ doc: d, score: total.score[d], sections: total.sections[d] }); }
     }
     resultats.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    var comptes = {};
+    var comptes = Object.create(null);
     if (options.compter) {
-      Object.keys(parValeur).forEach(function (cle) {
+      parValeur.forEach(function (valeur, cle) {
         var facette = cle.split("=")[0], compte = 0;
-        parValeur[cle].liste.forEach(function (doc) { if (total.vu[doc] && garde(doc, facette)) { compte += 1; } });
+        valeur.liste.forEach(function (doc) { if (total.vu[doc] && garde(doc, facette)) { compte += 1; } });
         comptes[cle] = compte;
       });
     }
@@ -367,7 +385,7 @@
     formulaire.hidden = false;
 
     function filtres() {
-      var f = {};
+      var f = Object.create(null);
       cases.forEach(function (c) { if (c.checked) { (f[c.name] = f[c.name] || []).push(c.value); } });
       return f;
     }
