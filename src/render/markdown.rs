@@ -356,6 +356,33 @@ impl Renderer<'_, '_> {
             last = whole.end();
         }
         self.plain(&text[last..], offset + last, in_heading, out);
+        self.unclosed_references(text, offset);
+    }
+
+    /// A `[[` that no reference of `text` began: emphasis or a link inside the reference
+    /// cut it (`[[fiche 1|*cette* fiche]]`), or a bracket is missing. The page would show
+    /// the brackets as they are, and a wrong target would go unnoticed.
+    fn unclosed_references(&mut self, text: &str, offset: usize) {
+        if !text.contains("[[") {
+            return;
+        }
+        let pattern = reference_pattern();
+        let unclosed = text
+            .match_indices("[[")
+            .map(|(at, _)| at)
+            .find(|&at| pattern.find_at(text, at).is_none_or(|m| m.start() != at));
+        let Some(at) = unclosed else {
+            return;
+        };
+        let location = self.location(offset + at).with_length(2);
+        self.state.diagnostics.push(
+            Diagnostic::error("reference-incomplete", "« [[ » ouvre une référence qui ne se referme pas")
+                .at(location)
+                .hint(format!(
+                    "écrivez la référence d'un seul tenant, sans mise en forme ni lien à l'intérieur : [[{fiche} 1|cette {fiche}]] ; des crochets doubles à montrer tels quels se mettent entre accents graves : `[[…]]`",
+                    fiche = self.state.site.hierarchy.fiche.id
+                )),
+        );
     }
 
     /// Text without references: plain mentions of fiches become links, sigles get
