@@ -43,11 +43,17 @@ struct Request {
     target: String,
     /// The client asked to close the connection after the response.
     close: bool,
+    /// The `Host` header, when there is one.
+    host: Option<String>,
 }
 
 /// Answers the requests of one connection until it closes, idles or asks to close.
 fn connection(stream: TcpStream, state: &State) {
     let _ = stream.set_read_timeout(Some(IDLE));
+    // Through the loopback, only this computer's names are answered (see
+    // `is_local_host`). From the network (`--bind`), the name is the one the editor chose
+    // to open the preview to.
+    let loopback = stream.local_addr().is_ok_and(|a| a.ip().is_loopback());
     let Ok(read_half) = stream.try_clone() else {
         return;
     };
@@ -69,6 +75,18 @@ fn connection(stream: TcpStream, state: &State) {
             }
             None => return,
         };
+        if loopback && !request.host.as_deref().is_none_or(is_local_host) {
+            let _ = respond(
+                &mut writer,
+                403,
+                "text/plain; charset=utf-8",
+                "Adresse refusée : l'aperçu ne répond qu'à http://127.0.0.1 et http://localhost"
+                    .as_bytes(),
+                &[],
+                request.method == "HEAD",
+            );
+            return;
+        }
         let keep_alive = handle(&request, &mut writer, state) && !request.close;
         if !keep_alive {
             return;
@@ -100,8 +118,7 @@ fn read_request(reader: &mut impl BufRead) -> Option<Result<Request, ()>> {
         }
     }
     let head = String::from_utf8(head).map_err(|_| ()).ok()?;
-    let mut lines = head.lines();
-    let mut parts = lines.next().unwrap_or("").split_whitespace();
+    let mut parts = head.lines().next().unwrap_or("").split_whitespace();
     let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
     else {
         return Some(Err(()));
@@ -109,10 +126,14 @@ fn read_request(reader: &mut impl BufRead) -> Option<Result<Request, ()>> {
     if !version.starts_with("HTTP/1.") {
         return Some(Err(()));
     }
-    let connection = lines
-        .filter_map(|l| l.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("connection"))
-        .map(|(_, value)| value.trim().to_ascii_lowercase());
+    let header = |wanted: &str| {
+        head.lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .find(|(name, _)| name.trim().eq_ignore_ascii_case(wanted))
+            .map(|(_, value)| value.trim().to_ascii_lowercase())
+    };
+    let connection = header("connection");
     let close = match connection.as_deref() {
         Some("close") => true,
         Some("keep-alive") => false,
@@ -122,6 +143,7 @@ fn read_request(reader: &mut impl BufRead) -> Option<Result<Request, ()>> {
         method: method.to_string(),
         target: target.to_string(),
         close,
+        host: header("host"),
     }))
 }
 
@@ -173,6 +195,17 @@ fn handle(request: &Request, writer: &mut TcpStream, state: &State) -> bool {
     written.is_ok()
 }
 
+/// Whether a `Host` header names this computer. A page of another site can make its
+/// own name point to 127.0.0.1 (DNS rebinding) and read the preview as if it were its
+/// own: the name it sends is then its own, and is refused.
+fn is_local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    matches!(name, "127.0.0.1" | "localhost" | "::1")
+}
+
 fn file(writer: &mut TcpStream, state: &State, path: &str, head_only: bool) -> std::io::Result<()> {
     let files = state.files();
     let (status, path, bytes) = match files.get(path) {
@@ -206,6 +239,7 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         204 => "No Content",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         _ => "",
@@ -222,7 +256,7 @@ fn respond(
     head_only: bool,
 ) -> std::io::Result<()> {
     let mut head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\n",
+        "HTTP/1.1 {status} {}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n",
         reason(status),
         body.len()
     );
@@ -387,6 +421,26 @@ mod tests {
         );
         assert_eq!(site_path("/%zz"), None);
         assert_eq!(site_path("/%00"), None);
+    }
+
+    #[test]
+    fn only_names_of_this_computer_are_answered() {
+        for local in [
+            "127.0.0.1:1111",
+            "localhost:1111",
+            "localhost",
+            "[::1]:1111",
+        ] {
+            assert!(super::is_local_host(local), "{local}");
+        }
+        for foreign in [
+            "rebind.example:1111",
+            "127.0.0.1.nip.io:1111",
+            "",
+            "[::2]:1111",
+        ] {
+            assert!(!super::is_local_host(foreign), "{foreign}");
+        }
     }
 
     #[test]

@@ -189,9 +189,14 @@ fn raw_request(address: &str, request: &[u8]) -> String {
 }
 
 fn http_get(address: &str, path: &str) -> String {
+    http_get_as(address, address, path)
+}
+
+/// A GET whose `Host` header is `host`.
+fn http_get_as(address: &str, host: &str, path: &str) -> String {
     raw_request(
         address,
-        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
     )
 }
 
@@ -211,6 +216,14 @@ fn the_preview_server_answers_correctly() {
     assert_eq!(status_of(&home), "200");
     assert!(home.contains("Content-Type: text/html; charset=utf-8"));
     assert!(home.contains("Cache-Control: no-cache"));
+    assert!(home.contains("X-Content-Type-Options: nosniff"));
+    // A page elsewhere whose name was made to point here (DNS rebinding) reads nothing.
+    let port = address.rsplit(':').next().unwrap();
+    let rebound = http_get_as(&address, &format!("rebind.example:{port}"), "/index.html");
+    assert_eq!(status_of(&rebound), "403");
+    assert!(!rebound.contains("<html"), "{rebound}");
+    let by_name = http_get_as(&address, &format!("localhost:{port}"), "/index.html");
+    assert_eq!(status_of(&by_name), "200");
     let css = http_get(&address, "/static/jalon.css");
     assert!(css.contains("Content-Type: text/css"));
 
@@ -239,14 +252,14 @@ fn the_preview_server_answers_correctly() {
 
     let head = raw_request(
         &address,
-        b"HEAD /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"HEAD /index.html HTTP/1.1\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(status_of(&head), "200");
     assert!(!head.contains("<html"), "HEAD has no body");
 
     let post = raw_request(
         &address,
-        b"POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        b"POST /index.html HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(status_of(&post), "405");
 
