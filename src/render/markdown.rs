@@ -112,6 +112,7 @@ impl<'a> PageState<'a> {
             headings: Vec::new(),
             current_section: None,
             plain_depth: 0,
+            comment_start: None,
         }
         .run()
     }
@@ -123,6 +124,9 @@ struct Renderer<'s, 'a> {
     heading_offset: u8,
     headings: Vec<Heading>,
     current_section: Option<String>,
+    /// Where the HTML comment we are in began, when an earlier piece of raw HTML opened
+    /// one.
+    comment_start: Option<usize>,
     /// Inside links and images (and code), text stays as it is: no reference, no <abbr>.
     /// An image's text is its `alt`, an attribute, where markup would be read aloud.
     plain_depth: usize,
@@ -194,6 +198,17 @@ impl Renderer<'_, '_> {
             };
             self.inline(event, range.start, in_heading, out);
         }
+        if let Some(start) = self.comment_start {
+            let at = self.location(start).with_length(4);
+            self.state.diagnostics.push(
+                Diagnostic::warning(
+                    "commentaire-non-ferme",
+                    "« <!-- » ouvre un commentaire qui ne se ferme pas : la suite du texte n'est pas publiée",
+                )
+                .at(at)
+                .hint("fermez le commentaire par « --> »"),
+            );
+        }
         let mut html = String::with_capacity(text.len() * 3 / 2);
         // Spacing comes last: the positions of the messages above are in the text as typed.
         let events = events.into_iter().map(|event| match event {
@@ -264,10 +279,38 @@ impl Renderer<'_, '_> {
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 out.push(Event::Start(Tag::FootnoteDefinition(self.prefixed(name))));
             }
-            // The raw-HTML policy: shown, escaped, as text.
-            Event::Html(html) | Event::InlineHtml(html) => out.push(Event::Text(html)),
+            // The raw-HTML policy: shown, escaped, as text; comments left out.
+            Event::Html(html) | Event::InlineHtml(html) => self.raw_html(&html, at, out),
             Event::Text(t) if self.plain_depth == 0 => self.text(&t, at, in_heading, out),
             other => out.push(other),
+        }
+    }
+
+    /// Raw HTML, shown as text, but for comments (`<!-- à vérifier -->`): editors write
+    /// notes there that Markdown tools never publish. A comment may span several pieces
+    /// (the lines of an HTML block).
+    fn raw_html<'e>(&mut self, html: &str, at: usize, out: &mut Vec<Event<'e>>) {
+        let mut rest = html;
+        while !rest.is_empty() {
+            if self.comment_start.is_some() {
+                let Some(end) = rest.find("-->") else {
+                    return;
+                };
+                rest = &rest[end + 3..];
+                self.comment_start = None;
+            } else {
+                let (shown, after) = match rest.find("<!--") {
+                    Some(start) => {
+                        self.comment_start = Some(at + (html.len() - rest.len()) + start);
+                        (&rest[..start], &rest[start + 4..])
+                    }
+                    None => (rest, ""),
+                };
+                if !shown.trim().is_empty() {
+                    out.push(Event::Text(shown.to_string().into()));
+                }
+                rest = after;
+            }
         }
     }
 

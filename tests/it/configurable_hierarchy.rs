@@ -67,6 +67,13 @@ fn code_blocks_are_highlighted_and_raw_html_stays_text() {
             .iter()
             .any(|p| p.contains("<script>alert(1)</script>"))
     );
+    // HTML comments are the editors' notes: never published, on one line or several.
+    assert!(!page.text.contains("NOTE-INTERNE"));
+    assert!(
+        page.texts("main p")
+            .iter()
+            .any(|p| p.contains("Une note reste entre nous."))
+    );
 }
 
 #[test]
