@@ -27,7 +27,11 @@ pub fn keeps_together(text: &[u8], at: usize) -> bool {
 /// `text` with its spaces made non-breaking where French typography wants them.
 pub fn french_spaces(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    let mut spaces = (0..bytes.len()).filter(|&at| keeps_together(bytes, at));
+    // `match_indices` jumps from space to space (memchr) instead of testing every byte.
+    let mut spaces = text
+        .match_indices(' ')
+        .map(|(at, _)| at)
+        .filter(|&at| keeps_together(bytes, at));
     let Some(first) = spaces.next() else {
         return Cow::Borrowed(text);
     };
