@@ -526,7 +526,7 @@ fn replace_changed(
         let path = out.join(&file.path);
         let dir = path.parent().unwrap_or(out);
         std::fs::create_dir_all(dir).map_err(|e| io_error("créer le dossier", dir, &e))?;
-        let mut temporary = tempfile::NamedTempFile::new_in(dir)
+        let mut temporary = published_temporary(dir)
             .map_err(|e| io_error("créer un fichier temporaire dans", dir, &e))?;
         temporary
             .write_all(&file.contents)
@@ -537,6 +537,16 @@ fn replace_changed(
         touched.push(file.path.clone());
     }
     Ok(touched)
+}
+
+/// A temporary file that becomes a file of the site: readable by all, as a file that
+/// `std::fs::write` creates (the umask applies), where a temporary file is the owner's
+/// alone. A web server running as another user must read what the preview wrote.
+fn published_temporary(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    builder.tempfile_in(dir)
 }
 
 fn refuse_source_folder(out: &Path) -> Result<(), Diagnostic> {

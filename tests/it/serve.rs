@@ -402,6 +402,17 @@ fn a_preview_started_with_a_relative_root_rebuilds_on_edits() {
             "started in {} with {args:?}: the edit was not written",
             folder.display()
         );
+        // Rewritten as `jalon build` writes: readable by a web server of another user.
+        let mode = |path: &str| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(out.join(path))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("action/1-2-1.html"), mode("index.html"));
+        assert_eq!(mode("action/1-2-1.html") & 0o044, 0o044);
     }
 }
 
