@@ -9,7 +9,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{State, stream_closed, stream_opened};
 
@@ -183,6 +183,9 @@ fn handle(request: &Request, writer: &mut TcpStream, state: &State) -> bool {
             head_only,
         ),
         "__jalon/etat" => {
+            if let Some(page) = shown_page(&request.target) {
+                state.polled_by(page);
+            }
             let body = serde_json::to_vec(&state.status()).unwrap_or_default();
             respond(writer, 200, "application/json", &body, &[], head_only)
         }
@@ -272,7 +275,8 @@ fn respond(
     writer.flush()
 }
 
-/// The page a tab shows, from the `page` parameter of its event stream's address.
+/// The page a tab shows, from the `page` parameter of its event stream's or state's
+/// address.
 fn shown_page(target: &str) -> Option<String> {
     let query = target.split_once('?')?.1;
     let value = query
@@ -293,6 +297,7 @@ fn events(writer: &mut TcpStream, state: &State, page: Option<String>) {
     let _ = writer.set_write_timeout(Some(HEARTBEAT * 2));
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n";
     let mut seen = None;
+    let mut last_write = Instant::now();
     let result = (|| -> std::io::Result<()> {
         writer.write_all(head.as_bytes())?;
         loop {
@@ -301,24 +306,43 @@ fn events(writer: &mut TcpStream, state: &State, page: Option<String>) {
                 let data = serde_json::to_string(&status).unwrap_or_default();
                 write!(writer, "event: etat\ndata: {data}\n\n")?;
                 seen = Some(status.version);
-            } else {
+                last_write = Instant::now();
+            } else if last_write.elapsed() >= HEARTBEAT {
                 writer.write_all(b": battement\n\n")?;
+                last_write = Instant::now();
             }
             writer.flush()?;
             wait_for_change(state, status.version);
+            // A tab that went to another page gives its place at once: a write would
+            // only notice after two heartbeats, while the next tab polls unseen.
+            if peer_closed(writer) {
+                return Ok(());
+            }
         }
     })();
     drop(result);
     stream_closed(state, page);
 }
 
+/// Waits until the state changes from `version`, or for a second at most.
 fn wait_for_change(state: &State, version: u64) {
     let Ok(status) = state.status.lock() else {
         return;
     };
     let _ = state
         .changed
-        .wait_timeout_while(status, HEARTBEAT, |s| s.version == version);
+        .wait_timeout_while(status, Duration::from_secs(1), |s| s.version == version);
+}
+
+/// Whether the other end closed `stream`: a tab never sends anything on its event
+/// stream, so anything but "nothing to read yet" means it is gone.
+fn peer_closed(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let peeked = stream.peek(&mut [0u8; 1]);
+    let _ = stream.set_nonblocking(false);
+    !matches!(peeked, Err(error) if error.kind() == std::io::ErrorKind::WouldBlock)
 }
 
 /// The path of a file of the site, from the request's URL: decoded, without query, and

@@ -68,7 +68,14 @@ pub struct State {
     streams: AtomicUsize,
     /// The pages the open tabs show, with how many tabs show each.
     shown: Mutex<HashMap<String, usize>>,
+    /// The pages shown by tabs that ask for the state instead of holding a stream (see
+    /// `http::MAX_STREAMS`), with when each last asked.
+    polled: Mutex<HashMap<String, Instant>>,
 }
+
+/// A tab that asked for the state this recently still shows its page: tabs ask every
+/// second.
+const POLLED_LATELY: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl State {
     fn new() -> State {
@@ -78,6 +85,7 @@ impl State {
             changed: Condvar::new(),
             streams: AtomicUsize::new(0),
             shown: Mutex::default(),
+            polled: Mutex::default(),
         }
     }
 
@@ -118,12 +126,25 @@ impl State {
         }
     }
 
-    /// The pages the open tabs show.
+    /// The pages the open tabs show, by stream or by asking for the state.
     fn shown_pages(&self) -> HashSet<String> {
-        self.shown
+        let mut pages: HashSet<String> = self
+            .shown
             .lock()
             .map(|shown| shown.keys().cloned().collect())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if let Ok(mut polled) = self.polled.lock() {
+            polled.retain(|_, asked| asked.elapsed() < POLLED_LATELY);
+            pages.extend(polled.keys().cloned());
+        }
+        pages
+    }
+
+    /// A tab without a stream asked for the state: it shows `page`.
+    pub(crate) fn polled_by(&self, page: String) {
+        if let Ok(mut polled) = self.polled.lock() {
+            polled.insert(page, Instant::now());
+        }
     }
 
     /// A failed build: tabs show the errors, the last good site stays served.

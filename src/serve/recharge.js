@@ -45,7 +45,7 @@
   }
 
   function sonder() {
-    fetch("/__jalon/etat", { cache: "no-store" })
+    fetch("/__jalon/etat?page=" + encodeURIComponent(location.pathname), { cache: "no-store" })
       .then(function (r) { return r.json(); })
       .then(appliquer)
       .catch(function () { /* serveur arrêté ou en redémarrage */ })

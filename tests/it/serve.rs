@@ -485,3 +485,73 @@ fn a_file_saved_in_static_is_published_at_once() {
         served()
     );
 }
+
+/// The text of the page's `main`, empty while there is none.
+fn main_text(tab: &headless_chrome::Tab) -> String {
+    text_of(
+        tab,
+        "(document.querySelector('main') || {textContent: ''}).textContent",
+    )
+}
+
+/// Browsers allow few connections per host, so the preview holds a few event streams
+/// and other tabs ask for the state every second. Either way, the tab showing a page
+/// reloads when that page alone changes: after clicking through several pages (each
+/// leaving a stream behind), and beside as many tabs as there are streams.
+#[test]
+fn every_tab_reloads_however_many_pages_and_tabs_were_opened() {
+    let site = copy_site(&fixture("orientations"));
+    let preview = Preview::start(site.path());
+    let browser = browser();
+    let fiche = site.path().join("content/actions/1-2-1.md");
+    let original = std::fs::read_to_string(&fiche).unwrap();
+    let others = [
+        "index.html",
+        "glossaire.html",
+        "acteurs.html",
+        "plan-du-site.html",
+    ];
+    let open = |tab: &headless_chrome::Tab, page: &str| {
+        tab.navigate_to(&format!("{}{page}", preview.url)).unwrap();
+        assert!(eventually(WAIT, || !heading_of(tab).is_empty()), "{page}");
+    };
+    // The body only: no other page shows it.
+    let edit = |words: &str| {
+        let edited = original.replace(
+            "## Modalités de mise en œuvre",
+            &format!("## Modalités de mise en œuvre\n\n{words}\n"),
+        );
+        assert_ne!(edited, original);
+        std::fs::write(&fiche, edited).unwrap();
+    };
+
+    let clicking = browser.new_tab().unwrap();
+    for page in others {
+        open(&clicking, page);
+    }
+    open(&clicking, "action/1-2-1.html");
+    edit("Premier ajout au texte.");
+    assert!(
+        eventually(WAIT, || main_text(&clicking).contains("Premier ajout")),
+        "the tab that clicked through {} pages did not reload",
+        others.len() + 1
+    );
+    clicking.close(true).unwrap();
+
+    let tabs: Vec<_> = others
+        .iter()
+        .map(|page| {
+            let tab = browser.new_tab().unwrap();
+            open(&tab, page);
+            tab
+        })
+        .collect();
+    let last = browser.new_tab().unwrap();
+    open(&last, "action/1-2-1.html");
+    edit("Second ajout au texte.");
+    assert!(
+        eventually(WAIT, || main_text(&last).contains("Second ajout")),
+        "the tab opened beside {} others did not reload",
+        tabs.len()
+    );
+}
