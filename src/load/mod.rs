@@ -349,7 +349,7 @@ impl Reader<'_> {
         let entries = walkdir::WalkDir::new(&folder)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+            .filter_entry(not_hidden)
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file() || e.path_is_symlink() && e.path().is_file());
         for entry in entries {
@@ -430,6 +430,7 @@ impl Reader<'_> {
     ) -> Option<Vec<Arc<Document<T>>>> {
         let mut files: Vec<PathBuf> = walkdir::WalkDir::new(self.root.join(dir))
             .into_iter()
+            .filter_entry(not_hidden)
             .filter_map(Result::ok)
             // A link to a file is read like the file (`read_text` refuses one that leaves
             // the site).
@@ -693,6 +694,13 @@ pub fn outside_link(file: &Path) -> Diagnostic {
     )
     .at(Location::file(file))
     .hint("copiez le fichier lui-même dans le dossier du site, à la place du lien")
+}
+
+/// Hidden files and folders (`.DS_Store`, `.brouillon.md`, an editor's `.a.md.swp`) are
+/// neither read nor published, and the preview does not watch them; the folder walked
+/// (depth 0) is taken as given.
+fn not_hidden(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() == 0 || !entry.file_name().as_encoded_bytes().starts_with(b".")
 }
 
 /// `.md` as editors' systems write it (`.MD` on Windows), or `.markdown`.

@@ -338,9 +338,17 @@ fn failed(state: &State, errors: String, built_before: bool) {
 
 /// Whether a changed file, once the shown pages are up to date, still calls for a
 /// reload: a shown page itself, or what pages load (stylesheet, scripts, images). Other
-/// pages and the search index, which the search fetches when it runs, do not.
+/// pages, the search index (fetched when a search runs), and what pages only link to
+/// (open data, calendars, feed, sitemap, robots.txt) do not: editing a fiche's title
+/// changes `donnees/fiches.csv`, and the tab reloaded a second time for it.
 fn reloads_shown_pages(path: &str, shown: &HashSet<String>) -> bool {
-    shown.contains(path) || !(path.ends_with(".html") || path.starts_with("recherche/"))
+    const ONLY_LINKED: [&str; 6] = [".html", ".csv", ".json", ".ics", ".xml", ".txt"];
+    shown.contains(path)
+        || !(path.starts_with("recherche/")
+            || path.starts_with("donnees/")
+            || ONLY_LINKED
+                .iter()
+                .any(|extension| path.ends_with(extension)))
 }
 
 /// Benchmark of the preview (not used by `serve` itself): edits the body of one fiche
@@ -541,6 +549,36 @@ pub(crate) fn stream_closed(state: &State, page: Option<String>) {
         *count -= 1;
         if *count == 0 {
             shown.remove(&page);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reloads_shown_pages;
+
+    #[test]
+    fn a_shown_tab_reloads_for_its_page_and_what_it_loads_only() {
+        let shown = ["fiche/1.html".to_string()].into_iter().collect();
+        for reloads in [
+            "fiche/1.html",
+            "static/jalon.css",
+            "static/recherche.js",
+            "static/logo.svg",
+        ] {
+            assert!(reloads_shown_pages(reloads, &shown), "{reloads}");
+        }
+        for stays in [
+            "fiche/2.html",
+            "recherche/termes/0.js",
+            "donnees/fiches.csv",
+            "donnees/schema.json",
+            "calendrier.ics",
+            "atom.xml",
+            "sitemap.xml",
+            "robots.txt",
+        ] {
+            assert!(!reloads_shown_pages(stays, &shown), "{stays}");
         }
     }
 }

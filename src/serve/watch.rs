@@ -148,11 +148,20 @@ fn is_source(root: &Path, path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let scratch = name.starts_with(".#")
+    WATCHED.iter().any(|w| first.as_os_str() == *w) && !is_scratch(&name)
+}
+
+/// An editor's file beside the one edited, which jalon never reads: hidden ones (vim's
+/// `.a.md.swp`, Emacs's `.#a.md`, Kate's, LibreOffice's `.~lock.a.md#`), Emacs's
+/// `#a.md#`, backups (`a.md~`), vim's `4913` write test, JetBrains' `___jb_tmp___`.
+/// Each save would otherwise rebuild the site two or three times for nothing.
+fn is_scratch(name: &str) -> bool {
+    name.starts_with('.')
+        || (name.starts_with('#') && name.ends_with('#'))
         || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".tmp");
-    WATCHED.iter().any(|w| first.as_os_str() == *w) && !scratch
+        || name.ends_with(".tmp")
+        || name.ends_with("___")
+        || name == "4913"
 }
 
 /// `path` when it is one of the [`WATCHED`] names right in the root, and a folder.
@@ -187,7 +196,20 @@ mod tests {
             root,
             Path::new("/sites/schema/public/index.html")
         ));
-        assert!(!is_source(root, Path::new("/sites/schema/content/.#a.md")));
+        for scratch in [
+            ".#a.md",
+            "#a.md#",
+            ".a.md.swp",
+            ".a.md.swx",
+            "4913",
+            "a.md~",
+            ".~lock.a.md#",
+            ".a.md.kate-swp",
+            "a.md___jb_tmp___",
+        ] {
+            let path = Path::new("/sites/schema/content/fiches").join(scratch);
+            assert!(!is_source(root, &path), "{scratch}");
+        }
         assert!(!is_source(root, Path::new("/ailleurs/content/a.md")));
     }
 

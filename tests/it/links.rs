@@ -306,7 +306,7 @@ fn a_symbolic_link_never_publishes_a_file_from_outside_the_site() {
 }
 
 #[test]
-fn markdown_files_are_read_whatever_the_case_of_their_extension() {
+fn markdown_files_are_read_whatever_the_case_of_their_extension_but_hidden_ones_are_not() {
     let work = common::scratch();
     let site = work.path().join("site");
     common::copy_dir(&common::fixture("orientations"), &site);
@@ -317,10 +317,13 @@ fn markdown_files_are_read_whatever_the_case_of_their_extension() {
         pages.join("gouvernance.markdown"),
     )
     .unwrap();
+    // A hidden file is an editor's or the system's, never a page: not even read.
+    std::fs::write(pages.join(".brouillon.md"), "---\ntitre: [brouillon\n---\n").unwrap();
     let out = work.path().join("public");
     let report = jalon::build(&site, &out, &jalon::Options::default());
     assert!(!report.has_errors(), "{:?}", report.diagnostics);
     assert!(out.join("aide.html").is_file() && out.join("gouvernance.html").is_file());
+    assert!(!out.join("brouillon.html").exists() && !out.join(".brouillon.html").exists());
 }
 
 #[test]
