@@ -225,8 +225,7 @@ fn handle_signals() {
     if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
         std::thread::spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                jalon::write::interrupted();
-                eprintln!("Interrompu : le site précédent est intact.");
+                eprintln!("Interrompu : {}.", jalon::write::interrupted());
                 std::process::exit(128 + signal);
             }
         });

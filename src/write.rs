@@ -438,13 +438,26 @@ fn set_staging(output: Option<(PathBuf, PathBuf)>) {
     *STAGING.lock().unwrap_or_else(|e| e.into_inner()) = output;
 }
 
+/// Holds an interruption off while the preview moves files into the output, so that it
+/// never stops halfway (a page of the new site beside one of the old, a temporary file
+/// left behind); `None` once the run is being interrupted: nothing more is written.
+fn moving_in() -> Option<std::sync::MutexGuard<'static, Option<(PathBuf, PathBuf)>>> {
+    let guard = STAGING.lock().unwrap_or_else(|e| e.into_inner());
+    let stopping = *STOPPING.read().unwrap_or_else(|e| e.into_inner());
+    (!stopping).then_some(guard)
+}
+
 /// Called on Ctrl-C or SIGTERM: removes the half-written site, if any, once any move
-/// in progress is over. The previous site is untouched.
-pub fn interrupted() {
+/// in progress is over. Says what the output holds then.
+pub fn interrupted() -> &'static str {
     *STOPPING.write().unwrap_or_else(|e| e.into_inner()) = true;
     let mut in_progress = STAGING.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((out, parent)) = in_progress.take() {
-        remove_leftovers(&out, &parent);
+    match in_progress.take() {
+        Some((out, parent)) => {
+            remove_leftovers(&out, &parent);
+            "le site précédent est intact"
+        }
+        None => "aucun fichier du dossier de sortie n'est à moitié écrit",
     }
 }
 
@@ -487,6 +500,9 @@ pub fn update_site(
     files: &[OutputFile],
 ) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
+    let Some(_moving) = moving_in() else {
+        return Ok(Vec::new());
+    };
     let before: HashSet<&str> = previous.keys().map(String::as_str).collect();
     let current: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     listed(out, &before, &current, || {
@@ -504,6 +520,9 @@ pub fn update_files(
     files: &[OutputFile],
 ) -> Result<Vec<String>, Diagnostic> {
     let _lock = OutputLock::take(out)?;
+    let Some(_moving) = moving_in() else {
+        return Ok(Vec::new());
+    };
     if files.iter().any(|f| !previous.contains_key(&f.path)) {
         let paths = previous.keys().chain(files.iter().map(|f| &f.path));
         write_manifest(out, paths.map(String::as_str))?;
