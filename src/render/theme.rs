@@ -313,16 +313,14 @@ fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> 
 }
 
 fn template_failure(template: &str, page: &str, error: &tera::Error) -> Diagnostic {
+    let (message, location) = located(error);
     Diagnostic::error(
         "gabarit",
-        format!(
-            "le gabarit « {template} » a échoué sur la page {page} : {}",
-            error_chain(error)
-        ),
+        format!("le gabarit « {template} » a échoué sur la page {page} : {message}"),
     )
-    .at(Location::file(
-        PathBuf::from(THEME_DIR).join("templates").join(template),
-    ))
+    .at(location.unwrap_or_else(|| {
+        Location::file(PathBuf::from(THEME_DIR).join("templates").join(template))
+    }))
     .hint("vérifiez les noms de variables du gabarit (voir la section « Thèmes » du README)")
 }
 
@@ -334,11 +332,104 @@ fn read_override(site_root: &Path, file: &Path) -> Result<Option<String>, Diagno
 }
 
 fn template_error(error: &tera::Error, file: &Path) -> Diagnostic {
-    Diagnostic::error(
-        "gabarit",
-        format!("gabarit invalide : {}", error_chain(error)),
-    )
-    .at(Location::file(file))
+    let (message, location) = located(error);
+    Diagnostic::error("gabarit", format!("gabarit invalide : {message}"))
+        .at(location.unwrap_or_else(|| Location::file(file)))
+        .hint("voir la section « Thèmes et gabarits » du README : les variables et les filtres de jalon")
+}
+
+/// What Tera says went wrong, in French for the usual mistakes, and where: the template
+/// and the line and column in it, when Tera knows them.
+fn located(error: &tera::Error) -> (String, Option<Location>) {
+    let Some(report) = report(error) else {
+        return from_text(&error_chain(error));
+    };
+    let span = report.span();
+    let location = Location::new(
+        Path::new(THEME_DIR)
+            .join("templates")
+            .join(report.filename()),
+        span.start_line as u32,
+        span.start_col as u32 + 1,
+    );
+    (french(report.message()), Some(location))
+}
+
+/// The same, read from Tera's text, for the errors it only gives as text (the filters,
+/// functions and templates it checks when the templates are added): `error: <message>`
+/// then ` --> <template>:<line>:<column>`.
+fn from_text(text: &str) -> (String, Option<Location>) {
+    let message = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("error: "));
+    let place = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("--> "));
+    let location = place.and_then(|place| {
+        let mut parts = place.rsplitn(3, ':');
+        let column = parts.next()?.parse::<u32>().ok()?;
+        let line = parts.next()?.parse::<u32>().ok()?;
+        let file = Path::new(THEME_DIR).join("templates").join(parts.next()?);
+        Some(Location::new(file, line, column))
+    });
+    match (message, location) {
+        (Some(message), Some(location)) => (french(message), Some(location)),
+        _ => (text.to_string(), None),
+    }
+}
+
+/// The first error of `error`'s chain that points into a template.
+fn report(error: &tera::Error) -> Option<&tera::ReportError> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = current {
+        if let Some(tera) = error.downcast_ref::<tera::Error>()
+            && let tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) =
+                tera.kind()
+        {
+            return Some(report);
+        }
+        current = error.source();
+    }
+    None
+}
+
+/// Tera's message for the mistakes a theme's author makes most, in French; the others
+/// as Tera writes them.
+fn french(message: &str) -> String {
+    let named = |prefix: &str| {
+        let rest = message.strip_prefix(prefix)?;
+        let (name, after) = rest.split_once('`')?;
+        Some((
+            name.to_string(),
+            after.trim_start_matches('.').trim().to_string(),
+        ))
+    };
+    let with_list = |text: String, after: &str, label: &str| match after.split_once(": ") {
+        Some((_, list)) => format!("{text} ({label} : {list})"),
+        None => text,
+    };
+    if let Some((name, _)) = named("Unknown filter `") {
+        format!("filtre « {name} » inconnu")
+    } else if let Some((name, _)) = named("Unknown function `") {
+        format!("fonction « {name} » inconnue")
+    } else if let Some((name, _)) = named("Unknown test `") {
+        format!("test « {name} » inconnu")
+    } else if let Some((name, _)) = named("Unknown template `") {
+        format!("gabarit « {name} » introuvable")
+    } else if let Some((name, after)) = named("Variable `") {
+        if after.starts_with("exists") {
+            return format!("variable « {name} » sans valeur");
+        }
+        with_list(
+            format!("variable « {name} » inconnue"),
+            &after,
+            "variables connues",
+        )
+    } else if let Some((name, after)) = named("Field `") {
+        with_list(format!("champ « {name} » inconnu"), &after, "champs connus")
+    } else {
+        message.to_string()
+    }
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {

@@ -266,3 +266,36 @@ fn a_folder_that_is_not_a_site_gets_nothing_written() {
     assert!(report.has_errors());
     assert!(!missing.exists(), "the build made the folder it was given");
 }
+
+/// A theme's mistake met while rendering is located in the template that holds it (the
+/// page's template extends `base.html`, so that may be another one), in French.
+#[test]
+fn a_template_error_names_the_template_line_and_column() {
+    let (_work, site) = scratch_site();
+    let templates = site.join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let base =
+        std::fs::read_to_string(common::repo().join("themes/default/templates/base.html")).unwrap();
+    let broken = base.replacen("</main>", "{{ page.sous_titre }}</main>", 1);
+    assert_ne!(broken, base);
+    std::fs::write(templates.join("base.html"), &broken).unwrap();
+    let before = &broken[..broken.find("{{ page.sous_titre").unwrap()];
+    let line = before.matches('\n').count() + 1;
+    let report = jalon::build(&site, &site.join("public"), &jalon::Options::default());
+    let error = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "gabarit")
+        .expect("a template error");
+    let location = error.location.as_ref().unwrap();
+    assert_eq!(
+        location.file,
+        PathBuf::from("themes/default/templates/base.html")
+    );
+    assert_eq!(location.line as usize, line);
+    assert!(
+        error.message.contains("champ « sous_titre » inconnu"),
+        "{}",
+        error.message
+    );
+}
