@@ -18,7 +18,7 @@ const SCRIPT_TAG: &str = "<script src=\"/__jalon/recharge.js\"></script>";
 /// Served while no build has succeeded yet; the reload script goes in like in any page.
 const NO_SITE_YET: &str = "<!DOCTYPE html>
 <html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Aperçu jalon</title></head>
-<body><main><h1>Le site n'est pas encore construit</h1>
+<body><main id=\"jalon-sans-site\"><h1>Le site n'est pas encore construit</h1>
 <p>La construction a échoué : les erreurs s'affichent sur cette page, et le site apparaît dès qu'elles sont corrigées.</p></main>
 </body></html>
 ";

@@ -245,12 +245,20 @@ impl Builder {
             (None, _) => crate::write::write_site(&self.out, &output)
                 .map(|_| output.iter().map(|f| f.path.clone()).collect()),
         });
-        let changed = match written {
-            Ok(changed) => changed,
+        // The output folder may be busy (a `jalon build` writing there) or unwritable: the
+        // preview still shows the new site, and writes the folder whole next time.
+        let (changed, on_disk) = match written {
+            Ok(changed) => (changed, true),
             Err(error) => {
-                let text = render_terminal(std::slice::from_ref(&error), &report.sources, false);
-                eprint!("{text}");
-                return Outcome::Failed { errors: text };
+                eprint!(
+                    "{}",
+                    render_terminal(std::slice::from_ref(&error), &report.sources, color())
+                );
+                eprintln!(
+                    "L'aperçu montre le site à jour ; {} le sera au prochain enregistrement.",
+                    self.out.display()
+                );
+                (differing(self.written.as_ref(), &output), false)
             }
         };
         let files: Files = output
@@ -258,6 +266,7 @@ impl Builder {
             .map(|file| (file.path, file.contents))
             .collect();
         match (&mut self.written, scope) {
+            _ if !on_disk => self.written = None,
             (Some(written), crate::Scope::Pages(_)) => written.extend(files.clone()),
             _ => self.written = Some(files.clone()),
         }
@@ -272,6 +281,16 @@ impl Builder {
     fn has_written(&self) -> bool {
         self.written.is_some()
     }
+}
+
+/// The paths of `output` whose contents differ from those last written, all of them
+/// when nothing was.
+fn differing(written: Option<&Files>, output: &[crate::render::OutputFile]) -> Vec<String> {
+    output
+        .iter()
+        .filter(|file| written.and_then(|w| w.get(&file.path)) != Some(&file.contents))
+        .map(|file| file.path.clone())
+        .collect()
 }
 
 /// Rebuilds and tells the open tabs. The pages the tabs show come first, so that they

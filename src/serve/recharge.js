@@ -36,7 +36,10 @@
     titre.textContent = "La construction du site a échoué";
     titre.style.cssText = "margin:0 0 1rem;color:#ffb4a9;font-size:1.4rem";
     var aide = document.createElement("p");
-    aide.textContent = "Corrigez le fichier indiqué et enregistrez : la page se mettra à jour toute seule. En attendant, la dernière version correcte du site reste affichée.";
+    aide.textContent = "Corrigez le fichier indiqué et enregistrez : la page se mettra à jour toute seule. " +
+      (document.getElementById("jalon-sans-site")
+        ? "Le site s'affichera dès que les erreurs seront corrigées."
+        : "En attendant, la dernière version correcte du site reste affichée.");
     var detail = document.createElement("pre");
     detail.textContent = erreurs;
     detail.style.cssText = "white-space:pre-wrap;font:14px/1.45 ui-monospace,monospace;background:#000;padding:1rem;border-radius:4px";

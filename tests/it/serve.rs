@@ -130,6 +130,9 @@ fn a_preview_started_on_a_broken_site_shows_the_errors_then_the_site() {
         overlay()
     );
     assert!(overlay().contains("yaml-syntaxe"), "{}", overlay());
+    // No "last good version" to speak of yet.
+    assert!(overlay().contains("Le site s'affichera dès"), "{}", overlay());
+    assert!(!overlay().contains("dernière version correcte"), "{}", overlay());
 
     std::fs::write(&fiche, &original).unwrap();
     let h1 = || heading_of(&tab);
@@ -553,5 +556,40 @@ fn every_tab_reloads_however_many_pages_and_tabs_were_opened() {
         eventually(WAIT, || main_text(&last).contains("Second ajout")),
         "the tab opened beside {} others did not reload",
         tabs.len()
+    );
+}
+
+/// While something else writes the output folder (a `jalon build`), the preview still
+/// shows each edit, without an error to fix; the folder catches up at the next edit.
+#[test]
+fn a_busy_output_folder_does_not_stop_the_preview() {
+    let site = copy_site(&fixture("orientations"));
+    let preview = Preview::start(site.path());
+    let out = site.path().join("public");
+    let fiche = site.path().join("content/actions/1-2-1.md");
+    let original = std::fs::read_to_string(&fiche).unwrap();
+    let served = || http_get(&preview.address(), "/action/1-2-1.html");
+    let written = || std::fs::read_to_string(out.join("action/1-2-1.html")).unwrap_or_default();
+    assert!(eventually(WAIT, || written().contains("Former les professionnels")));
+
+    let lock = std::fs::File::create(site.path().join(".public.jalon-verrou")).unwrap();
+    lock.lock().unwrap();
+    let edit = |title: &str| {
+        std::fs::write(&fiche, original.replace("Former les professionnels", title)).unwrap();
+    };
+    edit("Former vite les professionnels");
+    assert!(
+        eventually(WAIT, || served().contains("Former vite")),
+        "the edit was not served while the folder was busy"
+    );
+    let state = http_get(&preview.address(), "/__jalon/etat");
+    assert!(state.contains("\"erreurs\":null"), "{state}");
+    assert!(!written().contains("Former vite"));
+
+    lock.unlock().unwrap();
+    edit("Former enfin les professionnels");
+    assert!(
+        eventually(WAIT, || written().contains("Former enfin")),
+        "the folder did not catch up"
     );
 }
