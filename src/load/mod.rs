@@ -626,7 +626,8 @@ pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
             "fichier-trop-gros",
             format!(
                 "le fichier fait {} Mo ; la limite est de {} Mo par fichier",
-                metadata.len() / (1024 * 1024),
+                // Rounded up, so that a file just over the limit never reads "8 Mo".
+                metadata.len().div_ceil(1024 * 1024),
                 LARGEST_FILE / (1024 * 1024)
             ),
         )

@@ -189,6 +189,10 @@ fn handle(request: &Request, writer: &mut TcpStream, state: &State) -> bool {
             let body = serde_json::to_vec(&state.status()).unwrap_or_default();
             respond(writer, 200, "application/json", &body, &[], head_only)
         }
+        // A HEAD asks for no stream, and must not hold one of the few.
+        "__jalon/evenements" if head_only => {
+            respond(writer, 200, "text/event-stream", b"", &[], true)
+        }
         "__jalon/evenements" => {
             events(writer, state, shown_page(&request.target));
             return false;

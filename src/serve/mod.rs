@@ -222,15 +222,21 @@ impl Builder {
             scope,
             &collected,
         );
-        if !report.diagnostics.is_empty() {
+        // The whole site's build prints its warnings; the shown pages' one, which comes
+        // first with the same sources, only its errors.
+        let failed = report.stats.is_none();
+        if !report.diagnostics.is_empty() && (failed || matches!(scope, crate::Scope::Site)) {
             eprint!(
                 "{}",
                 render_terminal(&report.diagnostics, &report.sources, color())
             );
         }
         let Some(stats) = &report.stats else {
+            // Errors first in the page: they are what stops the site.
+            let mut diagnostics = report.diagnostics.clone();
+            diagnostics.sort_by_key(|d| !d.is_error());
             return Outcome::Failed {
-                errors: render_terminal(&report.diagnostics, &report.sources, false),
+                errors: render_terminal(&diagnostics, &report.sources, false),
             };
         };
         let output = collected.into_files();

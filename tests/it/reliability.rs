@@ -313,8 +313,9 @@ fn hostile_content_cannot_run_anything() {
 fn oversized_inputs_are_refused_or_built_in_bounded_time() {
     let site = copy_site(&fixture("orientations"));
     let root = site.path();
-    // A 20 MB page: refused with the limit named.
-    let huge = format!("---\ntitre: Énorme\n---\n\n{}", "texte ".repeat(3_500_000));
+    // A page just over the 8 MB limit: refused with the limit named, and a size that
+    // does not read as the limit itself.
+    let huge = format!("---\ntitre: Énorme\n---\n\n{}", "texte ".repeat(1_400_000));
     std::fs::write(root.join("content/pages/enorme.md"), huge).unwrap();
     let report = jalon::check(root, &jalon::Options::default());
     let too_big: Vec<&str> = report
@@ -325,7 +326,7 @@ fn oversized_inputs_are_refused_or_built_in_bounded_time() {
         .collect();
     assert_eq!(
         too_big,
-        vec!["le fichier fait 20 Mo ; la limite est de 8 Mo par fichier"]
+        vec!["le fichier fait 9 Mo ; la limite est de 8 Mo par fichier"]
     );
     std::fs::remove_file(root.join("content/pages/enorme.md")).unwrap();
 

@@ -131,8 +131,16 @@ fn a_preview_started_on_a_broken_site_shows_the_errors_then_the_site() {
     );
     assert!(overlay().contains("yaml-syntaxe"), "{}", overlay());
     // No "last good version" to speak of yet.
-    assert!(overlay().contains("Le site s'affichera dès"), "{}", overlay());
-    assert!(!overlay().contains("dernière version correcte"), "{}", overlay());
+    assert!(
+        overlay().contains("Le site s'affichera dès"),
+        "{}",
+        overlay()
+    );
+    assert!(
+        !overlay().contains("dernière version correcte"),
+        "{}",
+        overlay()
+    );
 
     std::fs::write(&fiche, &original).unwrap();
     let h1 = || heading_of(&tab);
@@ -259,6 +267,16 @@ fn the_preview_server_answers_correctly() {
     );
     assert_eq!(status_of(&head), "200");
     assert!(!head.contains("<html"), "HEAD has no body");
+    // Nor does it open an event stream, which would hold one of the few.
+    let head = raw_request(
+        &address,
+        format!(
+            "HEAD /__jalon/evenements HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(status_of(&head), "200");
+    assert!(!head.contains("event:"), "{head}");
 
     let post = raw_request(
         &address,
