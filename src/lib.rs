@@ -54,6 +54,9 @@ pub struct Stats {
     pub written: usize,
     pub duration: Duration,
     pub timings: Timings,
+    /// The site's path on its server (`url_de_base`, `/schema/`): the 404 page links
+    /// from there, and the preview serves the site there too.
+    pub base_url: String,
 }
 
 /// How long each step of a build took, in the order they ended. The pages and the search
@@ -242,6 +245,7 @@ pub fn generate(
                 written: 0,
                 duration: started.elapsed(),
                 timings,
+                base_url: site.base_url.clone(),
             });
             // Freeing the model and the rendered Markdown is a serial twentieth of a second
             // at 10 000 fiches, and nothing waits for it.

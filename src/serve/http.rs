@@ -215,8 +215,13 @@ fn is_local_host(host: &str) -> bool {
 
 fn file(writer: &mut TcpStream, state: &State, path: &str, head_only: bool) -> std::io::Result<()> {
     let files = state.files();
-    let (status, path, bytes) = match files.get(path) {
-        Some(bytes) => (200, path, bytes),
+    // The 404 page links from the site's path on its server (`url_de_base`).
+    let found = files.get_key_value(path).or_else(|| {
+        let under = state.under_base(path)?;
+        files.get_key_value(under)
+    });
+    let (status, path, bytes) = match found {
+        Some((path, bytes)) => (200, path.as_str(), bytes),
         None => match files.get("404.html") {
             Some(bytes) => (404, "404.html", bytes),
             // No site yet: the first build failed. The page carries the reload script,

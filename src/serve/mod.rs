@@ -68,6 +68,9 @@ pub struct State {
     streams: AtomicUsize,
     /// The pages the open tabs show, with how many tabs show each.
     shown: Mutex<HashMap<String, usize>>,
+    /// The site's path on its server, under which the site is served too: the 404 page
+    /// links from there (`/schema/static/jalon.css`).
+    base_url: RwLock<String>,
     /// The pages shown by tabs that ask for the state instead of holding a stream (see
     /// `http::MAX_STREAMS`), with when each last asked.
     polled: Mutex<HashMap<String, Instant>>,
@@ -86,7 +89,17 @@ impl State {
             streams: AtomicUsize::new(0),
             shown: Mutex::default(),
             polled: Mutex::default(),
+            base_url: RwLock::new("/".into()),
         }
+    }
+
+    /// The path of a file of the site from a path under `url_de_base`, if it is one.
+    pub(crate) fn under_base<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let base = self.base_url.read().ok()?;
+        let prefix = base.trim_start_matches('/');
+        (!prefix.is_empty())
+            .then(|| path.strip_prefix(prefix))
+            .flatten()
     }
 
     pub fn files(&self) -> Arc<Files> {
@@ -182,6 +195,8 @@ pub enum Outcome {
         /// Pages that went through their template.
         rendered: usize,
         timings: crate::Timings,
+        /// The site's path on its server (see [`crate::Stats::base_url`]).
+        base_url: String,
     },
     Failed {
         /// The diagnostics as printed in the terminal, without colours.
@@ -281,6 +296,7 @@ impl Builder {
             changed,
             rendered: stats.rendered,
             timings,
+            base_url: stats.base_url.clone(),
         }
     }
 
@@ -325,6 +341,7 @@ pub fn rebuild(builder: &mut Builder, state: &State) {
             files,
             changed,
             rendered,
+            base_url,
             ..
         } => {
             let reload = if first {
@@ -332,6 +349,9 @@ pub fn rebuild(builder: &mut Builder, state: &State) {
             } else {
                 !changed.is_empty()
             };
+            if let Ok(mut base) = state.base_url.write() {
+                *base = base_url;
+            }
             state.publish(files, reload);
             eprintln!(
                 "Site {} en {} ms ({rendered} page(s) rendue(s), {} fichier(s) écrit(s)).",

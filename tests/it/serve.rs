@@ -237,6 +237,14 @@ fn the_preview_server_answers_correctly() {
     assert_eq!(status_of(&by_name), "200");
     let css = http_get(&address, "/static/jalon.css");
     assert!(css.contains("Content-Type: text/css"));
+    // The fixture's url_de_base is /essai/: the 404 page's links start there.
+    let under_base = http_get(&address, "/essai/static/jalon.css");
+    assert_eq!(status_of(&under_base), "200");
+    assert!(under_base.contains("Content-Type: text/css"));
+    assert_eq!(
+        status_of(&http_get(&address, "/essai/nulle-part.html")),
+        "404"
+    );
 
     let missing = http_get(&address, "/nulle-part.html");
     assert_eq!(status_of(&missing), "404");
