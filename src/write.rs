@@ -330,6 +330,12 @@ const LOCK: &str = "jalon-verrou";
 
 /// Where the list of the files jalon wrote in `out` is kept: next to it, so that the
 /// published folder holds the site alone.
+/// When the list of the files of `out` was last written, by whoever wrote it: the
+/// preview tells by it that another build wrote the folder behind its back.
+pub fn list_written_at(out: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(manifest_path(out)).ok()?.modified().ok()
+}
+
 fn manifest_path(out: &Path) -> PathBuf {
     sibling(out, "jalon-fichiers")
 }

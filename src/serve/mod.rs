@@ -183,6 +183,9 @@ pub struct Builder {
     cache: crate::Cache,
     /// What the output folder holds since the last successful build.
     written: Option<Files>,
+    /// When the preview last wrote the list of the output's files (see
+    /// [`crate::write::list_written_at`]).
+    list_written_at: Option<std::time::SystemTime>,
 }
 
 /// What one rebuild did.
@@ -212,6 +215,7 @@ impl Builder {
             options,
             cache: crate::Cache::default(),
             written: None,
+            list_written_at: None,
         }
     }
 
@@ -256,6 +260,13 @@ impl Builder {
         };
         let output = collected.into_files();
         let mut timings = stats.timings.clone();
+        // Deleted, or written by a `jalon build` since (other options, another day): the
+        // output no longer holds what the preview wrote, and is written whole.
+        let ours =
+            self.out.is_dir() && crate::write::list_written_at(&self.out) == self.list_written_at;
+        if !ours {
+            self.written = None;
+        }
         let written = timings.time("écriture", || match (&self.written, scope) {
             (Some(previous), crate::Scope::Site) => {
                 crate::write::update_site(&self.out, previous, &output)
@@ -263,7 +274,9 @@ impl Builder {
             (Some(previous), crate::Scope::Pages(_)) => {
                 crate::write::update_files(&self.out, previous, &output)
             }
-            (None, _) => crate::write::write_site(&self.out, &output)
+            // The whole site follows, and writes the folder whole.
+            (None, crate::Scope::Pages(_)) => Ok(Vec::new()),
+            (None, crate::Scope::Site) => crate::write::write_site(&self.out, &output)
                 .map(|_| output.iter().map(|f| f.path.clone()).collect()),
         });
         // The output folder may be busy (a `jalon build` writing there) or unwritable: the
@@ -286,9 +299,11 @@ impl Builder {
             .into_iter()
             .map(|file| (file.path, file.contents))
             .collect();
+        self.list_written_at = crate::write::list_written_at(&self.out);
         match (&mut self.written, scope) {
             _ if !on_disk => self.written = None,
             (Some(written), crate::Scope::Pages(_)) => written.extend(files.clone()),
+            (None, crate::Scope::Pages(_)) => {}
             _ => self.written = Some(files.clone()),
         }
         Outcome::Published {

@@ -619,3 +619,35 @@ fn a_busy_output_folder_does_not_stop_the_preview() {
         "the folder did not catch up"
     );
 }
+
+/// The output folder deleted (or written by a `jalon build`) behind the preview's back
+/// is written whole again at the next edit, not just the pages that changed.
+#[test]
+fn an_output_folder_changed_behind_the_preview_is_written_whole_again() {
+    let site = copy_site(&fixture("orientations"));
+    let preview = Preview::start(site.path());
+    let out = site.path().join("public");
+    let fiche = site.path().join("content/actions/1-2-1.md");
+    let original = std::fs::read_to_string(&fiche).unwrap();
+    let written = || std::fs::read_to_string(out.join("action/1-2-1.html")).unwrap_or_default();
+    assert!(eventually(WAIT, || written().contains("Former les professionnels")));
+    let files = common::html_files(&out).len();
+
+    std::fs::remove_dir_all(&out).unwrap();
+    std::fs::write(
+        &fiche,
+        original.replace(
+            "Former les professionnels",
+            "Former vite les professionnels",
+        ),
+    )
+    .unwrap();
+    assert!(eventually(WAIT, || written().contains("Former vite")));
+    assert!(
+        eventually(WAIT, || common::html_files(&out).len() == files),
+        "{} pages of {files}",
+        common::html_files(&out).len()
+    );
+    assert!(out.join("index.html").is_file() && out.join("static/jalon.css").is_file());
+    drop(preview);
+}
