@@ -2057,7 +2057,7 @@ const WEB_URL_HINT: &str = "une adresse commence par https:// ou http:// et ne c
 
 /// A path on the server where the site lives (`/schema/`): the 404 page loads its style
 /// and script from there, so it must carry nothing but a path (browsers read
-/// `/\\evil.example` as another server; leading slashes are trimmed anyway).
+/// `/\evil.example` as another server; leading slashes are trimmed anyway).
 fn is_server_path(text: &str) -> bool {
     text.chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | '~'))
