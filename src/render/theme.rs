@@ -293,6 +293,7 @@ fn compile(templates: &[(String, String)]) -> Result<tera::Tera, Diagnostic> {
 /// spaces French typography keeps with their sign become no-break spaces on the way (see
 /// [`typography`]): every text of the templates gets them, titles and names included.
 fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let text = typography::french_spaces(text);
     let bytes = text.as_bytes();
     let mut copied = 0;
     for (at, byte) in bytes.iter().enumerate() {
@@ -302,7 +303,6 @@ fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> 
             b'>' => b"&gt;",
             b'"' => b"&quot;",
             b'\'' => b"&#39;",
-            b' ' if typography::keeps_together(bytes, at) => typography::NO_BREAK_SPACE,
             _ => continue,
         };
         out.write_all(&bytes[copied..at])?;

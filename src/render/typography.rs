@@ -7,37 +7,15 @@
 
 use std::borrow::Cow;
 
-/// U+00A0 in UTF-8.
-pub const NO_BREAK_SPACE: &[u8] = "\u{a0}".as_bytes();
-
-const OPENING_QUOTE: &[u8] = "«".as_bytes();
-const CLOSING_QUOTE: &[u8] = "»".as_bytes();
-
-/// Whether the byte at `at` in `text` is a space that must not break the line.
-pub fn keeps_together(text: &[u8], at: usize) -> bool {
-    if text.get(at) != Some(&b' ') {
-        return false;
-    }
-    let after = &text[at + 1..];
-    matches!(after.first(), Some(b':' | b';' | b'!' | b'?' | b'%'))
-        || after.starts_with(CLOSING_QUOTE)
-        || text[..at].ends_with(OPENING_QUOTE)
-}
-
 /// `text` with its spaces made non-breaking where French typography wants them.
 pub fn french_spaces(text: &str) -> Cow<'_, str> {
-    let bytes = text.as_bytes();
-    // `match_indices` jumps from space to space (memchr) instead of testing every byte.
-    let mut spaces = text
-        .match_indices(' ')
-        .map(|(at, _)| at)
-        .filter(|&at| keeps_together(bytes, at));
-    let Some(first) = spaces.next() else {
+    let spaces = kept_together(text.as_bytes());
+    if spaces.is_empty() {
         return Cow::Borrowed(text);
-    };
-    let mut spaced = String::with_capacity(text.len() + 8);
+    }
+    let mut spaced = String::with_capacity(text.len() + spaces.len());
     let mut copied = 0;
-    for at in std::iter::once(first).chain(spaces) {
+    for at in spaces {
         spaced.push_str(&text[copied..at]);
         spaced.push('\u{a0}');
         copied = at + 1;
@@ -45,6 +23,43 @@ pub fn french_spaces(text: &str) -> Cow<'_, str> {
     spaced.push_str(&text[copied..]);
     Cow::Owned(spaced)
 }
+
+/// The positions of the spaces that must not break the line, in order. The signs are
+/// looked for, not the spaces: they are rare, spaces are every few letters, and every
+/// text of every page comes through here. `«` and `»` are `C2 AB` and `C2 BB` in UTF-8.
+fn kept_together(bytes: &[u8]) -> Vec<usize> {
+    let mut spaces = Vec::new();
+    for (at, &byte) in bytes.iter().enumerate() {
+        if !SIGNS[usize::from(byte)] {
+            continue;
+        }
+        let space = match byte {
+            0xBB if at > 1 && bytes[at - 1] == 0xC2 => at - 2,
+            0xAB if at > 0 && bytes[at - 1] == 0xC2 => at + 1,
+            0xBB | 0xAB => continue,
+            _ if at > 0 => at - 1,
+            _ => continue,
+        };
+        // `« :` names its space twice.
+        if bytes.get(space) == Some(&b' ') && spaces.last() != Some(&space) {
+            spaces.push(space);
+        }
+    }
+    spaces
+}
+
+/// The bytes that end a sign French spacing cares about: `: ; ! ? %`, and the last byte
+/// of `«` and `»`.
+const SIGNS: [bool; 256] = {
+    let mut signs = [false; 256];
+    let mut i = 0;
+    let bytes = b":;!?%\xAB\xBB";
+    while i < bytes.len() {
+        signs[bytes[i] as usize] = true;
+        i += 1;
+    }
+    signs
+};
 
 #[cfg(test)]
 mod tests {
