@@ -152,13 +152,7 @@ fn calendars_parse_with_one_event_per_period() {
     assert!(!site().out().join("fiche/9.ics").exists());
     let page = site().page("fiche/9.html");
     assert_eq!(page.attrs(".agenda a", "download"), ["fiche-9.ics"]);
-    let link = page.attrs(".agenda a", "href").remove(0);
-    let encoded = link
-        .strip_prefix("data:text/calendar;charset=utf-8,")
-        .unwrap();
-    let text = percent_encoding::percent_decode_str(encoded)
-        .decode_utf8()
-        .unwrap();
+    let text = calendar_in_link(&page);
     assert!(text.lines().all(|l| l.len() <= 76), "a line is not folded");
     let fiche: icalendar::Calendar = text.parse().unwrap();
     assert_eq!(
@@ -545,13 +539,7 @@ fn calendar_text_keeps_line_breaks_escaped_and_drops_control_characters() {
     );
     // The fiche's own calendar, in the link of its page, is named after its title.
     let page = hostile().page("fiche/12.html");
-    let link = page.attrs(".agenda a", "href").remove(0);
-    let encoded = link
-        .strip_prefix("data:text/calendar;charset=utf-8,")
-        .unwrap();
-    let text = percent_encoding::percent_decode_str(encoded)
-        .decode_utf8()
-        .unwrap();
+    let text = calendar_in_link(&page);
     ical_lines(&text);
     assert!(
         text.replace("\r\n ", "")
@@ -581,4 +569,16 @@ fn the_feed_stays_well_formed_with_control_characters() {
             .chars()
             .any(|c| c.is_control() && c != '\n')
     );
+}
+
+/// The calendar a fiche's page carries in its « Ajouter à mon agenda » link.
+fn calendar_in_link(page: &crate::common::Page) -> String {
+    let link = page.attrs(".agenda a", "href").remove(0);
+    let encoded = link
+        .strip_prefix("data:text/calendar;charset=utf-8,")
+        .unwrap();
+    percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
 }
