@@ -17,6 +17,7 @@ use crate::diagnostics::{Diagnostic, Location, did_you_mean, suggest};
 use crate::model::{Markdown, Site, SousAction};
 use crate::render::links::{self, LinkStyle, Target};
 use crate::render::typography::french_spaces;
+use crate::search::analyze::word_ranges;
 
 /// The state shared by every Markdown fragment of one page.
 pub struct PageState<'a> {
@@ -622,28 +623,18 @@ fn reference_pattern() -> &'static Regex {
 }
 
 /// Byte ranges of the words written in capitals (and digits), at least two characters
-/// long and starting with a letter: the shape of a sigle. A plain scan, because a
+/// long and starting with a letter: the shape of a sigle. A word joined to another by
+/// `_` (`ÉTAT_CIVIL`) is a name, not a sigle. The search's word scan, because a
 /// Unicode-aware regex with word boundaries dominated the build time of large sites.
 fn capital_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut searched = 0;
-    std::iter::from_fn(move || {
-        loop {
-            let start = searched + text[searched..].find(is_word)?;
-            let end = text[start..]
-                .find(|c| !is_word(c))
-                .map_or(text.len(), |length| start + length);
-            searched = end;
-            let mut chars = text[start..end].chars();
-            let first_is_capital = chars.next().is_some_and(char::is_uppercase);
-            let mut rest = chars.peekable();
-            if first_is_capital
-                && rest.peek().is_some()
-                && rest.all(|c| c.is_uppercase() || c.is_numeric())
-            {
-                return Some(start..end);
-            }
-        }
+    let bytes = text.as_bytes();
+    word_ranges(text).filter(move |word| {
+        let mut chars = text[word.clone()].chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && !chars.as_str().is_empty()
+            && chars.all(|c| c.is_uppercase() || c.is_numeric())
+            && (word.start == 0 || bytes[word.start - 1] != b'_')
+            && bytes.get(word.end) != Some(&b'_')
     })
 }
 
@@ -724,7 +715,7 @@ mod tests {
 
     #[test]
     fn capital_words_are_sigle_shaped() {
-        let text = "L'ASE et la PMI, CD93, A, Éducation, ÉTAT_CIVIL, PJJ.";
+        let text = "L'ASE et la PMI, CD93, A, Éducation, ÉTAT_CIVIL, _ODPE, CRIP_, PJJ.";
         let words: Vec<&str> = capital_words(text).map(|r| &text[r]).collect();
         assert_eq!(words, vec!["ASE", "PMI", "CD93", "PJJ"]);
     }

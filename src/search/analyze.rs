@@ -44,6 +44,11 @@ pub fn fold(text: &str) -> String {
 
 /// The words of a text, as written: letters and digits, everything else separates.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    word_ranges(text).map(|range| &text[range])
+}
+
+/// The byte ranges of [`words`].
+pub(crate) fn word_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
         let start = loop {
@@ -56,7 +61,7 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
         while let Some((width, true)) = char_at(text, i) {
             i += width;
         }
-        Some(&text[start..i])
+        Some(start..i)
     })
 }
 
