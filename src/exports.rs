@@ -572,9 +572,12 @@ fn actor_ids(site: &Site, actors: &[ActorRef]) -> String {
 }
 
 /// A CSV file of `columns`: their names as header, then one row of cells per item, in the
-/// same order, each written as its column's type wants (see `csv_cell`).
+/// same order, each written as its column's type wants (see `csv_cell`). Rows end with
+/// CRLF, as RFC 4180 and the default dialect of the data package (Frictionless) say.
 fn csv(columns: Columns, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     let _ = writer.write_record(columns.iter().map(|&(name, _, _)| name));
     for row in rows {
         debug_assert_eq!(row.len(), columns.len(), "a row of {}", columns[0].0);
@@ -1373,6 +1376,9 @@ mod tests {
             vec!["-".to_string(), String::new()],
         ];
         let text = String::from_utf8(csv(TABLE, rows.into_iter())).unwrap();
-        assert_eq!(text, "texte,ecart\n\"'=HYPERLINK(\"\"x\"\")\",-12.5\n'-,\n");
+        assert_eq!(
+            text,
+            "texte,ecart\r\n\"'=HYPERLINK(\"\"x\"\")\",-12.5\r\n'-,\r\n"
+        );
     }
 }

@@ -101,6 +101,35 @@ fn indicator_values_and_statuses_have_their_table_schemas() {
 }
 
 #[test]
+fn csv_rows_end_with_crlf_as_the_data_package_dialect_says() {
+    let package: serde_json::Value =
+        serde_json::from_str(&read("donnees/datapackage.json")).unwrap();
+    for resource in package["resources"].as_array().unwrap() {
+        // No dialect declared: Frictionless's default applies, rows ending with CRLF.
+        assert!(resource.get("dialect").is_none());
+        let path = resource["path"].as_str().unwrap();
+        let text = read(&format!("donnees/{path}"));
+        let rows = csv::Reader::from_reader(text.as_bytes()).records().count();
+        // Outside quotes (where a cell may hold a line break of its own), each line
+        // ends with CRLF: one per row, and the header's.
+        let mut quoted = false;
+        let mut line_ends = 0;
+        for (at, byte) in text.bytes().enumerate() {
+            match byte {
+                b'"' => quoted = !quoted,
+                b'\n' if !quoted => {
+                    assert_eq!(text.as_bytes()[at - 1], b'\r', "{path}, byte {at}");
+                    line_ends += 1;
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(line_ends, rows + 1, "{path}");
+        assert!(text.ends_with("\r\n"), "{path}");
+    }
+}
+
+#[test]
 fn csv_files_have_one_row_per_item() {
     let fiches = rows(&read("donnees/fiches.csv"));
     assert_eq!(fiches.len(), 19);
