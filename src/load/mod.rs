@@ -534,8 +534,9 @@ fn list_items(text: &str) -> Vec<(u32, String)> {
     items
 }
 
-/// Parses one mapping. A missing field is reported where the mapping starts (`start`):
-/// the parser would name the last key it read, an unrelated line.
+/// Parses one mapping. A missing field is reported where the mapping that lacks it starts:
+/// the parser would name the last key it read, an unrelated line. The whole mapping starts
+/// at `start`; one nested in it (a sous-action, `mentions_legales`), at its first key.
 fn parse_yaml<T: DeserializeOwned>(
     text: &str,
     file: &Path,
@@ -545,7 +546,12 @@ fn parse_yaml<T: DeserializeOwned>(
     let (value, keys) =
         yaml::parse_with_keys::<T>(text, file, first_line).map_err(|mut diagnostic| {
             if diagnostic.code == "champ-manquant" {
-                diagnostic.location = Some(start);
+                diagnostic.location = Some(match diagnostic.location.take() {
+                    Some(at) if at.column > start.column => {
+                        yaml::mapping_start(text, first_line, at)
+                    }
+                    _ => start,
+                });
             }
             diagnostic
         })?;

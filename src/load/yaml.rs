@@ -415,6 +415,48 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
     }
 }
 
+/// The first key of the block mapping that holds the key at `at` (a position in the file
+/// whose YAML `text` starts on line `first_line`). Walks up the lines at the key's
+/// indentation, over what is indented deeper (values, nested blocks) and blank or comment
+/// lines, to the line that opens the mapping: a list item (`- numero: 1`) or the key
+/// after its parent's.
+pub fn mapping_start(text: &str, first_line: u32, at: Location) -> Location {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = at.column.saturating_sub(1) as usize;
+    let Some(mut index) = (at.line.checked_sub(first_line))
+        .map(|i| i as usize)
+        .filter(|&i| i < lines.len())
+    else {
+        return at;
+    };
+    let mut first = index;
+    while index > 0 {
+        index -= 1;
+        let line = lines[index];
+        let content = line.trim_start_matches(' ');
+        let width = line.len() - content.len();
+        if content.trim().is_empty() || content.starts_with('#') || width > indent {
+            continue;
+        }
+        if width == indent {
+            first = index;
+            continue;
+        }
+        // Shallower: the item's dash, with the mapping's first key on the same line.
+        if let Some(item) = content.strip_prefix('-') {
+            let key = item.trim_start_matches(' ');
+            if !key.is_empty() && width + 1 + (item.len() - key.len()) == indent {
+                first = index;
+            }
+        }
+        break;
+    }
+    Location {
+        line: first_line + first as u32,
+        ..at
+    }
+}
+
 /// A position inside YAML, shifted to the position in the file.
 pub fn location(file: &Path, first_line: u32, yaml: &serde_saphyr::Location) -> Location {
     let line = u32::try_from(yaml.line()).unwrap_or(u32::MAX);
@@ -1051,5 +1093,22 @@ territoire: Nord
             }
         }
         assert!(checked > 100, "only {checked} files checked");
+    }
+
+    #[test]
+    fn a_nested_mapping_starts_at_its_first_key() {
+        let text = "titre: x\nsous_actions:\n  - numero: 1\n    # note\n    description: |\n      texte\n\n    annees: [2020]\nmentions: {hebergement: y}\n";
+        // The header's YAML starts on line 2 of its file, after `---`.
+        let start_of = |line, column| {
+            let at = mapping_start(text, 2, Location::new("f.md", line, column));
+            (at.line, at.column)
+        };
+        assert_eq!(
+            start_of(9, 5),
+            (4, 5),
+            "the item, over comment, block and blank line"
+        );
+        assert_eq!(start_of(10, 12), (10, 12), "a flow mapping: the key itself");
+        assert_eq!(start_of(40, 5), (40, 5), "outside the text: unchanged");
     }
 }
