@@ -47,6 +47,9 @@ pub enum Publication {
 #[derive(Debug, Deserialize, Default, Clone, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessibilityConfig {
+    /// Who commits to accessibility, as the statement opens: « Le Département de la
+    /// Seine-Saint-Denis ». Only the editor knows the article the name takes.
+    pub entite: Option<String>,
     #[serde(default)]
     pub etat: Conformity,
     /// Date of the statement (AAAA-MM-JJ).

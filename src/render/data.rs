@@ -1080,7 +1080,8 @@ fn facet_data<'a>(viewer: &Viewer<'a>, kind: FacetKind, i: usize) -> (PageMeta<'
 /// declares, never a conformity claimed by the tool.
 #[derive(Serialize)]
 pub struct AccessibilityData<'a> {
-    departement: &'a str,
+    /// The subject of the commitment: `entite`, or else the site's publisher, unnamed.
+    entite: &'a str,
     etat: &'static str,
     audite: bool,
     declaration: &'a crate::model::AccessibilityConfig,
@@ -1090,7 +1091,7 @@ fn accessibility_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
     let site = viewer.site;
     let declared = &site.accessibilite;
     let data = AccessibilityData {
-        departement: &site.schema.departement,
+        entite: declared.entite.as_deref().unwrap_or("L'éditeur de ce site"),
         etat: declared.etat.label(),
         audite: declared.date.is_some() || declared.audit.is_some(),
         declaration: declared,

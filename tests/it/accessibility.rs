@@ -190,6 +190,28 @@ fn every_page_links_to_the_declared_accessibility_statement() {
     assert!(text.contains("non conforme"));
     assert!(text.contains("Défenseur des droits"));
     assert!(text.contains("pas encore fait l'objet d'un audit"));
+    // The commitment names the publisher as jalon.yaml writes it, article included.
+    assert!(statement.texts("main p")[0].starts_with(
+        "Le Département de la Seine-Saint-Denis s'engage à rendre son site internet accessible"
+    ));
+}
+
+#[test]
+fn without_an_entity_the_statement_names_the_publisher_without_guessing() {
+    let site = common::scratch();
+    jalon::scaffold::init(site.path(), "catalogue-pratiques", false).unwrap();
+    let config = site.path().join("jalon.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("entite:"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_ne!(text, without);
+    std::fs::write(&config, without).unwrap();
+    let built = common::build(site.path());
+    let text = built.page("accessibilite.html").texts("main p").join(" ");
+    assert!(text.starts_with("L'éditeur de ce site s'engage"), "{text}");
 }
 
 #[test]
