@@ -67,6 +67,7 @@ pub(crate) fn word_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<us
 
 /// The length of the character at byte `i` of `text` and whether it is a letter or a
 /// digit; `None` at the end.
+#[inline]
 fn char_at(text: &str, i: usize) -> Option<(usize, bool)> {
     let byte = *text.as_bytes().get(i)?;
     if byte.is_ascii() {
@@ -78,6 +79,7 @@ fn char_at(text: &str, i: usize) -> Option<(usize, bool)> {
 
 /// `char::is_alphanumeric`, without its table lookups for the letters of French and the
 /// punctuation around them (`’`, `…`), the most frequent characters outside ASCII here.
+#[inline]
 fn is_letter_or_digit(c: char) -> bool {
     match c {
         // Latin-1 letters and Latin Extended-A (`œ`): letters all, but for `×` and `÷`.
