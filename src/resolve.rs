@@ -578,9 +578,18 @@ impl Resolver<'_> {
             .kind
             .as_ref()
             .and_then(|kind| self.group_kind(level, entry, kind));
-        let parent = parent_key.and_then(|key| {
-            let value = raw.other.get(key).cloned();
-            if value.is_none() {
+        let parent = parent_key.and_then(|key| match raw.other.get(key) {
+            Some(raw::FieldValue::Text(parent)) => Some(parent.clone()),
+            Some(_) => {
+                self.error(
+                    "type-incorrect",
+                    format!("« {key} » attend un seul identifiant"),
+                    self.value_location(entry, key),
+                    Some(format!("écrivez « {key}: <identifiant> »")),
+                );
+                None
+            }
+            None => {
                 self.error(
                     "champ-manquant",
                     format!(
@@ -590,8 +599,8 @@ impl Resolver<'_> {
                     entry.location(&raw.id.referenced),
                     Some(format!("ajoutez une ligne « {key}: <identifiant> »")),
                 );
+                None
             }
-            value
         });
         Unplaced {
             group: Group {
@@ -906,13 +915,10 @@ impl Resolver<'_> {
                 }
                 found
             }
-            Some(raw::FieldValue::List(_)) => {
+            Some(raw::FieldValue::List(_) | raw::FieldValue::Other(_)) => {
                 self.error(
                     "type-incorrect",
-                    format!(
-                        "« {} » attend un seul identifiant, pas une liste",
-                        lowest.id
-                    ),
+                    format!("« {} » attend un seul identifiant", lowest.id),
                     front.key_location(&lowest.id),
                     None,
                 );
@@ -1682,6 +1688,18 @@ impl Resolver<'_> {
             let values = match front.value.other.get(&rule.id) {
                 Some(raw::FieldValue::Text(text)) => vec![text.clone()],
                 Some(raw::FieldValue::List(list)) => list.clone(),
+                Some(raw::FieldValue::Other(_)) => {
+                    self.error(
+                        "type-incorrect",
+                        format!("« {} » attend un texte ou une liste de textes", rule.id),
+                        self.value_location(front, &rule.id),
+                        Some(format!(
+                            "écrivez « {}: valeur » ou « {}: [valeur, valeur] »",
+                            rule.id, rule.id
+                        )),
+                    );
+                    continue;
+                }
                 None => {
                     if rule.required {
                         self.error(

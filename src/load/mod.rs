@@ -534,27 +534,14 @@ fn list_items(text: &str) -> Vec<(u32, String)> {
     items
 }
 
-/// Parses one mapping. A missing field is reported where the mapping that lacks it starts:
-/// the parser would name the last key it read, an unrelated line. The whole mapping starts
-/// at `start`; one nested in it (a sous-action, `mentions_legales`), at its first key.
+/// Parses one mapping, which starts at `start` (where a missing field is reported).
 fn parse_yaml<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: u32,
     start: Location,
 ) -> Result<Parsed<T>, Diagnostic> {
-    let (value, keys) =
-        yaml::parse_with_keys::<T>(text, file, first_line).map_err(|mut diagnostic| {
-            if diagnostic.code == "champ-manquant" {
-                diagnostic.location = Some(match diagnostic.location.take() {
-                    Some(at) if at.column > start.column => {
-                        yaml::mapping_start(text, first_line, at)
-                    }
-                    _ => start,
-                });
-            }
-            diagnostic
-        })?;
+    let (value, keys) = yaml::parse_with_keys::<T>(text, file, first_line, &start)?;
     Ok(Parsed {
         file: file.to_path_buf(),
         first_line,

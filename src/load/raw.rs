@@ -211,7 +211,7 @@ pub struct GroupEntry {
     pub introduction: Option<Spanned<String>>,
     pub chiffres_cles: Option<KeyFigures>,
     #[serde(flatten)]
-    pub other: BTreeMap<String, String>,
+    pub other: BTreeMap<String, FieldValue>,
 }
 
 #[derive(Debug, Deserialize, Clone, serde::Serialize)]
@@ -418,12 +418,16 @@ pub struct Indicateurs {
     pub resultats: Vec<String>,
 }
 
-/// The value of a configured extra field: text or a list of texts.
+/// The value of a key that the configuration declares (an extra field, the parent's
+/// key): text or a list of texts. Any other shape is kept as `Other` rather than failing
+/// the whole header: a misspelt standard field (`pilote:` holding blocks) must reach the
+/// check of keys, which names it and suggests the right one.
 #[derive(Debug, Deserialize, Clone)]
 #[serde(untagged)]
 pub enum FieldValue {
     Text(String),
     List(Vec<String>),
+    Other(serde::de::IgnoredAny),
 }
 
 #[derive(Debug, Deserialize)]

@@ -25,6 +25,7 @@ pub fn parse<T: DeserializeOwned>(
         file,
         first_line,
         serde_saphyr::DuplicateKeyPolicy::Error,
+        None,
     )
 }
 
@@ -40,22 +41,75 @@ pub fn parse_allowing_duplicates<T: DeserializeOwned>(
         file,
         first_line,
         serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        None,
     )
 }
 
+/// `start`: where the mapping starts, to report a missing field there (see
+/// [`place_missing_field`]) rather than where the parser stopped.
 fn parse_with<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: u32,
     duplicate_keys: serde_saphyr::DuplicateKeyPolicy,
+    start: Option<&Location>,
 ) -> Result<T, Diagnostic> {
     if let Some(tab) = find_tab_indent(text, file, first_line) {
         return Err(tab);
     }
     serde_saphyr::from_str_with_options(text, options(duplicate_keys)).map_err(|error| {
-        empty_yaml(text, file, first_line)
-            .unwrap_or_else(|| to_diagnostic(&error, file, first_line))
+        empty_yaml(text, file, first_line).unwrap_or_else(|| {
+            let diagnostic = to_diagnostic(&error, file, first_line);
+            match (innermost(&error), start) {
+                (Error::SerdeMissingField { field, .. }, Some(start)) => {
+                    place_missing_field(diagnostic, field, text, first_line, start)
+                }
+                _ => diagnostic,
+            }
+        })
     })
+}
+
+/// A missing field, reported where the mapping that lacks it starts: the parser names the
+/// last key it read, an unrelated line. For the whole mapping, that is `start`, unless a
+/// key there looks like the field (`numéro`, `titres`): then that key, the likely typo.
+/// For a mapping nested in it (a sous-action, `mentions_legales`), its first key.
+fn place_missing_field(
+    mut diagnostic: Diagnostic,
+    field: &str,
+    text: &str,
+    first_line: u32,
+    start: &Location,
+) -> Diagnostic {
+    match diagnostic.location.take() {
+        Some(at) if at.column > start.column => {
+            diagnostic.location = Some(mapping_start(text, first_line, at));
+        }
+        _ => match lookalike_key(text, &start.file, first_line, field) {
+            Some((key, at)) => {
+                diagnostic.location = Some(at);
+                diagnostic.hint = Some(format!(
+                    "« {key} » est-il « {field} » ? écrivez « {field}: … », comme dans le guide"
+                ));
+            }
+            None => diagnostic.location = Some(start.clone()),
+        },
+    }
+    diagnostic
+}
+
+/// A key of the mapping `text` that is not `field` but looks like it, with its position.
+fn lookalike_key(
+    text: &str,
+    file: &Path,
+    first_line: u32,
+    field: &str,
+) -> Option<(String, Location)> {
+    let keys = parse::<Keys>(text, file, first_line).ok()?;
+    keys.0
+        .into_iter()
+        .find(|(key, _)| key.value != field && suggest(&key.value, [field]).is_some())
+        .map(|(key, _)| (key.value, location(file, first_line, &key.referenced)))
 }
 
 /// When `text` holds no YAML at all (nothing, or comments only) and yet fields were
@@ -111,6 +165,7 @@ pub fn parse_with_keys<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: u32,
+    start: &Location,
 ) -> Result<(T, Keys), Diagnostic> {
     if let Some(tab) = find_tab_indent(text, file, first_line) {
         return Err(tab);
@@ -120,7 +175,13 @@ pub fn parse_with_keys<T: DeserializeOwned>(
         Ok((value, Some(keys))) => Ok((value, Entries(keys))),
         Ok((value, None)) => Ok((value, keys_alone())),
         Err(_) => {
-            let value = parse::<T>(text, file, first_line)?;
+            let value = parse_with::<T>(
+                text,
+                file,
+                first_line,
+                serde_saphyr::DuplicateKeyPolicy::Error,
+                Some(start),
+            )?;
             Ok((value, keys_alone()))
         }
     }
@@ -819,7 +880,14 @@ mod tests {
         first_line: u32,
     ) -> Result<(T, Keys), Diagnostic> {
         let keys: Keys = parse(text, file, first_line).unwrap_or(Entries(Vec::new()));
-        let value = parse::<T>(text, file, first_line)?;
+        let start = Location::new(file, first_line, 1);
+        let value = parse_with::<T>(
+            text,
+            file,
+            first_line,
+            serde_saphyr::DuplicateKeyPolicy::Error,
+            Some(&start),
+        )?;
         Ok((value, keys))
     }
 
@@ -827,7 +895,7 @@ mod tests {
     /// that two passes gave.
     fn assert_same_result<T: DeserializeOwned + std::fmt::Debug>(text: &str, first_line: u32) {
         let file = Path::new("f.md");
-        let one = parse_with_keys::<T>(text, file, first_line);
+        let one = parse_with_keys::<T>(text, file, first_line, &Location::new(file, first_line, 1));
         let two = two_passes::<T>(text, file, first_line);
         assert_eq!(format!("{one:#?}"), format!("{two:#?}"), "for:\n{text}");
     }
@@ -886,7 +954,9 @@ liste:
 
     #[test]
     fn keys_are_the_top_level_ones_with_their_positions() {
-        let (value, keys) = parse_with_keys::<Outer>(NESTED, Path::new("f.md"), 2).unwrap();
+        let file = Path::new("f.md");
+        let (value, keys) =
+            parse_with_keys::<Outer>(NESTED, file, 2, &Location::new(file, 2, 1)).unwrap();
         assert_eq!(value.bloc.titre, "Dedans");
         assert_eq!(
             key_positions(&keys),
@@ -928,8 +998,13 @@ calendrier:
 public: [enfants, familles]
 territoire: Nord
 ";
-        let (value, keys) =
-            parse_with_keys::<FicheFrontMatter>(text, Path::new("f.md"), 2).unwrap();
+        let (value, keys) = parse_with_keys::<FicheFrontMatter>(
+            text,
+            Path::new("f.md"),
+            2,
+            &Location::new("f.md", 2, 1),
+        )
+        .unwrap();
         assert_eq!(value.other.len(), 2);
         assert_eq!(
             key_positions(&keys),
