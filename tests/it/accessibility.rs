@@ -313,3 +313,63 @@ fn on_a_phone_the_content_starts_on_the_first_screen_and_the_menu_unfolds() {
         "the wide menu is always shown"
     );
 }
+
+/// RGAA 3.3: the colours of the states (calendars, dashboard) keep 3:1 against the page,
+/// and the symbol on a filled bar 4.5:1 against its fill, in the light and dark schemes.
+#[test]
+fn state_colours_keep_their_contrast_in_both_colour_schemes() {
+    use headless_chrome::protocol::cdp::Emulation::{MediaFeature, SetEmulatedMedia};
+    let built = common::build(&repo());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let url = format!("file://{}", built.out().join("calendrier.html").display());
+    let mut failures = Vec::new();
+    for scheme in ["light", "dark"] {
+        tab.call_method(SetEmulatedMedia {
+            media: None,
+            features: Some(vec![MediaFeature {
+                name: "prefers-color-scheme".into(),
+                value: scheme.into(),
+            }]),
+        })
+        .unwrap();
+        tab.navigate_to(&url)
+            .unwrap()
+            .wait_until_navigated()
+            .unwrap();
+        let ratios = tab
+            .evaluate(
+                "(() => {\
+                   const channels = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);\
+                   const lum = c => channels(c).map(v => v / 255)\
+                     .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4))\
+                     .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);\
+                   const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };\
+                   const colour = value => { const probe = document.createElement('span'); probe.style.color = value; document.querySelector('.gantt').append(probe); const c = getComputedStyle(probe).color; probe.remove(); return c; };\
+                   const page = colour('var(--fond)');\
+                   const ratios = ['realisee', 'reportee', 'abandonnee', 'retard'].map(s => [s, ratio(colour(`var(--etat-${s})`), page)]);\
+                   const bar = document.querySelector('.gantt-barre.statut-realisee');\
+                   ratios.push(['symbole sur réalisée', ratio(getComputedStyle(bar).color, getComputedStyle(bar).backgroundColor)]);\
+                   return JSON.stringify(ratios);\
+                 })()",
+                false,
+            )
+            .unwrap()
+            .value
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap();
+        let ratios: Vec<(String, f64)> = serde_json::from_str(&ratios).unwrap();
+        assert_eq!(ratios.len(), 5);
+        for (what, ratio) in ratios {
+            let needed = if what.starts_with("symbole") {
+                4.5
+            } else {
+                3.0
+            };
+            if ratio < needed {
+                failures.push(format!("{scheme} : {what} {ratio:.2}:1"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+}
