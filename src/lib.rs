@@ -159,7 +159,7 @@ fn validate(
 /// `jalon check`: every problem, nothing written.
 pub fn check(root: &Path, options: &Options) -> Report {
     let mut sources = Sources::default();
-    let (_, mut diagnostics) = validate(
+    let (validated, mut diagnostics) = validate(
         root,
         &mut sources,
         &mut Cache::default(),
@@ -167,14 +167,32 @@ pub fn check(root: &Path, options: &Options) -> Report {
         options,
         &mut Timings::default(),
     );
-    if let Err(theme_errors) = Theme::load(root, None) {
-        diagnostics.extend(theme_errors);
+    match Theme::load(root, None) {
+        Ok(theme) => {
+            if let Some((site, prepared)) = &validated {
+                diagnostics.extend(shared_addresses(site, &theme, prepared));
+            }
+        }
+        Err(theme_errors) => diagnostics.extend(theme_errors),
     }
     Report {
         diagnostics: diagnostics.into_vec(),
         sources,
         stats: None,
     }
+}
+
+/// The pages, the theme's files and those of `static/` that would take the same address:
+/// what `jalon build` refuses when it writes them, found without rendering.
+fn shared_addresses(site: &Site, theme: &Theme, prepared: &[render::Prepared]) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    let paths = (prepared.iter().map(|page| &page.path))
+        .chain(theme.static_files.iter().map(|(path, _)| path))
+        .chain(site.assets.iter().map(|asset| &asset.path));
+    paths
+        .filter(|path| !seen.insert(path.as_str()))
+        .map(|path| write::duplicate_address(path))
+        .collect()
 }
 
 /// What a build renders.

@@ -205,11 +205,7 @@ impl Sink for Staging {
             .insert(file.path.clone());
         if !first {
             // One file would silently replace another, whichever came last.
-            return Err(Diagnostic::error(
-                "adresse-en-double",
-                format!("deux fichiers du site auraient la même adresse : {}", file.path),
-            )
-            .hint("une page libre, un identifiant ou un fichier du thème porte le nom d'une page de jalon : renommez-le"));
+            return Err(duplicate_address(&file.path));
         }
         let unchanged = self.update && same_contents(&self.out.join(&file.path), &file.contents);
         if !unchanged {
@@ -224,6 +220,15 @@ impl Sink for Staging {
         }
         Ok(())
     }
+}
+
+/// Two files of the site at one address: one would silently replace the other.
+pub fn duplicate_address(path: &str) -> Diagnostic {
+    Diagnostic::error(
+        "adresse-en-double",
+        format!("deux fichiers du site auraient la même adresse : {path}"),
+    )
+    .hint("une page libre, un identifiant ou un fichier de static/ porte le nom d'une page ou d'un fichier du thème : renommez-le ; pour changer un fichier du thème, copiez-le dans themes/default/static/")
 }
 
 /// Writes a whole site into `out` (the preview's first build).
