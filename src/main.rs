@@ -395,7 +395,7 @@ fn nothing_written(report: &jalon::Report, out: &Path) -> &'static str {
         .any(jalon::write::is_partly_updated);
     if partly {
         "Le site n'a été mis à jour qu'en partie : relancez la construction une fois le problème réglé."
-    } else if out.is_dir() {
+    } else if jalon::write::list_written_at(out).is_some() {
         "Rien n'a été écrit : le site précédent est intact."
     } else {
         "Rien n'a été écrit."
@@ -596,7 +596,10 @@ fn usage_error(error: &clap::Error) -> Diagnostic {
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!("valeur « {value} » refusée pour {given}")
         }
-        ErrorKind::ArgumentConflict => format!("{given} ne va pas avec une autre option donnée"),
+        ErrorKind::ArgumentConflict => match text(ContextKind::PriorArg) {
+            Some(prior) => format!("{given} ne va pas avec {prior}"),
+            None => format!("{given} ne va pas avec une autre option donnée"),
+        },
         _ => "ligne de commande incomprise".to_string(),
     };
     let valid = text(ContextKind::ValidValue).filter(|v| !v.is_empty());

@@ -224,11 +224,9 @@ fn an_edited_list_of_files_removes_nothing_outside_the_output() {
 #[test]
 fn a_failed_build_says_what_it_left() {
     let (work, site) = scratch_site();
-    std::fs::write(
-        site.join("schema-data/acteurs.yaml"),
-        "- id: caf\n  nom: [\n",
-    )
-    .unwrap();
+    let acteurs = site.join("schema-data/acteurs.yaml");
+    let valid = std::fs::read_to_string(&acteurs).unwrap();
+    std::fs::write(&acteurs, "- id: caf\n  nom: [\n").unwrap();
     let run = || {
         let output = common::command()
             .args(["build", "--root"])
@@ -246,11 +244,25 @@ fn a_failed_build_says_what_it_left() {
         first.contains("Rien n'a été écrit.") && !first.contains("intact"),
         "{first}"
     );
+    // A folder jalon never built a site in: nothing of a site to keep intact either.
     std::fs::create_dir(work.path().join("public")).unwrap();
     let second = run();
     assert!(
-        second.contains("Rien n'a été écrit : le site précédent est intact."),
+        second.contains("Rien n'a été écrit.") && !second.contains("intact"),
         "{second}"
+    );
+    std::fs::write(&acteurs, &valid).unwrap();
+    let report = jalon::build(
+        &site,
+        &work.path().join("public"),
+        &jalon::Options::default(),
+    );
+    assert!(!report.has_errors());
+    std::fs::write(&acteurs, "- id: caf\n  nom: [\n").unwrap();
+    let third = run();
+    assert!(
+        third.contains("Rien n'a été écrit : le site précédent est intact."),
+        "{third}"
     );
 }
 
