@@ -169,8 +169,8 @@ pub fn render_terminal(diagnostics: &[Diagnostic], sources: &Sources, color: boo
 
 fn render_one(diagnostic: &Diagnostic, sources: &Sources, renderer: &Renderer) -> String {
     let level = match diagnostic.severity {
-        Severity::Error => Level::ERROR.with_name("erreur"),
-        Severity::Warning => Level::WARNING.with_name("avertissement"),
+        Severity::Error => Level::ERROR.with_name("erreur\u{a0}"),
+        Severity::Warning => Level::WARNING.with_name("avertissement\u{a0}"),
     };
     let title = format!("{} [{}]", diagnostic.message, diagnostic.code);
     let mut group = Group::with_title(level.primary_title(title.as_str()));
@@ -201,7 +201,7 @@ fn render_one(diagnostic: &Diagnostic, sources: &Sources, renderer: &Renderer) -
     let hint = diagnostic
         .hint
         .as_deref()
-        .map(|hint| Level::HELP.with_name("conseil").message(hint));
+        .map(|hint| Level::HELP.with_name("conseil\u{a0}").message(hint));
     if let Some(hint) = hint {
         group = group.element(hint);
     }

@@ -240,6 +240,8 @@ fn a_failed_build_says_what_it_left() {
     };
     // No site yet: nothing to keep intact.
     let first = run();
+    // French typography: a no-break space before the colon of the labels.
+    assert!(first.contains("erreur\u{a0}: "), "{first}");
     assert!(
         first.contains("Rien n'a été écrit.") && !first.contains("intact"),
         "{first}"
