@@ -21,7 +21,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     disable_help_subcommand = true,
     disable_help_flag = true,
     disable_version_flag = true,
-    subcommand_help_heading = "Commandes",
     after_help = "Exemple : jalon init mon-schema && cd mon-schema && jalon serve --open"
 )]
 struct Cli {
@@ -165,6 +164,7 @@ enum Command {
 enum NewKind {
     /// Une fiche, avec le numéro suivant.
     Fiche {
+        /// Titre de la fiche, entre guillemets.
         titre: String,
         /// Élément du dernier niveau (axe, orientation…) auquel la fiche appartient ;
         /// facultatif quand il n'y en a qu'un.
@@ -172,18 +172,28 @@ enum NewKind {
         axe: Option<String>,
     },
     /// Un élément du premier niveau (un axe).
-    Axe { titre: String },
+    Axe {
+        /// Titre de l'axe, entre guillemets.
+        titre: String,
+    },
     /// Un acteur de l'annuaire.
-    Acteur { nom: String },
+    Acteur {
+        /// Nom de l'acteur, entre guillemets ; un sigle entre parenthèses devient son id.
+        nom: String,
+    },
     /// Une fiche pratique du catalogue.
     Pratique {
+        /// Titre de la fiche pratique, entre guillemets.
         titre: String,
         /// Thème (par défaut, le premier du catalogue).
         #[arg(long)]
         theme: Option<String>,
     },
     /// Une page libre.
-    Page { titre: String },
+    Page {
+        /// Titre de la page, entre guillemets.
+        titre: String,
+    },
 }
 
 #[derive(clap::Args)]
@@ -619,13 +629,19 @@ fn usage_error(error: &clap::Error) -> Diagnostic {
     Diagnostic::error("ligne-de-commande", message).hint(hint)
 }
 
-/// The help of every subcommand with French headings.
+/// The help of every subcommand with French headings (a space before the colon).
 fn french(command: clap::Command) -> clap::Command {
+    let mut template = String::from("{before-help}{about-with-newline}\nUtilisation : {usage}\n");
+    if command.has_subcommands() {
+        template.push_str("\nCommandes :\n{subcommands}\n");
+    }
+    if command.get_positionals().next().is_some() {
+        template.push_str("\nArguments :\n{positionals}\n");
+    }
+    template.push_str("\nOptions :\n{options}{after-help}");
     command
-        .help_template(
-            "{before-help}{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}",
-        )
-        .subcommand_help_heading("Commandes")
+        .help_template(template)
+        .subcommand_value_name("COMMANDE")
         .mut_args(french_arg)
         .mut_subcommands(french)
 }
@@ -633,6 +649,19 @@ fn french(command: clap::Command) -> clap::Command {
 /// An option's default and possible values in its French help, instead of clap's
 /// English « [default: …] » and « [possible values: …] ».
 fn french_arg(arg: clap::Arg) -> clap::Arg {
+    // What a value is, rather than the option's English name (`--root <ROOT>`).
+    const VALUE_NAMES: &[(&str, &str)] = &[
+        ("root", "DOSSIER"),
+        ("out", "DOSSIER"),
+        ("axe", "ID"),
+        ("theme", "ID"),
+        ("bind", "ADRESSE"),
+        ("format", "FORME"),
+    ];
+    let arg = match VALUE_NAMES.iter().find(|(id, _)| arg.get_id() == *id) {
+        Some((_, name)) => arg.value_name(*name),
+        None => arg,
+    };
     let mut notes = Vec::new();
     let defaults: Vec<String> = (arg.get_default_values().iter())
         .map(|v| v.to_string_lossy().into_owned())

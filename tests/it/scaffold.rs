@@ -336,4 +336,22 @@ fn a_mistyped_command_line_is_answered_in_french() {
         !help.contains("[default") && !help.contains("possible values"),
         "{help}"
     );
+    // French headings and value names, every argument described.
+    let help = common::command()
+        .args(["new", "fiche", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for expected in [
+        "Arguments :",
+        "Options :",
+        "<TITRE>  Titre de la fiche",
+        "--root <DOSSIER>",
+    ] {
+        assert!(help.contains(expected), "{expected} in {help}");
+    }
+    assert!(
+        !help.contains("Options:") && !help.contains("<ROOT>"),
+        "{help}"
+    );
 }
