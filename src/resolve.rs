@@ -425,15 +425,26 @@ impl Resolver<'_> {
     fn acteurs(&mut self, entries: &[Parsed<raw::ActeurEntry>], index: &mut Index) -> Vec<Acteur> {
         for (position, entry) in entries.iter().enumerate() {
             let id = &entry.value.id;
+            let mut indexed = id.value.clone();
             if !is_slug(&id.value) {
+                // Known under its valid form: the fiches that already write it so (`odpe`
+                // for `ODPE`) raise no error of their own, and no hint offers the invalid one.
+                let valid = slug::slugify(&id.value);
+                let hint = match valid.is_empty() {
+                    true => "utilisez des minuscules sans accent, des chiffres et des tirets : « ase-accueil »".to_string(),
+                    false => format!("écrivez « {valid} » : des minuscules sans accent, des chiffres et des tirets"),
+                };
                 self.error(
                     "id-invalide",
                     format!("identifiant d'acteur « {} » invalide", id.value),
                     entry.location(&id.referenced),
-                    Some("utilisez des minuscules sans accent, des chiffres et des tirets : « ase-accueil »".into()),
+                    Some(hint),
                 );
+                if !valid.is_empty() {
+                    indexed = valid;
+                }
             }
-            if index.acteurs.insert(id.value.clone(), position).is_some() {
+            if index.acteurs.insert(indexed, position).is_some() {
                 self.duplicate(
                     format!("l'acteur « {} »", id.value),
                     entry.location(&id.referenced),
