@@ -208,7 +208,7 @@ fn render_one(diagnostic: &Diagnostic, sources: &Sources, renderer: &Renderer) -
     renderer.render(&[group])
 }
 
-/// The offending line and the byte range to underline: the word under the column.
+/// The offending line and the byte range to underline (see [`underlined`]).
 fn frame<'a>(
     text: &'a str,
     location: &Location,
@@ -223,6 +223,9 @@ fn frame<'a>(
         .map_or(line.len(), |(byte, _)| byte);
     let rest = &line[start..];
     let len = match location.length {
+        0 if is_yaml(text, &location.file, line_index) => {
+            yaml_underlined(rest, flow_depth(&line[..start]) > 0)
+        }
         0 => rest.find(char::is_whitespace).unwrap_or(rest.len()),
         n => rest
             .char_indices()
@@ -230,6 +233,53 @@ fn frame<'a>(
             .map_or(rest.len(), |(byte, _)| byte),
     };
     Some((line, location.line as usize, start..start + len))
+}
+
+/// Whether line `line_index` of `text` (the file `file`) is YAML: a YAML file, or the
+/// header of a Markdown file, between its two `---` lines.
+fn is_yaml(text: &str, file: &Path, line_index: usize) -> bool {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some("yaml" | "yml") => true,
+        Some("md") => {
+            let mut lines = text.lines();
+            lines.next().is_some_and(|first| first.trim_end() == "---")
+                && lines
+                    .position(|l| l.trim_end() == "---")
+                    .is_some_and(|end| line_index <= end)
+        }
+        _ => false,
+    }
+}
+
+/// How many `[` and `{` are still open in `before`: inside them, a comma ends a value.
+fn flow_depth(before: &str) -> i32 {
+    before.chars().fold(0, |depth, c| match c {
+        '[' | '{' => depth + 1,
+        ']' | '}' => depth - 1,
+        _ => depth,
+    })
+}
+
+/// The length to underline of the YAML at the start of `rest`: a key with its colon
+/// (`pilote:`), a quoted text with its quotes, or a plain value to its end
+/// (`statut: en cours` underlines « en cours », not « en »), before a comment and, in a
+/// flow list, before the next item.
+fn yaml_underlined(rest: &str, in_flow: bool) -> usize {
+    let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    if rest[..word].ends_with(':') {
+        return word;
+    }
+    if let Some(quote @ ('"' | '\'')) = rest.chars().next() {
+        return rest[1..].find(quote).map_or(rest.len(), |end| end + 2);
+    }
+    let mut end = rest.find(" #").unwrap_or(rest.len());
+    if in_flow {
+        end = rest[..end].find([',', ']', '}']).unwrap_or(end);
+    }
+    match rest[..end].trim_end().len() {
+        0 => word,
+        value => value,
+    }
 }
 
 /// Plain one-line form, for logs and the JSON output's `texte` field.
@@ -271,4 +321,27 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 /// The hint that goes with a suggestion.
 pub fn did_you_mean(suggestion: Option<&str>) -> Option<String> {
     suggestion.map(|s| format!("vouliez-vous dire « {s} » ?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `frame` underlines at line `line`, column `column` of `file`.
+    fn underlined(text: &str, file: &str, line: u32, column: u32) -> String {
+        let (line_text, _, range) = frame(text, &Location::new(file, line, column)).unwrap();
+        line_text[range].to_string()
+    }
+
+    #[test]
+    fn a_yaml_value_is_underlined_whole_and_a_markdown_word_alone() {
+        let yaml = "statut: en cours   # à vérifier\nnom: \"Caisse d'allocations\"\nannees: [deux mille, 2021]\npilote:\n";
+        assert_eq!(underlined(yaml, "a.yaml", 1, 9), "en cours");
+        assert_eq!(underlined(yaml, "a.yaml", 2, 6), "\"Caisse d'allocations\"");
+        assert_eq!(underlined(yaml, "a.yaml", 3, 10), "deux mille");
+        assert_eq!(underlined(yaml, "a.yaml", 4, 1), "pilote:");
+        let fiche = "---\nstatut: en cours\n---\n\nUn texte en cours.\n";
+        assert_eq!(underlined(fiche, "f.md", 2, 9), "en cours");
+        assert_eq!(underlined(fiche, "f.md", 5, 4), "texte");
+    }
 }
