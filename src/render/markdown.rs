@@ -369,6 +369,11 @@ impl Renderer<'_, '_> {
             let at = self
                 .location(offset + whole.start())
                 .with_length(whole.as_str().chars().count());
+            if let Some(code) = inner.trim().strip_prefix("langue ") {
+                self.other_language(code.trim(), label, at, whole.as_str(), out);
+                last = whole.end();
+                continue;
+            }
             match links::parse_reference(self.state.site, inner) {
                 Ok(target) => {
                     let html = match label {
@@ -401,6 +406,39 @@ impl Renderer<'_, '_> {
         }
         self.plain(&text[last..], offset + last, in_heading, out);
         self.unclosed_references(text, offset);
+    }
+
+    /// `[[langue en|empowerment]]`: a passage in another language, marked for screen
+    /// readers, which read it with that language's voice (RGAA 8.7). Raw HTML being shown
+    /// as text, this is the way to write `<span lang="en">`.
+    fn other_language<'e>(
+        &mut self,
+        code: &str,
+        label: Option<&str>,
+        at: Location,
+        written: &str,
+        out: &mut Vec<Event<'e>>,
+    ) {
+        match label.filter(|label| !label.is_empty()) {
+            Some(label) if is_language_tag(code) => {
+                let html = format!("<span lang=\"{code}\">{}</span>", escape_text(label));
+                out.push(Event::InlineHtml(html.into()));
+            }
+            label => {
+                let message = match label {
+                    Some(_) => {
+                        format!("« {code} » n'est pas un code de langue, dans « {written} »")
+                    }
+                    None => format!("il manque le texte après « | », dans « {written} »"),
+                };
+                self.state.diagnostics.push(
+                    Diagnostic::error("langue-invalide", message)
+                    .at(at)
+                    .hint("écrivez « [[langue en|empowerment]] » : le code de la langue (en, es, de, it, la, ar…), puis le texte après « | »"),
+                );
+                out.push(Event::Text(written.to_string().into()));
+            }
+        }
     }
 
     /// A `[[` that no reference of `text` began: emphasis or a link inside the reference
@@ -635,6 +673,16 @@ fn capital_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '
             && chars.all(|c| c.is_uppercase() || c.is_numeric())
             && (word.start == 0 || bytes[word.start - 1] != b'_')
             && bytes.get(word.end) != Some(&b'_')
+    })
+}
+
+/// A language tag as `lang` takes it (BCP 47, simplified): `en`, `pt-BR`, `gcf`.
+fn is_language_tag(code: &str) -> bool {
+    let mut parts = code.split('-');
+    parts.next().is_some_and(|lang| {
+        (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase())
+    }) && parts.all(|part| {
+        (2..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
     })
 }
 

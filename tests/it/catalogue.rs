@@ -50,6 +50,15 @@ fn one_page_per_card_and_a_catalogue_listing_them_all() {
     assert_eq!(listed, all);
 }
 
+/// RGAA 8.7: a passage in another language carries its `lang`, written
+/// `[[langue en|empowerment]]` in the card.
+#[test]
+fn a_word_in_another_language_is_marked_as_such() {
+    let card = site().page("pratique/5a.html");
+    assert_eq!(card.texts("main span[lang='en']"), ["empowerment"]);
+    assert!(!card.texts("main").join(" ").contains("[["));
+}
+
 #[test]
 fn each_theme_page_lists_exactly_its_cards() {
     for (theme, cards) in CARDS {
