@@ -262,6 +262,23 @@ fn the_statement_links_to_the_ways_of_appeal() {
     );
 }
 
+/// A page of several calendars (RGAA 6.1, 12): each scrolling area and each link to its
+/// table says which calendar it is, for a screen reader's list of regions or links.
+#[test]
+fn the_calendars_of_a_page_have_names_that_tell_them_apart() {
+    let built = common::build(&repo());
+    for path in ["calendrier.html", "document-complet.html"] {
+        let page = built.page(path);
+        let regions = page.attrs(".gantt-defilement", "aria-label");
+        let links = page.texts(".gantt-acces a");
+        assert!(regions.len() > 5 && links.len() == regions.len(), "{path}");
+        for names in [&regions, &links] {
+            let distinct: std::collections::HashSet<&String> = names.iter().collect();
+            assert_eq!(distinct.len(), names.len(), "{path}: {names:?}");
+        }
+    }
+}
+
 /// RGAA 12.6: landmarks of the same kind have names that tell them apart. The document
 /// complet holds every fiche, and every fiche has its « Calendrier ».
 #[test]
