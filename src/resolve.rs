@@ -430,9 +430,12 @@ impl Resolver<'_> {
                 // Known under its valid form: the fiches that already write it so (`odpe`
                 // for `ODPE`) raise no error of their own, and no hint offers the invalid one.
                 let valid = slug::slugify(&id.value);
-                let hint = match valid.is_empty() {
-                    true => "utilisez des minuscules sans accent, des chiffres et des tirets : « ase-accueil »".to_string(),
-                    false => format!("écrivez « {valid} » : des minuscules sans accent, des chiffres et des tirets"),
+                let hint = if valid.is_empty() {
+                    "utilisez des minuscules sans accent, des chiffres et des tirets : « ase-accueil »".to_string()
+                } else {
+                    format!(
+                        "écrivez « {valid} » : des minuscules sans accent, des chiffres et des tirets"
+                    )
                 };
                 self.error(
                     "id-invalide",

@@ -223,7 +223,7 @@ impl Sink for Staging {
 }
 
 /// Two files of the site at one address: one would silently replace the other.
-pub fn duplicate_address(path: &str) -> Diagnostic {
+pub(crate) fn duplicate_address(path: &str) -> Diagnostic {
     Diagnostic::error(
         "adresse-en-double",
         format!("deux fichiers du site auraient la même adresse : {path}"),

@@ -481,7 +481,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
 /// indentation, over what is indented deeper (values, nested blocks) and blank or comment
 /// lines, to the line that opens the mapping: a list item (`- numero: 1`) or the key
 /// after its parent's.
-pub fn mapping_start(text: &str, first_line: u32, at: Location) -> Location {
+fn mapping_start(text: &str, first_line: u32, at: Location) -> Location {
     let lines: Vec<&str> = text.lines().collect();
     let indent = at.column.saturating_sub(1) as usize;
     let Some(mut index) = (at.line.checked_sub(first_line))
