@@ -163,6 +163,8 @@ enum Command {
 #[derive(Subcommand)]
 enum NewKind {
     /// Une fiche, avec le numéro suivant.
+    ///
+    /// Exemple : jalon new fiche "Soutenir les assistants familiaux" --axe as2
     Fiche {
         /// Titre de la fiche, entre guillemets.
         titre: String,
@@ -172,16 +174,22 @@ enum NewKind {
         axe: Option<String>,
     },
     /// Un élément du premier niveau (un axe).
+    ///
+    /// Exemple : jalon new axe "Garantir la continuité des parcours"
     Axe {
         /// Titre de l'axe, entre guillemets.
         titre: String,
     },
     /// Un acteur de l'annuaire.
+    ///
+    /// Exemple : jalon new acteur "Protection judiciaire de la jeunesse (PJJ)"
     Acteur {
         /// Nom de l'acteur, entre guillemets ; un sigle entre parenthèses devient son id.
         nom: String,
     },
     /// Une fiche pratique du catalogue.
+    ///
+    /// Exemple : jalon new pratique "Les conférences familiales" --theme aller-vers
     Pratique {
         /// Titre de la fiche pratique, entre guillemets.
         titre: String,
@@ -190,6 +198,8 @@ enum NewKind {
         theme: Option<String>,
     },
     /// Une page libre.
+    ///
+    /// Exemple : jalon new page "Gouvernance du schéma"
     Page {
         /// Titre de la page, entre guillemets.
         titre: String,

@@ -343,9 +343,11 @@ fn a_mistyped_command_line_is_answered_in_french() {
         .unwrap();
     let help = String::from_utf8(help.stdout).unwrap();
     for expected in [
+        "Exemple : jalon new fiche",
         "Arguments :",
         "Options :",
-        "<TITRE>  Titre de la fiche",
+        "<TITRE>",
+        "Titre de la fiche, entre guillemets",
         "--root <DOSSIER>",
     ] {
         assert!(help.contains(expected), "{expected} in {help}");
