@@ -422,31 +422,39 @@ impl Resolver<'_> {
         }
     }
 
+    /// Reports an acteur id that is not a slug, and gives the id it is known by: its valid
+    /// form (`odpe` for `ODPE`), so that the fiches which already write it so raise no
+    /// error of their own and no hint offers the invalid one.
+    fn invalid_acteur_id(&mut self, entry: &Parsed<raw::ActeurEntry>) -> String {
+        let id = &entry.value.id;
+        let valid = slug::slugify(&id.value);
+        let hint = if valid.is_empty() {
+            "utilisez des minuscules sans accent, des chiffres et des tirets : « ase-accueil »"
+                .to_string()
+        } else {
+            format!("écrivez « {valid} » : des minuscules sans accent, des chiffres et des tirets")
+        };
+        self.error(
+            "id-invalide",
+            format!("identifiant d'acteur « {} » invalide", id.value),
+            entry.location(&id.referenced),
+            Some(hint),
+        );
+        if valid.is_empty() {
+            id.value.clone()
+        } else {
+            valid
+        }
+    }
+
     fn acteurs(&mut self, entries: &[Parsed<raw::ActeurEntry>], index: &mut Index) -> Vec<Acteur> {
         for (position, entry) in entries.iter().enumerate() {
             let id = &entry.value.id;
-            let mut indexed = id.value.clone();
-            if !is_slug(&id.value) {
-                // Known under its valid form: the fiches that already write it so (`odpe`
-                // for `ODPE`) raise no error of their own, and no hint offers the invalid one.
-                let valid = slug::slugify(&id.value);
-                let hint = if valid.is_empty() {
-                    "utilisez des minuscules sans accent, des chiffres et des tirets : « ase-accueil »".to_string()
-                } else {
-                    format!(
-                        "écrivez « {valid} » : des minuscules sans accent, des chiffres et des tirets"
-                    )
-                };
-                self.error(
-                    "id-invalide",
-                    format!("identifiant d'acteur « {} » invalide", id.value),
-                    entry.location(&id.referenced),
-                    Some(hint),
-                );
-                if !valid.is_empty() {
-                    indexed = valid;
-                }
-            }
+            let indexed = if is_slug(&id.value) {
+                id.value.clone()
+            } else {
+                self.invalid_acteur_id(entry)
+            };
             if index.acteurs.insert(indexed, position).is_some() {
                 self.duplicate(
                     format!("l'acteur « {} »", id.value),
