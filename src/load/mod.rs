@@ -458,7 +458,7 @@ impl Reader<'_> {
                     let text = Arc::clone(&cached.document.text);
                     return Ok((file.clone(), stamp, text, Ok(Arc::clone(&cached.document))));
                 }
-                let text: Arc<str> = read_text(root, file)?.into();
+                let text = read_text(root, file)?;
                 let document = match cached {
                     Some(cached) if cached.document.text == text => {
                         Ok(Arc::clone(&cached.document))
@@ -503,7 +503,6 @@ impl Reader<'_> {
     fn read(&mut self, file: &Path) -> Option<Arc<str>> {
         match read_text(self.root, file) {
             Ok(text) => {
-                let text: Arc<str> = text.into();
                 self.sources.insert(file.to_path_buf(), Arc::clone(&text));
                 Some(text)
             }
@@ -607,8 +606,9 @@ fn not_a_site() -> Diagnostic {
     .hint("lancez la commande depuis le dossier du site, ou donnez-le avec --root ; pour en créer un : « jalon init mon-schema »")
 }
 
-/// Reads a text file as editors save it: UTF-8, with or without BOM, LF or CRLF.
-pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+/// Reads a text file as editors save it: UTF-8, with or without BOM, LF or CRLF. Shared,
+/// because the text is kept both parsed and as the source that diagnostics quote.
+pub fn read_text(root: &Path, file: &Path) -> Result<Arc<str>, Diagnostic> {
     if leaves_site(root, &root.join(file)) {
         return Err(outside_link(file));
     }
@@ -637,9 +637,9 @@ pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = std::str::from_utf8(bytes).map_err(|error| not_utf8(bytes, &error, file))?;
     Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
     } else {
-        text.to_string()
+        text.into()
     })
 }
 

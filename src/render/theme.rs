@@ -328,7 +328,7 @@ fn read_override(site_root: &Path, file: &Path) -> Result<Option<String>, Diagno
     if !site_root.join(file).is_file() {
         return Ok(None);
     }
-    crate::load::read_text(site_root, file).map(Some)
+    crate::load::read_text(site_root, file).map(|text| Some(text.to_string()))
 }
 
 fn template_error(error: &tera::Error, file: &Path) -> Diagnostic {
