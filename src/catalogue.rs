@@ -96,17 +96,18 @@ fn group_by(pratiques: &[Pratique], values: impl Fn(&Pratique) -> Vec<String>) -
     groups.into_values().collect()
 }
 
-/// The years a card covers, for the year filter: from its first year to its last (or
-/// to its first, when it gives one year only).
+/// The years a card covers, for the year filter, in order: those it names, and from
+/// « depuis » on, every year up to the build's.
 pub fn years(site: &Site, pratique: PratiqueId) -> Vec<u16> {
-    match &site.pratiques[pratique].annee {
-        Some(annee) => match (annee.debut, annee.fin) {
-            (Some(debut), Some(fin)) if fin >= debut => (debut..=fin).collect(),
-            (Some(debut), _) => vec![debut],
-            _ => Vec::new(),
-        },
-        None => Vec::new(),
-    }
+    let Some(annee) = &site.pratiques[pratique].annee else {
+        return Vec::new();
+    };
+    let this_year = site.today.year() as u16;
+    let ongoing = (annee.depuis.into_iter()).flat_map(|from| from..=this_year.max(from));
+    let mut years: Vec<u16> = annee.annees.iter().copied().chain(ongoing).collect();
+    years.sort_unstable();
+    years.dedup();
+    years
 }
 
 /// "Pratiques proches": cards sharing a theme (2 points each) or a public (1 point each),

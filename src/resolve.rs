@@ -1979,18 +1979,71 @@ fn mention_pattern(words: &[String], sous_action: &str) -> Option<regex::Regex> 
     regex::Regex::new(&pattern).ok()
 }
 
-/// The years written in a card's "Année": "2014", "2020-2021", "Depuis 2016".
+/// The years written in a card's « Année », as French writes them: « 2014 »,
+/// « 2012, 2014 et 2018 » (those three), « 2020-2021 », « 2020-21 » or « de 2019 à
+/// 2021 » (a span), « Depuis 2016 » (up to today).
 fn card_year(text: &str) -> CardYear {
-    let years: Vec<u16> = text
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|part| part.len() == 4)
-        .filter_map(|part| part.parse().ok())
-        .collect();
+    let lower = text.to_lowercase();
+    let numbers: Vec<std::ops::Range<usize>> = digit_runs(&lower).collect();
+    let mut annees = Vec::new();
+    let mut depuis = None;
+    let mut i = 0;
+    while i < numbers.len() {
+        let number = &numbers[i];
+        let Some(year) = parse_year(&lower[number.clone()]) else {
+            i += 1;
+            continue;
+        };
+        let span_end = numbers.get(i + 1).and_then(|next| {
+            let between = lower[number.end..next.start].trim();
+            let joins = matches!(between, "-" | "–" | "—" | "à" | "au");
+            joins.then(|| span_end(year, &lower[next.clone()]))?
+        });
+        if let Some(end) = span_end {
+            annees.extend(year..=end);
+            i += 2;
+            continue;
+        }
+        let before = lower[..number.start].trim_end();
+        if ["depuis", "dès", "à partir de"]
+            .iter()
+            .any(|w| before.ends_with(w))
+        {
+            depuis = Some(year);
+        } else {
+            annees.push(year);
+        }
+        i += 1;
+    }
     CardYear {
         libelle: text.to_string(),
-        debut: years.first().copied(),
-        fin: years.get(1).copied(),
+        annees,
+        depuis,
     }
+}
+
+/// The byte ranges of the runs of ASCII digits of `text`.
+fn digit_runs(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let start = i + bytes[i..].iter().position(u8::is_ascii_digit)?;
+        let len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        i = start + len;
+        Some(start..i)
+    })
+}
+
+/// The last year of a span that starts at `start`: « 2021 », or « 21 » in its century.
+fn span_end(start: u16, written: &str) -> Option<u16> {
+    let end = match written.len() {
+        2 => start / 100 * 100 + written.parse::<u16>().ok()?,
+        _ => parse_year(written)?,
+    };
+    (end > start).then_some(end)
 }
 
 /// "2b" before "10a": numbers compared as numbers.
@@ -2144,6 +2197,22 @@ fn finest_precision(fiches: &[Fiche]) -> Precision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn card_years_as_french_writes_them() {
+        let years = |text: &str| {
+            let year = card_year(text);
+            (year.annees, year.depuis)
+        };
+        assert_eq!(years("2014"), (vec![2014], None));
+        assert_eq!(years("2012, 2014 et 2018"), (vec![2012, 2014, 2018], None));
+        assert_eq!(years("2020-2021"), (vec![2020, 2021], None));
+        assert_eq!(years("2020-21"), (vec![2020, 2021], None));
+        assert_eq!(years("de 2019 à 2021"), (vec![2019, 2020, 2021], None));
+        assert_eq!(years("Ouverture en 2007"), (vec![2007], None));
+        assert_eq!(years("Depuis 2016"), (vec![], Some(2016)));
+        assert_eq!(years("À préciser"), (vec![], None));
+    }
 
     #[test]
     fn periods() {

@@ -224,12 +224,14 @@ pub struct Pratique {
     pub source: PathBuf,
 }
 
-/// When a practice began, as the card says it, with the years found in it.
+/// When a practice ran, as the card says it, with the years found in it.
 #[derive(Debug, Clone)]
 pub struct CardYear {
     pub libelle: String,
-    pub debut: Option<u16>,
-    pub fin: Option<u16>,
+    /// The years named, spans spelt out: « 2012, 2014 et 2018 », « 2020-21 ».
+    pub annees: Vec<u16>,
+    /// « Depuis 2016 »: from that year to today's, which only the build knows.
+    pub depuis: Option<u16>,
 }
 
 #[derive(Debug)]

@@ -50,6 +50,20 @@ fn one_page_per_card_and_a_catalogue_listing_them_all() {
     assert_eq!(listed, all);
 }
 
+/// The year filter reads « Année » as written: a span covers each of its years, and
+/// « Depuis 2016 » every year up to the day of the site (2023-12-31 in the example).
+#[test]
+fn a_card_is_found_under_each_year_it_ran() {
+    let catalogue = site().page("pratiques.html");
+    let years = |code: &str| {
+        let selector = format!(".carte-pratique:has(a[href$='/{code}.html'])");
+        catalogue.attrs(&selector, "data-annee")[0].clone()
+    };
+    assert_eq!(years("3a"), "2020 2021");
+    assert_eq!(years("5a"), "2016 2017 2018 2019 2020 2021 2022 2023");
+    assert_eq!(years("1a"), "2014");
+}
+
 /// RGAA 8.7: a passage in another language carries its `lang`, written
 /// `[[langue en|empowerment]]` in the card.
 #[test]
@@ -216,6 +230,54 @@ fn filters_combine_and_live_in_the_address() {
         .value
         .unwrap();
     assert_eq!(selected.as_str().unwrap(), "conferences-familiales");
+}
+
+/// A card with two themes is listed under each: the count says how many cards show,
+/// not how many entries.
+#[test]
+fn the_count_counts_a_card_with_two_themes_once() {
+    let site = common::copy_site(&repo());
+    let card = site.path().join("content/pratiques/2c.md");
+    let text = std::fs::read_to_string(&card).unwrap();
+    let two_themes = text.replace("themes: [aller-vers]", "themes: [aller-vers, pair-aidance]");
+    assert_ne!(text, two_themes);
+    std::fs::write(&card, two_themes).unwrap();
+    let built = build(site.path());
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let url = format!("file://{}", built.out().join("pratiques.html").display());
+    tab.navigate_to(&format!("{url}?theme=pair-aidance"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let count = |tab: &headless_chrome::Tab| {
+        tab.evaluate(
+            "document.getElementById('filtres-compte').textContent",
+            false,
+        )
+        .unwrap()
+        .value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+    };
+    // 3a, 3b, 3c and 2c, which shows under both of its themes.
+    assert!(
+        eventually(std::time::Duration::from_secs(5), || count(&tab)
+            == "4 fiches affichées."),
+        "{}",
+        count(&tab)
+    );
+    tab.evaluate(
+        "const s = document.getElementById('filtre-theme'); s.value = ''; s.dispatchEvent(new Event('change'));",
+        false,
+    )
+    .unwrap();
+    assert!(
+        eventually(std::time::Duration::from_secs(5), || count(&tab)
+            == "21 fiches affichées."),
+        "{}",
+        count(&tab)
+    );
 }
 
 #[test]

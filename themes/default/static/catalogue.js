@@ -17,12 +17,14 @@
   }
 
   function appliquer(ecrireAdresse) {
-    var visibles = 0;
+    // Une fiche à plusieurs thèmes a une carte sous chacun : on compte les fiches.
+    var montrees = {};
     cartes.forEach(function (carte) {
       var montre = selects.every(function (select) { return garde(carte, select); });
       carte.hidden = !montre;
-      if (montre) { visibles += 1; }
+      if (montre) { montrees[carte.querySelector("a").getAttribute("href")] = true; }
     });
+    var visibles = Object.keys(montrees).length;
     groupes.forEach(function (groupe) {
       groupe.hidden = !groupe.querySelector(".carte-pratique:not([hidden])");
     });
