@@ -201,6 +201,19 @@ pub enum New {
     },
 }
 
+impl New {
+    /// The title (or the name) the command was given, and what to call it.
+    fn text(&self) -> (&str, &'static str) {
+        match self {
+            New::Fiche { titre, .. }
+            | New::Axe { titre }
+            | New::Pratique { titre, .. }
+            | New::Page { titre } => (titre, "le titre"),
+            New::Acteur { nom } => (nom, "le nom"),
+        }
+    }
+}
+
 /// Why `jalon new` wrote nothing.
 #[derive(Debug)]
 pub enum NotAdded {
@@ -213,6 +226,13 @@ pub enum NotAdded {
 /// Adds an item to the site at `root` and returns the file written. The site must be
 /// valid: numbers and ids are chosen from what it already holds.
 pub fn new(root: &Path, what: New) -> Result<PathBuf, NotAdded> {
+    let (text, named) = what.text();
+    if text.trim().is_empty() {
+        return Err(NotAdded::Refused(
+            Diagnostic::error("champ-vide", format!("{named} est vide : la page n'aurait pas de nom"))
+                .hint("écrivez-le entre guillemets après la commande, par exemple « Un accueil de jour pour les familles »"),
+        ));
+    }
     let site = valid_site(root).map_err(NotAdded::InvalidSite)?;
     let one = NotAdded::Refused;
     match what {

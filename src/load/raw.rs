@@ -111,6 +111,7 @@ pub enum ReferenceDisplay {
 pub struct SchemaFile {
     pub departement: String,
     pub code_departement: Option<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub titre: String,
     pub sous_titre: Option<String>,
     pub periode: Spanned<String>,
@@ -127,6 +128,7 @@ pub struct SchemaFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Labels {
+    #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
     pub pluriel: String,
 }
@@ -135,6 +137,7 @@ pub struct Labels {
 #[serde(deny_unknown_fields)]
 pub struct LevelConfig {
     pub id: Spanned<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
     pub pluriel: String,
     pub fichier: Spanned<String>,
@@ -146,6 +149,7 @@ pub struct LevelConfig {
 #[serde(deny_unknown_fields)]
 pub struct KindConfig {
     pub id: Spanned<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
     pub pluriel: String,
 }
@@ -163,6 +167,7 @@ pub enum Numbering {
 #[serde(deny_unknown_fields)]
 pub struct FicheConfig {
     pub id: Spanned<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
     pub pluriel: String,
     pub abrege: Option<String>,
@@ -180,6 +185,7 @@ pub struct FicheConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionConfig {
+    #[serde(deserialize_with = "non_empty")]
     pub titre: String,
     #[serde(default)]
     pub requise: bool,
@@ -190,6 +196,7 @@ pub struct SectionConfig {
 #[serde(deny_unknown_fields)]
 pub struct FieldConfig {
     pub id: Spanned<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
     #[serde(default)]
     pub requis: bool,
@@ -207,6 +214,7 @@ pub struct GroupEntry {
     #[serde(rename = "type")]
     pub kind: Option<Spanned<String>>,
     pub numero: Option<Spanned<String>>,
+    #[serde(deserialize_with = "non_empty")]
     pub titre: String,
     pub introduction: Option<Spanned<String>>,
     pub chiffres_cles: Option<KeyFigures>,
@@ -225,6 +233,7 @@ pub struct KeyFigures {
 #[serde(deny_unknown_fields)]
 pub struct KeyFigure {
     pub valeur: String,
+    #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
 }
 
@@ -232,6 +241,7 @@ pub struct KeyFigure {
 #[derive(Debug, Deserialize)]
 pub struct FicheFrontMatter {
     pub numero: Spanned<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub titre: String,
     pub resume: Option<String>,
     /// Date of the last meaningful change (AAAA-MM-JJ), for the feed of updates.
@@ -271,6 +281,7 @@ pub struct SuiviEntry {
 #[serde(deny_unknown_fields)]
 pub struct IndicateurEntry {
     pub id: Spanned<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
     /// Numbers of the fiches it measures.
     pub fiches: Vec<Spanned<String>>,
@@ -385,6 +396,7 @@ pub struct FicheCalendar {
 #[serde(deny_unknown_fields)]
 pub struct JalonEntry {
     pub date: Spanned<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
 }
 
@@ -392,6 +404,7 @@ pub struct JalonEntry {
 #[serde(deny_unknown_fields)]
 pub struct SousActionEntry {
     pub numero: Spanned<u32>,
+    #[serde(deserialize_with = "non_empty")]
     pub titre: String,
     /// The years marked in the document's grid.
     #[serde(default)]
@@ -435,6 +448,7 @@ pub enum FieldValue {
 pub struct ActeurEntry {
     pub id: Spanned<String>,
     pub sigle: Option<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub nom: String,
     #[serde(rename = "type")]
     pub kind: ActeurKind,
@@ -475,6 +489,7 @@ impl ActeurKind {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageFrontMatter {
+    #[serde(deserialize_with = "non_empty")]
     pub titre: String,
     pub menu: Option<u32>,
     pub resume: Option<String>,
@@ -495,6 +510,7 @@ pub struct CatalogueFile {
 #[serde(deny_unknown_fields)]
 pub struct ThemeEntry {
     pub id: Spanned<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub titre: String,
     pub description: Option<String>,
 }
@@ -504,6 +520,7 @@ pub struct ThemeEntry {
 #[serde(deny_unknown_fields)]
 pub struct PratiqueFrontMatter {
     pub code: Spanned<String>,
+    #[serde(deserialize_with = "non_empty")]
     pub titre: String,
     /// Date of the last meaningful change (AAAA-MM-JJ), for the feed of updates.
     pub mis_a_jour: Option<Spanned<String>>,
@@ -524,6 +541,7 @@ pub struct PratiqueFrontMatter {
 #[derive(Debug, Deserialize, Clone, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Territoire {
+    #[serde(deserialize_with = "non_empty")]
     pub nom: String,
     pub code: Option<String>,
     #[serde(rename = "type")]
@@ -552,6 +570,20 @@ pub enum CardActor {
 #[derive(Debug, Deserialize, Clone, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LienEntry {
+    #[serde(deserialize_with = "non_empty")]
     pub titre: String,
     pub url: Spanned<String>,
+}
+
+/// What a title, a name or a label must hold: left empty, it would publish a heading, a
+/// link or a table cell with nothing in it, which a screen reader announces as such.
+pub const NON_EMPTY: &str = "un texte non vide";
+
+fn non_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    if text.trim().is_empty() {
+        let unexpected = serde::de::Unexpected::Str(&text);
+        return Err(serde::de::Error::invalid_value(unexpected, &NON_EMPTY));
+    }
+    Ok(text)
 }

@@ -591,6 +591,12 @@ fn describe(error: &Error) -> (&'static str, String, Option<String>) {
             ),
             None,
         ),
+        Error::SerdeInvalidValue { expected, .. } if expected == super::raw::NON_EMPTY => (
+            "champ-vide",
+            "ce champ est vide : la page montrerait un titre, un nom ou un lien sans texte"
+                .to_string(),
+            Some("écrivez le texte à publier entre les guillemets, ou après « : »".to_string()),
+        ),
         Error::SerdeInvalidValue {
             unexpected,
             expected,

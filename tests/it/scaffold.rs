@@ -112,6 +112,28 @@ fn init_never_writes_over_a_site() {
     assert_eq!(common::snapshot(dir.path()), before);
 }
 
+/// A blank title would make a page without a name: nothing is written.
+#[test]
+fn new_refuses_a_blank_title() {
+    let dir = common::scratch();
+    let site = dir.path().join("site");
+    init(&site, "catalogue-pratiques", false).unwrap();
+    let before = common::snapshot(&site);
+    for what in [
+        New::Pratique {
+            titre: "  ".into(),
+            theme: None,
+        },
+        New::Acteur { nom: String::new() },
+    ] {
+        match new(&site, what) {
+            Err(jalon::scaffold::NotAdded::Refused(error)) => assert_eq!(error.code, "champ-vide"),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(common::snapshot(&site), before);
+}
+
 #[test]
 fn new_items_take_the_next_numbers_and_keep_the_site_valid() {
     let dir = common::scratch();
