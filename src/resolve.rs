@@ -624,10 +624,11 @@ impl Resolver<'_> {
                 None
             }
         });
+        let id = self.group_id(entry);
         Unplaced {
             group: Group {
                 level: level_index,
-                id: raw.id.value.clone(),
+                id,
                 kind,
                 numero: raw.numero.as_ref().map(|n| n.value.clone()),
                 titre: raw.titre.clone(),
@@ -646,6 +647,34 @@ impl Resolver<'_> {
                 || entry.location(&raw.id.referenced),
                 |key| self.value_location(entry, key),
             ),
+        }
+    }
+
+    /// The id of a group, which names its page (`axe/as1.html`): letters, digits, `-`,
+    /// `_` and `.` (`1.2`). Another id is reported and replaced by its slug, so that no
+    /// `/` or `..` ever reaches a path and the fiches writing the slug raise no error.
+    fn group_id(&mut self, entry: &Parsed<GroupEntry>) -> String {
+        let id = &entry.value.id;
+        let valid = !id.value.starts_with('.')
+            && (id.value.chars()).all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        if valid {
+            return id.value.clone();
+        }
+        let slug = slug::slugify(&id.value);
+        let hint = match slug.as_str() {
+            "" => "utilisez des lettres sans accent, des chiffres, « - », « _ » ou « . » : « as1 », « 1.2 »".to_string(),
+            slug => format!("écrivez « {slug} » : l'identifiant nomme la page de l'élément, sans espace, accent ni « / »"),
+        };
+        self.error(
+            "id-invalide",
+            format!("identifiant « {} » invalide", id.value),
+            entry.location(&id.referenced),
+            Some(hint),
+        );
+        if slug.is_empty() {
+            format!("element-{}", entry.location(&id.referenced).line)
+        } else {
+            slug
         }
     }
 

@@ -198,6 +198,16 @@ impl Sink for Staging {
                 std::thread::park();
             }
         }
+        if !stays_inside(&file.path) {
+            return Err(Diagnostic::error(
+                "chemin-interdit",
+                format!(
+                    "le fichier « {} » serait écrit hors du dossier de sortie",
+                    file.path
+                ),
+            )
+            .hint("un identifiant contient « / » ou « .. » : corrigez-le"));
+        }
         let first = self
             .paths
             .lock()
@@ -220,6 +230,15 @@ impl Sink for Staging {
         }
         Ok(())
     }
+}
+
+/// Whether a file of the site lands inside the output folder: a relative path made of
+/// names only, whatever a content id put in it.
+fn stays_inside(path: &str) -> bool {
+    !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|part| matches!(part, std::path::Component::Normal(_)))
 }
 
 /// Two files of the site at one address: one would silently replace the other.
@@ -654,5 +673,25 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn no_file_is_written_outside_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site/public");
+        let staging = Staging::begin(&out).unwrap();
+        for path in [
+            "../piege.html",
+            "axe/../../piege.html",
+            "/tmp/piege.html",
+            "",
+        ] {
+            let error = staging.put(file(path, "piège")).unwrap_err();
+            assert_eq!(error.code, "chemin-interdit", "{path}");
+        }
+        staging.put(file("axe/1.2.html", "un axe")).unwrap();
+        staging.commit().unwrap();
+        assert!(out.join("axe/1.2.html").is_file());
+        assert!(!dir.path().join("site/piege.html").exists());
     }
 }
