@@ -160,9 +160,11 @@ pub fn load(
         diagnostics: &mut diagnostics,
     };
     let schema = reader.yaml_file::<SchemaFile>(SCHEMA_FILE);
-    let fiche_dir = schema
-        .as_ref()
-        .map(|schema| format!("content/{}", schema.value.fiche.dossier.value));
+    // A folder that would lead outside the site is not walked; `resolve` reports it.
+    let fiche_dir = schema.as_ref().map(|schema| {
+        let dossier = &schema.value.fiche.dossier.value;
+        crate::resolve::is_safe_relative_path(dossier).then(|| format!("content/{dossier}"))
+    });
     // The fiches are most of the reading: they are parsed while the other files are.
     let mut fiche_sources = Sources::default();
     let mut fiche_diagnostics = Diagnostics::default();
@@ -178,13 +180,16 @@ pub fn load(
                 sources: &mut fiche_sources,
                 diagnostics: &mut fiche_diagnostics,
             };
-            fiche_reader.documents(fiche_dir.as_deref()?, fiche_cache)
+            match fiche_dir.as_ref()? {
+                Some(dir) => fiche_reader.documents(dir, fiche_cache),
+                None => Some(Vec::new()),
+            }
         },
         || reader.all_but_fiches(schema?, page_cache, pratique_cache),
     );
     sources.absorb(fiche_sources);
     diagnostics.extend(fiche_diagnostics);
-    if let Some(fiche_dir) = &fiche_dir {
+    if let Some(Some(fiche_dir)) = &fiche_dir {
         diagnostics.extend(unread_content(root, fiche_dir));
     }
     let site = site
@@ -269,6 +274,17 @@ impl Reader<'_> {
             .iter()
             .map(|level| {
                 let file = format!("schema-data/{}", level.fichier.value);
+                if !crate::resolve::is_safe_relative_path(&level.fichier.value) {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "chemin-interdit",
+                            format!("le fichier « {} » du niveau « {} » n'est pas dans schema-data/", level.fichier.value, level.id.value),
+                        )
+                        .at(schema.location(&level.fichier.referenced))
+                        .hint("écrivez le nom d'un fichier de schema-data/, par exemple « axes.yaml »"),
+                    );
+                    return None;
+                }
                 if !root.join(&file).is_file() {
                     self.diagnostics.push(
                         Diagnostic::error(
@@ -664,11 +680,25 @@ fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error, file: &Path) -> Diagnosti
     .hint("dans votre éditeur, choisissez « Enregistrer sous » puis l'encodage UTF-8")
 }
 
-/// Whether `path` is a symbolic link to a file outside the site at `root`: a file of the
-/// site never publishes one from elsewhere on the computer. Only links pay for resolving.
+/// Whether `path`, a file of the site at `root`, leads outside it: through `..`, or a
+/// symbolic link (the file's, or a folder's on the way: `static` linked to another
+/// folder) to elsewhere on the computer. A site never publishes a file from elsewhere;
+/// only paths through a link pay for resolving.
 pub fn leaves_site(root: &Path, path: &Path) -> bool {
-    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    if !is_link {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return true;
+    };
+    let mut on_the_way = root.to_path_buf();
+    let mut through_link = false;
+    for part in relative.components() {
+        let std::path::Component::Normal(name) = part else {
+            return true;
+        };
+        on_the_way.push(name);
+        through_link |=
+            std::fs::symlink_metadata(&on_the_way).is_ok_and(|m| m.file_type().is_symlink());
+    }
+    if !through_link {
         return false;
     }
     match (root.canonicalize(), path.canonicalize()) {
@@ -682,7 +712,7 @@ pub fn outside_link(file: &Path) -> Diagnostic {
     Diagnostic::error(
         "chemin-interdit",
         format!(
-            "« {} » est un lien vers un fichier hors du site",
+            "« {} » mène hors du site (lien symbolique ou « .. »)",
             file.display()
         ),
     )

@@ -305,6 +305,54 @@ fn a_symbolic_link_never_publishes_a_file_from_outside_the_site() {
     assert!(!work.path().join("public").exists());
 }
 
+/// A folder linked to another place (`static` to a home folder, committed as a link),
+/// or a file named through `..`, publishes nothing from there either.
+#[test]
+fn a_linked_folder_or_a_path_through_dots_never_publishes_from_outside_the_site() {
+    let work = common::scratch();
+    let site = work.path().join("site");
+    common::copy_dir(&common::fixture("orientations"), &site);
+    let outside = work.path().join("ailleurs");
+    std::fs::create_dir_all(outside.join("fiches")).unwrap();
+    std::fs::write(outside.join("secret.txt"), "mot de passe du poste").unwrap();
+    std::fs::write(outside.join("axes.yaml"), "- id: x\n  titre: secret\n").unwrap();
+    std::fs::remove_dir_all(site.join("static")).ok();
+    std::os::unix::fs::symlink(&outside, site.join("static")).unwrap();
+    let schema = site.join("schema-data/schema.yaml");
+    let text = std::fs::read_to_string(&schema).unwrap();
+    let outward = text.replace("fichier: axes.yaml", "fichier: ../../ailleurs/axes.yaml");
+    assert_ne!(text, outward);
+    std::fs::write(&schema, outward).unwrap();
+    let report = jalon::build(
+        &site,
+        &work.path().join("public"),
+        &jalon::Options::default(),
+    );
+    let refused: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "chemin-interdit")
+        .map(|d| d.location.as_ref().unwrap().file.display().to_string())
+        .collect();
+    assert!(
+        refused.contains(&"schema-data/schema.yaml".to_string()),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(
+        refused.contains(&"static/secret.txt".to_string()),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("secret") && d.code != "chemin-interdit")
+    );
+    assert!(!work.path().join("public").exists());
+}
+
 #[test]
 fn markdown_files_are_read_whatever_the_case_of_their_extension_but_hidden_ones_are_not() {
     let work = common::scratch();
