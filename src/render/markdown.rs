@@ -262,7 +262,7 @@ impl Renderer<'_, '_> {
                 id,
             }) => {
                 self.plain_depth += 1;
-                let dest_url = self.safe_url(dest_url, at);
+                let dest_url = self.image_url(dest_url, at);
                 out.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -634,6 +634,26 @@ impl Renderer<'_, '_> {
             return url;
         }
         format!("{}{path}", self.state.root).into()
+    }
+
+    /// An image of the site (`static/…`); one from the web is refused: each reader's
+    /// browser would fetch it from another server, which then knows who reads the page
+    /// and can change the picture.
+    fn image_url<'e>(&mut self, url: CowStr<'e>, offset: usize) -> CowStr<'e> {
+        let lower = url.trim().to_ascii_lowercase();
+        let remote = ["http:", "https:", "//"]
+            .iter()
+            .any(|start| lower.starts_with(start));
+        if !remote {
+            return self.safe_url(url, offset);
+        }
+        let at = self.location(offset);
+        self.state.diagnostics.push(
+            Diagnostic::error("image-distante", format!("l'image « {} » serait chargée depuis un autre site", url.trim()))
+                .at(at)
+                .hint("enregistrez l'image dans static/ et écrivez ![description](static/mon-image.png) : le site ne charge rien depuis l'extérieur"),
+        );
+        CowStr::Borrowed("")
     }
 
     /// Where a byte of the Markdown text is in its file. Offsets inside a text event are
