@@ -350,7 +350,9 @@ struct Counts {
 pub fn build(root: &Path, out: &Path, options: &Options) -> Report {
     let started = Instant::now();
     // Not a site: nothing is made, not even the output's folder or its lock.
-    let staging = load::check_site(root).and_then(|()| write::Staging::begin(out));
+    let staging = load::check_site(root)
+        .and_then(|()| write::refuse_output_in_sources(root, out))
+        .and_then(|()| write::Staging::begin(out));
     let staging = match staging {
         Ok(staging) => staging,
         Err(error) => {

@@ -613,6 +613,44 @@ fn refuse_source_folder(out: &Path) -> Result<(), Diagnostic> {
     }
 }
 
+/// The folders of a site that jalon reads: an output inside one of them would be read
+/// back, and published inside itself one level deeper at each build (or, in the preview,
+/// rebuild without end).
+const READ_FOLDERS: &[&str] = &["content", "schema-data", "static", "themes"];
+
+pub fn refuse_output_in_sources(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let (Some(root), Some(out)) = (resolved(root), resolved(out)) else {
+        return Ok(());
+    };
+    match READ_FOLDERS.iter().find(|folder| out.starts_with(root.join(folder))) {
+        Some(folder) => Err(Diagnostic::error(
+            "sortie-interdite",
+            format!(
+                "le dossier de sortie {} est dans {folder}/, que jalon lit : chaque construction y publierait la précédente",
+                out.display()
+            ),
+        )
+        .hint("choisissez un dossier à côté des sources, par exemple --out public")),
+        None => Ok(()),
+    }
+}
+
+/// `path` made absolute, links and `..` resolved, also when its last folders do not
+/// exist yet; `None` when it cannot be told.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut existing = absolute.as_path();
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(mut found) = existing.canonicalize() {
+            found.extend(missing.iter().rev());
+            return Some(found);
+        }
+        missing.push(existing.file_name()?);
+        existing = existing.parent()?;
+    }
+}
+
 /// A failure while files were being moved into the existing site: some already were.
 /// The next build finishes the job, since it writes every file that differs.
 fn partly_updated(error: Diagnostic) -> Diagnostic {

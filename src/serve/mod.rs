@@ -515,6 +515,8 @@ pub fn run(options: Options) -> Result<(), String> {
             options.root.display()
         ));
     }
+    crate::write::refuse_output_in_sources(&options.root, &options.out)
+        .map_err(|refused| format!("{} ; {}", refused.message, refused.hint.unwrap_or_default()))?;
     // The port is taken before the first build: a port in use is said at once, not after
     // a build of the whole site.
     let address = SocketAddr::new(options.bind, options.port);

@@ -143,6 +143,20 @@ fn the_output_folder_cannot_be_a_source_folder() {
     assert!(site.join("schema-data/schema.yaml").exists());
 }
 
+/// An output inside a folder jalon reads (`static/site`) would be published again inside
+/// itself at each build: refused, before anything is written.
+#[test]
+fn the_output_folder_cannot_be_inside_a_folder_the_site_reads() {
+    let (_work, site) = scratch_site();
+    for out in ["static/site", "content/../static/public", "content/public"] {
+        let report = jalon::build(&site, &site.join(out), &jalon::Options::default());
+        assert!(report.has_errors(), "{out}");
+        assert_eq!(report.diagnostics[0].code, "sortie-interdite", "{out}");
+        assert!(!site.join("static/site").exists());
+        assert!(!site.join("content/public").exists());
+    }
+}
+
 /// A rebuild over a published site rewrites only the files that changed: the others keep
 /// their inode (they were neither rewritten nor replaced), and what the new site no
 /// longer has is gone, folders included.
