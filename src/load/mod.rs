@@ -361,12 +361,9 @@ impl Reader<'_> {
     /// Every file under `static/` (but hidden ones, such as `.DS_Store`), sorted by path.
     fn assets(&mut self) -> Vec<Asset> {
         let mut assets = Vec::new();
-        let folder = self.root.join(ASSETS_DIR);
-        let entries = walkdir::WalkDir::new(&folder)
-            .sort_by_file_name()
+        let entries = self
+            .walk(ASSETS_DIR)
             .into_iter()
-            .filter_entry(not_hidden)
-            .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file() || e.path_is_symlink() && e.path().is_file());
         for entry in entries {
             let Ok(relative) = entry.path().strip_prefix(self.root) else {
@@ -444,10 +441,9 @@ impl Reader<'_> {
         dir: &str,
         cache: &mut ParsedFiles<T>,
     ) -> Option<Vec<Arc<Document<T>>>> {
-        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(self.root.join(dir))
+        let mut files: Vec<PathBuf> = self
+            .walk(dir)
             .into_iter()
-            .filter_entry(not_hidden)
-            .filter_map(Result::ok)
             // A link to a file is read like the file (`read_text` refuses one that leaves
             // the site).
             .filter(|entry| {
@@ -514,6 +510,27 @@ impl Reader<'_> {
         }
         *cache = parsed;
         ok.then_some(documents)
+    }
+
+    /// The entries of a folder of the site and of its subfolders, hidden ones left out,
+    /// sorted by name. A folder that cannot be read (its rights) is reported, not
+    /// skipped: its files would silently vanish from the site. A missing
+    /// folder has nothing to give.
+    fn walk(&mut self, folder: &str) -> Vec<walkdir::DirEntry> {
+        let mut entries = Vec::new();
+        let walk = walkdir::WalkDir::new(self.root.join(folder)).sort_by_file_name();
+        for entry in walk.into_iter().filter_entry(not_hidden) {
+            match entry {
+                Ok(entry) => entries.push(entry),
+                Err(error)
+                    if error.depth() == 0
+                        && error
+                            .io_error()
+                            .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound) => {}
+                Err(error) => self.diagnostics.push(unreadable_folder(self.root, &error)),
+            }
+        }
+        entries
     }
 
     fn read(&mut self, file: &Path) -> Option<Arc<str>> {
@@ -706,6 +723,25 @@ pub fn leaves_site(root: &Path, path: &Path) -> bool {
         // A missing file is reported where it is read.
         _ => false,
     }
+}
+
+fn unreadable_folder(root: &Path, error: &walkdir::Error) -> Diagnostic {
+    let path = error.path().unwrap_or(root);
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    let reason = match error.io_error() {
+        Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => "accès refusé".to_string(),
+        Some(io) => io.to_string(),
+        None => error.to_string(),
+    };
+    Diagnostic::error(
+        "fichier-illisible",
+        format!(
+            "le dossier « {} » ne peut pas être lu : {reason}",
+            shown.display()
+        ),
+    )
+    .at(Location::file(shown))
+    .hint("vérifiez ses droits : il doit être lisible par l'utilisateur qui construit le site")
 }
 
 pub fn outside_link(file: &Path) -> Diagnostic {

@@ -216,6 +216,59 @@ fn an_output_that_cannot_be_created_gives_a_clear_error() {
     assert!(message.contains("occupe"), "{message}");
 }
 
+/// A folder of the site that cannot be read is an error: its files would otherwise vanish
+/// from the site without a word. The build runs as an unprivileged user (through
+/// `setpriv` when the tests run as root, whom no folder's rights stop).
+#[test]
+fn an_unreadable_folder_is_reported_not_skipped() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = copy_site(&fixture("orientations"));
+    let everyone = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    for entry in walkdir::WalkDir::new(site.path()) {
+        let entry = entry.unwrap();
+        everyone(
+            entry.path(),
+            if entry.file_type().is_dir() {
+                0o755
+            } else {
+                0o644
+            },
+        );
+    }
+    let locked = site.path().join("static/prive");
+    std::fs::create_dir_all(&locked).unwrap();
+    std::fs::write(locked.join("annexe.pdf"), "%PDF").unwrap();
+    everyone(&locked, 0o000);
+    let privileged = std::fs::read_dir(&locked).is_ok();
+    let mut check = match privileged {
+        true => {
+            let mut command = Command::new("setpriv");
+            command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+            command.arg(env!("CARGO_BIN_EXE_jalon"));
+            command.env("NO_COLOR", "1");
+            command
+        }
+        false => common::command(),
+    };
+    let output = check
+        .arg("check")
+        .arg("--root")
+        .arg(site.path())
+        .output()
+        .unwrap();
+    everyone(&locked, 0o755);
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains(
+            "le dossier « static/prive » ne peut pas être lu : accès refusé [fichier-illisible]"
+        ),
+        "{message}"
+    );
+}
+
 #[test]
 fn hostile_content_cannot_run_anything() {
     let site = copy_site(&fixture("orientations"));
