@@ -214,8 +214,7 @@ fn frame<'a>(
     location: &Location,
 ) -> Option<(&'a str, usize, std::ops::Range<usize>)> {
     let line_index = usize::try_from(location.line).ok()?.checked_sub(1)?;
-    let line = text.lines().nth(line_index)?;
-    let line = line.strip_suffix('\r').unwrap_or(line);
+    let line = short_line(text, line_index)?;
     let column = usize::try_from(location.column).ok()?.saturating_sub(1);
     let start = line
         .char_indices()
@@ -233,6 +232,24 @@ fn frame<'a>(
             .map_or(rest.len(), |(byte, _)| byte),
     };
     Some((line, location.line as usize, start..start + len))
+}
+
+/// Line `index` of `text`, unless it is too long to frame: a line of thousands of
+/// characters (a paste gone wrong) would be laid out in full for each of its warnings,
+/// which then only give the file, line and column.
+fn short_line(text: &str, index: usize) -> Option<&str> {
+    const LONGEST: usize = 1000;
+    let start = match index {
+        0 => 0,
+        _ => text.match_indices('\n').nth(index - 1)?.0 + 1,
+    };
+    let rest = &text[start..];
+    let line = match rest.bytes().take(LONGEST + 1).position(|b| b == b'\n') {
+        Some(end) => &rest[..end],
+        None if rest.len() <= LONGEST => rest,
+        None => return None,
+    };
+    Some(line.strip_suffix('\r').unwrap_or(line))
 }
 
 /// Whether line `line_index` of `text` (the file `file`) is YAML: a YAML file, or the
@@ -343,5 +360,21 @@ mod tests {
         let fiche = "---\nstatut: en cours\n---\n\nUn texte en cours.\n";
         assert_eq!(underlined(fiche, "f.md", 2, 9), "en cours");
         assert_eq!(underlined(fiche, "f.md", 5, 4), "texte");
+    }
+
+    /// A line too long to frame gives its place alone: laid out for each of thousands of
+    /// warnings, it took minutes.
+    #[test]
+    fn a_very_long_line_is_located_but_not_framed() {
+        let text = format!("titre\r\n{}\nfin\n", "FA 999 ".repeat(500));
+        assert!(frame(&text, &Location::new("f.md", 2, 8)).is_none());
+        assert_eq!(underlined(&text, "f.md", 1, 1), "titre");
+        assert_eq!(underlined(&text, "f.md", 3, 1), "fin");
+        let mut sources = Sources::default();
+        sources.insert("f.md".into(), text.into());
+        let warning = Diagnostic::warning("mention-sans-cible", "« FA 999 »")
+            .at(Location::new("f.md", 2, 3494));
+        let shown = render_terminal(&[warning], &sources, false);
+        assert!(shown.contains("--> f.md:2:3494"), "{shown}");
     }
 }

@@ -114,6 +114,8 @@ impl<'a> PageState<'a> {
             current_section: None,
             plain_depth: 0,
             comment_start: None,
+            line_starts: std::cell::OnceCell::new(),
+            last_position: std::cell::Cell::new((0, 0, 0)),
         }
         .run()
     }
@@ -131,6 +133,12 @@ struct Renderer<'s, 'a> {
     /// Inside links and images (and code), text stays as it is: no reference, no <abbr>.
     /// An image's text is its `alt`, an attribute, where markup would be read aloud.
     plain_depth: usize,
+    /// Where each line of the text starts, once a position is asked for: thousands of
+    /// warnings on one text must not each count its lines from the start.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
+    /// The last position given (byte, line, column): the next one on the same line,
+    /// further on, counts its characters from there, not from the start of the line.
+    last_position: std::cell::Cell<(usize, usize, u32)>,
 }
 
 /// The language named after a fence (` ```yaml `), for highlighting; none when indented.
@@ -665,11 +673,25 @@ impl Renderer<'_, '_> {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let before = &text[..end];
-        let line = before.matches('\n').count() as u32;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() as u32 + 1 + self.markdown.indent;
-        Location::new(&self.markdown.file, self.markdown.first_line + line, column)
+        let line_starts = self.line_starts.get_or_init(|| {
+            let breaks = text.match_indices('\n').map(|(at, _)| at + 1);
+            std::iter::once(0).chain(breaks).collect()
+        });
+        let line = line_starts.partition_point(|&start| start <= end) - 1;
+        let (last_byte, last_line, last_column) = self.last_position.get();
+        let further_on_the_line =
+            last_line == line && (line_starts[line]..=end).contains(&last_byte);
+        let (from, counted) = match further_on_the_line {
+            true => (last_byte, last_column),
+            false => (line_starts[line], 0),
+        };
+        let column = counted + text[from..end].chars().count() as u32;
+        self.last_position.set((end, line, column));
+        Location::new(
+            &self.markdown.file,
+            self.markdown.first_line + line as u32,
+            column + 1 + self.markdown.indent,
+        )
     }
 }
 
