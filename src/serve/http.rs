@@ -117,7 +117,10 @@ fn read_request(reader: &mut impl BufRead) -> Option<Result<Request, ()>> {
             break;
         }
     }
-    let head = String::from_utf8(head).map_err(|_| ()).ok()?;
+    // Not UTF-8 is not HTTP: answered 400, like any other malformed head.
+    let Ok(head) = String::from_utf8(head) else {
+        return Some(Err(()));
+    };
     let mut parts = head.lines().next().unwrap_or("").split_whitespace();
     let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
     else {
@@ -454,6 +457,12 @@ mod tests {
         );
         assert_eq!(site_path("/%zz"), None);
         assert_eq!(site_path("/%00"), None);
+    }
+
+    #[test]
+    fn a_head_that_is_not_utf8_is_a_bad_request() {
+        let mut head: &[u8] = b"GET /\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        assert!(matches!(read_request(&mut head), Some(Err(()))));
     }
 
     #[test]

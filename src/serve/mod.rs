@@ -153,9 +153,15 @@ impl State {
         pages
     }
 
-    /// A tab without a stream asked for the state: it shows `page`.
+    /// A tab without a stream asked for the state: it shows `page`. Only a page of the
+    /// site is kept, and only while tabs ask: any page open in the browser can ask, with
+    /// any name, as often as it likes.
     pub(crate) fn polled_by(&self, page: String) {
+        if !self.files().contains_key(&page) {
+            return;
+        }
         if let Ok(mut polled) = self.polled.lock() {
+            polled.retain(|_, asked| asked.elapsed() < POLLED_LATELY);
             polled.insert(page, Instant::now());
         }
     }
@@ -617,7 +623,21 @@ pub(crate) fn stream_closed(state: &State, page: Option<String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::reloads_shown_pages;
+    use super::{Files, State, reloads_shown_pages};
+
+    #[test]
+    fn only_pages_of_the_site_count_as_polled() {
+        let state = State::new();
+        let mut files = Files::new();
+        files.insert("fiche/1.html".into(), std::sync::Arc::new(Vec::new()));
+        state.publish(files, false);
+        for page in ["fiche/1.html", "fiche/inventee.html", &"x".repeat(15_000)] {
+            state.polled_by(page.to_string());
+        }
+        let shown: Vec<String> = state.shown_pages().into_iter().collect();
+        assert_eq!(shown, ["fiche/1.html"]);
+        assert_eq!(state.polled.lock().unwrap().len(), 1);
+    }
 
     #[test]
     fn a_shown_tab_reloads_for_its_page_and_what_it_loads_only() {
