@@ -266,6 +266,14 @@ impl Period {
     pub fn contains(self, year: u16) -> bool {
         (self.debut..=self.fin).contains(&year)
     }
+
+    /// « 2026-2030 », or « 2026 » for a single year.
+    pub fn label(self) -> String {
+        match self.debut == self.fin {
+            true => self.debut.to_string(),
+            false => format!("{}-{}", self.debut, self.fin),
+        }
+    }
 }
 
 #[derive(Debug)]

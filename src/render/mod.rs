@@ -636,7 +636,7 @@ fn site_view(site: &Site) -> SiteView {
         titre: schema.titre.clone(),
         sous_titre: schema.sous_titre.clone(),
         departement: schema.departement.clone(),
-        periode: format!("{}-{}", schema.periode.debut, schema.periode.fin),
+        periode: schema.periode.label(),
         adoption: schema.adoption.map(french_date),
         couleur: schema.couleur.clone(),
         logo: schema.logo.as_ref().map(|(path, _)| path.clone()),

@@ -311,4 +311,13 @@ fn a_catalogue_can_be_published_alone() {
         menu.contains(&"Pratiques".to_string()) && !menu.contains(&"Calendrier".to_string()),
         "{menu:?}"
     );
+    // One card, one year, and a catalogue named like the site: said once, in the singular.
+    assert_eq!(home.texts(".chiffres"), ["1 fiche pratique."]);
+    assert_eq!(home.texts(".entete-periode"), ["2026"]);
+    let catalogue = built.page("pratiques.html");
+    assert_eq!(
+        catalogue.texts("title"),
+        ["Catalogue des pratiques – Nom de l'organisme"]
+    );
+    assert!(catalogue.texts(".chapo")[0].starts_with("1 fiche pratique partagée par"));
 }
