@@ -69,6 +69,14 @@ pub const MODELES: &[(&str, &[(&str, &str)])] = &[
                 "content/pratiques/1a.md",
                 include_str!("../modeles/catalogue-pratiques/pratique.md"),
             ),
+            (
+                "content/pages/presentation.md",
+                include_str!("../modeles/catalogue-pratiques/presentation.md"),
+            ),
+            (
+                "README.md",
+                include_str!("../modeles/catalogue-pratiques/README.md"),
+            ),
         ],
     ),
 ];
@@ -285,6 +293,23 @@ fn new_fiche(
     let candidates: Vec<usize> = (0..site.groups.len())
         .filter(|&g| site.groups[g].level + 1 == hierarchy.levels.len())
         .collect();
+    if candidates.is_empty() {
+        let hint = match site.publishes_schema() {
+            true => format!(
+                "ajoutez d'abord un élément « {} » : jalon new axe \"Titre\"",
+                lowest.labels.libelle
+            ),
+            false => "ce site ne publie que le catalogue (publier: catalogue dans jalon.yaml) : pour une fiche pratique, jalon new pratique \"Titre\"".to_string(),
+        };
+        return Err(Diagnostic::error(
+            "parent-manquant",
+            format!(
+                "le site n'a aucun élément « {} » où ranger la fiche",
+                lowest.labels.libelle
+            ),
+        )
+        .hint(hint));
+    }
     let group = match parent {
         Some(id) => candidates
             .iter()

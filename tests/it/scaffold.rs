@@ -112,6 +112,34 @@ fn init_never_writes_over_a_site() {
     assert_eq!(common::snapshot(dir.path()), before);
 }
 
+/// A catalogue alone has no fiche-action: its guide and `jalon new fiche` point to the
+/// fiches pratiques instead.
+#[test]
+fn a_catalogue_site_points_to_its_own_commands() {
+    let dir = common::scratch();
+    let site = dir.path().join("site");
+    init(&site, "catalogue-pratiques", false).unwrap();
+    let guide = std::fs::read_to_string(site.join("README.md")).unwrap();
+    assert!(guide.contains("jalon new pratique"), "{guide}");
+    assert!(!guide.contains("jalon new fiche"), "{guide}");
+    let presentation = std::fs::read_to_string(site.join("content/pages/presentation.md")).unwrap();
+    assert!(!presentation.contains("schéma"), "{presentation}");
+    let refused = new(
+        &site,
+        New::Fiche {
+            titre: "Une fiche-action".into(),
+            parent: None,
+        },
+    );
+    match refused {
+        Err(jalon::scaffold::NotAdded::Refused(error)) => {
+            assert_eq!(error.code, "parent-manquant");
+            assert!(error.hint.unwrap().contains("jalon new pratique"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 /// A blank title would make a page without a name: nothing is written.
 #[test]
 fn new_refuses_a_blank_title() {
