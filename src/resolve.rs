@@ -159,6 +159,13 @@ impl Resolver<'_> {
                 }
             }
         }
+        for (id, pratique) in pratiques.iter().enumerate() {
+            for actor in &pratique.initiateurs {
+                if let ActorRef::Known { acteur, .. } = actor {
+                    push_once(&mut acteurs[*acteur].initie, id);
+                }
+            }
+        }
         let calendar_precision = finest_precision(&fiches);
         Some(Site {
             today,
@@ -492,6 +499,7 @@ impl Resolver<'_> {
                     description: raw.description.clone(),
                     pilote: Vec::new(),
                     contribue: Vec::new(),
+                    initie: Vec::new(),
                 }
             })
             .collect()
@@ -1969,9 +1977,10 @@ fn labels(libelle: &str, pluriel: &str) -> Labels {
     }
 }
 
-fn push_once(list: &mut Vec<FicheId>, fiche: FicheId) {
-    if list.last() != Some(&fiche) {
-        list.push(fiche);
+/// Adds `item` unless it was just added: an actor named twice on one fiche counts once.
+fn push_once<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if list.last() != Some(&item) {
+        list.push(item);
     }
 }
 

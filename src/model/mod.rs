@@ -556,6 +556,8 @@ pub struct Acteur {
     pub pilote: Vec<FicheId>,
     /// Fiches it contributes to, in reading order.
     pub contribue: Vec<FicheId>,
+    /// Fiches pratiques it initiated, in the catalogue's order.
+    pub initie: Vec<PratiqueId>,
 }
 
 impl Acteur {

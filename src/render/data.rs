@@ -162,6 +162,10 @@ pub struct GroupPage<'a> {
 #[derive(Serialize)]
 pub struct ActeursData<'a> {
     groupes: Vec<ActorKindGroup<'a>>,
+    /// What the site publishes: fiches-actions (which actors pilot and contribute to), a
+    /// catalogue (whose cards actors initiate), or both.
+    schema: bool,
+    catalogue: bool,
 }
 
 /// The actors of one kind, by name.
@@ -179,6 +183,7 @@ struct ActorEntry<'a> {
     url: String,
     pilote: usize,
     contribue: usize,
+    initie: usize,
 }
 
 fn acteurs_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
@@ -191,6 +196,7 @@ fn acteurs_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
             url: viewer.url(&Target::Acteur(i)),
             pilote: acteur.pilote.len(),
             contribue: acteur.contribue.len(),
+            initie: acteur.initie.len(),
         });
     }
     for list in kinds.values_mut() {
@@ -214,7 +220,11 @@ fn acteurs_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
         .collect();
     (
         meta("Acteurs", vec![home_link(viewer)], toc),
-        Donnees::Acteurs(ActeursData { groupes }),
+        Donnees::Acteurs(ActeursData {
+            groupes,
+            schema: site.publishes_schema(),
+            catalogue: site.catalogue.is_some(),
+        }),
     )
 }
 
@@ -670,6 +680,10 @@ pub struct ActeurData<'a> {
     contribue: Vec<FichesOfGroup<'a>>,
     nombre_pilote: usize,
     nombre_contribue: usize,
+    /// Whether the site publishes fiches-actions: a catalogue alone has none to list.
+    schema: bool,
+    /// The fiches pratiques it initiated.
+    initie: Vec<CardSummary<'a>>,
     cite_par: Vec<CitedBy>,
 }
 
@@ -731,6 +745,12 @@ fn acteur_data<'a>(
         contribue: by_root(&acteur.contribue),
         nombre_pilote: acteur.pilote.len(),
         nombre_contribue: acteur.contribue.len(),
+        schema: site.publishes_schema(),
+        initie: acteur
+            .initie
+            .iter()
+            .map(|&p| card_summary(viewer, p))
+            .collect(),
         cite_par: cited_by,
     };
     let fil = vec![

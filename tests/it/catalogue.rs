@@ -311,6 +311,16 @@ fn a_catalogue_can_be_published_alone() {
         menu.contains(&"Pratiques".to_string()) && !menu.contains(&"Calendrier".to_string()),
         "{menu:?}"
     );
+    // The actor who initiated the card lists it; no fiche-action is spoken of.
+    let actor = built.page("acteur/departement.html");
+    assert_eq!(
+        actor.texts("main h2"),
+        ["Fiches pratiques lancées (1)", "Cité par"]
+    );
+    assert_eq!(codes(actor.attrs(".carte-pratique a", "href")), ["1a"]);
+    let actors = built.page("acteurs.html").texts("main").join(" ");
+    assert!(actors.contains("a lancé 1 fiche pratique"), "{actors}");
+    assert!(!actors.contains("pilote"), "{actors}");
     // One card, one year, and a catalogue named like the site: said once, in the singular.
     assert_eq!(home.texts(".chiffres"), ["1 fiche pratique."]);
     assert_eq!(home.texts(".entete-periode"), ["2026"]);
