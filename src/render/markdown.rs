@@ -195,17 +195,23 @@ impl Renderer<'_, '_> {
                 }
                 _ => {}
             }
-            let in_heading = heading.is_some();
-            let out = match heading.as_mut() {
-                Some((_, _, inner)) => inner,
+            match heading.as_mut() {
+                Some((_, _, inner)) => self.inline(event, range.start, true, inner),
                 None => {
-                    if let Some(last) = self.headings.last_mut() {
+                    let before = events.len();
+                    self.inline(event, range.start, false, &mut events);
+                    // A note to the editors (`<!-- à compléter -->`) fills no section.
+                    let shown = events[before..].iter().any(|e| {
+                        !matches!(
+                            e,
+                            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock)
+                        )
+                    });
+                    if let Some(last) = self.headings.last_mut().filter(|_| shown) {
                         last.empty = false;
                     }
-                    &mut events
                 }
-            };
-            self.inline(event, range.start, in_heading, out);
+            }
         }
         if let Some(start) = self.comment_start {
             let at = self.location(start).with_length(4);
