@@ -420,6 +420,7 @@ impl Renderer<'_, '_> {
         }
         self.plain(&text[last..], offset + last, in_heading, out);
         self.unclosed_references(text, offset);
+        self.links_with_spaces(text, offset);
     }
 
     /// `[[langue en|empowerment]]`: a passage in another language, marked for screen
@@ -452,6 +453,33 @@ impl Renderer<'_, '_> {
                 );
                 out.push(Event::Text(written.to_string().into()));
             }
+        }
+    }
+
+    /// `[le bilan](static/Bilan 2020.pdf)`: Markdown ends a link's address at its first
+    /// space, so this is no link, and the page would show the brackets and the path as
+    /// text. An address with a space and a `/` or a `.` is taken for a link meant.
+    fn links_with_spaces(&mut self, text: &str, offset: usize) {
+        for (at, _) in text.match_indices("](") {
+            let rest = &text[at + 2..];
+            let Some(address) = rest.split_once(')').map(|(address, _)| address) else {
+                continue;
+            };
+            let meant = address.contains(['/', '.']) && address.trim().contains(' ');
+            if !meant || address.contains(['\n', '[', ']']) {
+                continue;
+            }
+            let location = self
+                .location(offset + at + 2)
+                .with_length(address.chars().count());
+            self.state.diagnostics.push(
+                Diagnostic::warning(
+                    "lien-non-reconnu",
+                    format!("« {address} » n'est pas lu comme l'adresse d'un lien : elle contient des espaces"),
+                )
+                .at(location)
+                .hint(format!("écrivez l'adresse entre chevrons : (<{address}>), ou remplacez chaque espace par %20")),
+            );
         }
     }
 
