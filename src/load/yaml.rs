@@ -589,7 +589,7 @@ fn describe(error: &Error) -> (&'static str, String, Option<String>) {
                 translate_kind(expected),
                 translate_kind(unexpected)
             ),
-            None,
+            list_hint(expected),
         ),
         Error::SerdeInvalidValue { expected, .. } if expected == super::raw::NON_EMPTY => (
             "champ-vide",
@@ -618,7 +618,7 @@ fn describe(error: &Error) -> (&'static str, String, Option<String>) {
         Error::Unexpected { expected, .. } => (
             "type-incorrect",
             format!("type incorrect : il faut {} ici", translate_kind(expected)),
-            None,
+            list_hint(expected),
         ),
         Error::DuplicateMappingKey { key, .. } => (
             "cle-en-double",
@@ -664,6 +664,13 @@ fn describe(error: &Error) -> (&'static str, String, Option<String>) {
             ),
         ),
     }
+}
+
+/// When a list was expected: one value alone is written as a list too.
+fn list_hint(expected: &str) -> Option<String> {
+    (translate_kind(expected) == "une liste").then(|| {
+        "écrivez les valeurs entre crochets, même s'il n'y en a qu'une : [aller-vers], ou une ligne « - aller-vers » par valeur".to_string()
+    })
 }
 
 /// serde's and the YAML scanner's wording, translated for the common cases.
