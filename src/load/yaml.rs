@@ -669,7 +669,7 @@ fn describe(error: &Error) -> (&'static str, String, Option<String>) {
 /// When a list was expected: one value alone is written as a list too.
 fn list_hint(expected: &str) -> Option<String> {
     (translate_kind(expected) == "une liste").then(|| {
-        "écrivez les valeurs entre crochets, même s'il n'y en a qu'une : [aller-vers], ou une ligne « - aller-vers » par valeur".to_string()
+        "une liste s'écrit entre crochets, même d'une seule valeur : [valeur] ou [valeur, autre] ; ou bien une ligne « - valeur » par élément".to_string()
     })
 }
 
