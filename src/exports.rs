@@ -33,25 +33,11 @@ const SITE_EXPORTS: &[SiteExport] = &[
     ("donnees/jalon.schema.json", |_| {
         Some(JSON_SCHEMA.as_bytes().to_vec())
     }),
-    ("donnees/fiches.csv", |site| Some(fiches_csv(site))),
-    ("donnees/sous-actions.csv", |site| {
-        Some(sous_actions_csv(site))
-    }),
-    ("donnees/acteurs.csv", |site| Some(acteurs_csv(site))),
-    ("donnees/suivi.csv", |site| Some(suivi_csv(site))),
-    ("donnees/indicateurs.csv", |site| {
-        Some(indicateurs_csv(site))
-    }),
-    ("donnees/valeurs-indicateurs.csv", |site| {
-        Some(valeurs_csv(site))
-    }),
     ("donnees/datapackage.json", |site| Some(datapackage(site))),
     ("calendrier.ics", |site| {
         let all: Vec<FicheId> = (0..site.fiches.len()).collect();
-        Some(ical(site, &all, &site.schema.titre).into_bytes())
-    }),
-    ("donnees/pratiques.csv", |site| {
-        (!site.pratiques.is_empty()).then(|| pratiques_csv(site))
+        site.publishes_schema()
+            .then(|| ical(site, &all, &site.schema.titre).into_bytes())
     }),
     ("robots.txt", |site| Some(robots(site).into_bytes())),
     ("sitemap.xml", |site| {
@@ -60,12 +46,84 @@ const SITE_EXPORTS: &[SiteExport] = &[
     (atom::PATH, |site| atom::feed(site).map(String::into_bytes)),
 ];
 
+/// A CSV table of the open data, in `donnees/`: the files, the page that describes them
+/// and the Frictionless description all read this list.
+struct Table {
+    name: &'static str,
+    description: &'static str,
+    columns: Columns,
+    make: fn(&Site) -> Vec<u8>,
+    /// Whether the site has this table: a catalogue alone has no fiche-action.
+    published: fn(&Site) -> bool,
+}
+
+const TABLES: &[Table] = &[
+    Table {
+        name: "fiches",
+        description: "Les fiches-actions, une ligne par fiche.",
+        columns: FICHES,
+        make: fiches_csv,
+        published: Site::publishes_schema,
+    },
+    Table {
+        name: "sous-actions",
+        description: "Les sous-actions avec leur calendrier et leur état, une ligne par sous-action.",
+        columns: SOUS_ACTIONS,
+        make: sous_actions_csv,
+        published: Site::publishes_schema,
+    },
+    Table {
+        name: "acteurs",
+        description: "L'annuaire des acteurs.",
+        columns: ACTEURS,
+        make: acteurs_csv,
+        published: |_| true,
+    },
+    Table {
+        name: "suivi",
+        description: "Le suivi année par année : l'état de chaque fiche et sous-action déclaré pour une année, avec sa date et son commentaire.",
+        columns: SUIVI,
+        make: suivi_csv,
+        published: Site::publishes_schema,
+    },
+    Table {
+        name: "indicateurs",
+        description: "Les indicateurs du suivi, une ligne par indicateur, avec leur cible.",
+        columns: INDICATEURS,
+        make: indicateurs_csv,
+        published: Site::publishes_schema,
+    },
+    Table {
+        name: "valeurs-indicateurs",
+        description: "Les valeurs des indicateurs, une ligne par indicateur et par année, avec l'écart à la cible.",
+        columns: VALEURS,
+        make: valeurs_csv,
+        published: Site::publishes_schema,
+    },
+    Table {
+        name: "pratiques",
+        description: "Les fiches pratiques du catalogue.",
+        columns: PRATIQUES,
+        make: pratiques_csv,
+        published: |site| !site.pratiques.is_empty(),
+    },
+];
+
+/// The tables `site` publishes.
+fn tables(site: &Site) -> impl Iterator<Item = &'static Table> + '_ {
+    TABLES.iter().filter(|table| (table.published)(site))
+}
+
 /// Every export file of the site, handed to `sink` as soon as it is made, on every
 /// core; returns how many there are.
 pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostic> {
-    let whole = SITE_EXPORTS
-        .par_iter()
-        .filter_map(|&(path, make)| make(site).map(|bytes| file(path, bytes)));
+    let csv = tables(site).par_bridge().map(|table| {
+        let path = format!("{FOLDER}/{}.csv", table.name);
+        file(&path, (table.make)(site))
+    });
+    let whole = (SITE_EXPORTS.par_iter())
+        .filter_map(|&(path, make)| make(site).map(|bytes| file(path, bytes)))
+        .chain(csv);
     let count = AtomicUsize::new(0);
     whole.try_for_each(|file| {
         count.fetch_add(1, Ordering::Relaxed);
@@ -103,47 +161,23 @@ pub fn described(site: &Site) -> Vec<Described> {
             })
             .collect(),
     };
-    let mut list = vec![
-        table(
-            "donnees/fiches.csv",
-            "Les fiches-actions, une ligne par fiche.",
-            FICHES,
-        ),
-        table(
-            "donnees/sous-actions.csv",
-            "Les sous-actions avec leur calendrier et leur état, une ligne par sous-action.",
-            SOUS_ACTIONS,
-        ),
-        table("donnees/acteurs.csv", "L'annuaire des acteurs.", ACTEURS),
-        table(
-            "donnees/suivi.csv",
-            "Le suivi année par année : l'état de chaque fiche et sous-action déclaré pour une année, avec sa date et son commentaire.",
-            SUIVI,
-        ),
-        table(
-            "donnees/indicateurs.csv",
-            "Les indicateurs du suivi, une ligne par indicateur, avec leur cible.",
-            INDICATEURS,
-        ),
-        table(
-            "donnees/valeurs-indicateurs.csv",
-            "Les valeurs des indicateurs, une ligne par indicateur et par année, avec l'écart à la cible.",
-            VALEURS,
-        ),
-    ];
-    if !site.pratiques.is_empty() {
-        list.push(table(
-            "donnees/pratiques.csv",
-            "Les fiches pratiques du catalogue.",
-            PRATIQUES,
-        ));
-    }
+    let mut list: Vec<Described> = tables(site)
+        .map(|t| {
+            table(
+                &format!("{FOLDER}/{}.csv", t.name),
+                t.description,
+                t.columns,
+            )
+        })
+        .collect();
     list.extend([
         table("donnees/schema.json", "Tout le schéma résolu (hiérarchie, fiches, sous-actions et leur suivi, indicateurs et leurs valeurs, acteurs, sigles, fiches pratiques), en JSON.", &[]),
         table("donnees/jalon.schema.json", "Le schéma JSON (JSON Schema) qui décrit le fichier précédent.", &[]),
         table("donnees/datapackage.json", "La description des fichiers CSV au format Frictionless Data (Table Schema).", &[]),
-        table("calendrier.ics", "Le calendrier iCalendar des sous-actions et des jalons, à importer dans un agenda ; la page de chaque fiche propose aussi le sien.", &[]),
     ]);
+    if site.publishes_schema() {
+        list.push(table("calendrier.ics", "Le calendrier iCalendar des sous-actions et des jalons, à importer dans un agenda ; la page de chaque fiche propose aussi le sien.", &[]));
+    }
     if atom::published(site) {
         list.push(table(
             atom::PATH,
@@ -1091,37 +1125,9 @@ fn datapackage(site: &Site) -> Vec<u8> {
             "schema": schema,
         })
     };
-    let mut resources = vec![
-        resource("fiches", "Les fiches-actions du schéma", FICHES),
-        resource(
-            "sous-actions",
-            "Les sous-actions, leur calendrier et leur état",
-            SOUS_ACTIONS,
-        ),
-        resource("acteurs", "L'annuaire des acteurs", ACTEURS),
-        resource(
-            "suivi",
-            "Le suivi année par année des fiches et des sous-actions",
-            SUIVI,
-        ),
-        resource(
-            "indicateurs",
-            "Les indicateurs du suivi et leur cible",
-            INDICATEURS,
-        ),
-        resource(
-            "valeurs-indicateurs",
-            "Les valeurs des indicateurs par année, avec l'écart à la cible",
-            VALEURS,
-        ),
-    ];
-    if !site.pratiques.is_empty() {
-        resources.push(resource(
-            "pratiques",
-            "Les fiches pratiques du catalogue",
-            PRATIQUES,
-        ));
-    }
+    let resources: Vec<serde_json::Value> = tables(site)
+        .map(|t| resource(t.name, t.description, t.columns))
+        .collect();
     let package = serde_json::json!({
         "name": slug::slugify(format!("{} {}", site.schema.titre, site.schema.departement)),
         "title": format!("{} – {}", site.schema.titre, site.schema.departement),

@@ -297,10 +297,30 @@ fn a_catalogue_can_be_published_alone() {
         "fiche",
         "axe",
         "annee",
+        "calendrier.ics",
+        "donnees/fiches.csv",
+        "donnees/sous-actions.csv",
+        "donnees/suivi.csv",
+        "donnees/indicateurs.csv",
     ] {
         assert!(!built.out().join(absent).exists(), "{absent} is published");
     }
     assert!(built.out().join("pratique/1a.html").is_file());
+    // The open data page and the Frictionless description name the files there are.
+    let open_data = built.page("donnees-ouvertes.html").texts("main").join(" ");
+    assert!(
+        open_data.contains("pratiques.csv") && !open_data.contains("fiches.csv"),
+        "{open_data}"
+    );
+    let package = std::fs::read_to_string(built.out().join("donnees/datapackage.json")).unwrap();
+    let package: serde_json::Value = serde_json::from_str(&package).unwrap();
+    let names: Vec<&str> = package["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["acteurs", "pratiques"]);
     let home = built.page("index.html");
     assert!(
         home.attrs("main a", "href")
