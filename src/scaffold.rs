@@ -474,11 +474,11 @@ fn new_pratique(
             crate::load::CATALOGUE_FILE
         ))
     })?;
-    let theme = match theme {
+    let theme_index = match theme {
         Some(theme) => catalogue
             .themes
             .iter()
-            .find(|t| t.id == theme)
+            .position(|t| t.id == theme)
             .ok_or_else(|| {
                 let known: Vec<&str> = catalogue.themes.iter().map(|t| t.id.as_str()).collect();
                 Diagnostic::error(
@@ -487,26 +487,20 @@ fn new_pratique(
                 )
                 .hint(format!("thèmes possibles : {}", known.join(", ")))
             })?,
-        None => catalogue.themes.first().ok_or_else(|| {
-            Diagnostic::error("catalogue-manquant", "le catalogue n'a aucun thème")
-        })?,
+        None if catalogue.themes.is_empty() => {
+            return Err(Diagnostic::error(
+                "catalogue-manquant",
+                "le catalogue n'a aucun thème",
+            ));
+        }
+        None => 0,
     };
-    let next = site
-        .pratiques
-        .iter()
-        .filter_map(|p| {
-            p.code
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect::<String>()
-                .parse::<u32>()
-                .ok()
-        })
-        .max()
-        .map_or(1, |n| n + 1);
-    let code = format!("{next}a");
+    let theme = &catalogue.themes[theme_index];
+    let code = next_code(site, theme_index);
+    // What only the editor knows stays in comments: a placeholder left as it is would be
+    // published, as a territory « À préciser » with a page of its own.
     let mut text = format!(
-        "---\ncode: {code}\ntitre: {}\nthemes: [{}]\nterritoire:\n  nom: À préciser\n  # departement, commune, intercommunalite, region, national ou plusieurs\n  type: departement\nannee: \"{}\"\ninitiateurs: []\npublics: []\nfinancements: À préciser.\n---\n",
+        "---\ncode: {code}\ntitre: {}\nthemes: [{}]\n# territoire:\n#   nom: Nom du territoire\n#   # departement, commune, intercommunalite, region, national ou plusieurs\n#   type: departement\n# annee: \"{}\"\ninitiateurs: []\npublics: []\n# financements: Qui finance la pratique.\n---\n",
         yaml_text(titre),
         theme.id,
         site.today.year()
@@ -520,6 +514,35 @@ fn new_pratique(
             .join(format!("{code}.md")),
         &text,
     )
+}
+
+/// The code of a new card of theme `theme`: the next letter after the number its cards
+/// share (`1e` after `1a`…`1d`, as the catalogues number them by theme), or else the
+/// next number (`6a`).
+fn next_code(site: &Site, theme: usize) -> String {
+    let number = |code: &str| -> String { code.chars().take_while(char::is_ascii_digit).collect() };
+    let of_theme: Vec<&str> = (site.pratiques.iter())
+        .filter(|p| p.themes.first() == Some(&theme))
+        .map(|p| p.code.as_str())
+        .collect();
+    let shared = (of_theme.first().map(|code| number(code)))
+        .filter(|n| !n.is_empty() && of_theme.iter().all(|code| number(code) == *n));
+    let next_letter = shared.and_then(|n| {
+        let last = (of_theme.iter())
+            .filter_map(|code| code[n.len()..].chars().next())
+            .max()?;
+        let letter = char::from_u32(last as u32 + 1).filter(char::is_ascii_lowercase)?;
+        Some(format!("{n}{letter}"))
+    });
+    match next_letter {
+        Some(code) if !site.index.pratiques.contains_key(&code) => code,
+        _ => {
+            let highest = (site.pratiques.iter())
+                .filter_map(|p| number(&p.code).parse::<u32>().ok())
+                .max();
+            format!("{}a", highest.map_or(1, |n| n + 1))
+        }
+    }
 }
 
 fn new_page(root: &Path, site: &Site, titre: &str) -> Result<PathBuf, Diagnostic> {

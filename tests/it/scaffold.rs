@@ -263,7 +263,24 @@ fn new_items_take_the_next_numbers_and_keep_the_site_valid() {
         },
     )
     .unwrap();
-    assert!(card.ends_with("content/pratiques/2a.md"));
+    // The model's card 1a is of its only theme: the next one of that theme is 1b.
+    assert!(card.ends_with("content/pratiques/1b.md"), "{card:?}");
+    let text = std::fs::read_to_string(&card).unwrap();
+    assert!(
+        text.contains("# territoire:"),
+        "what only the editor knows stays commented: {text}"
+    );
+    // In the example, cards are numbered by theme: pair-aidance holds 3a to 3c.
+    let example = common::copy_site(&common::repo());
+    let card = new(
+        example.path(),
+        New::Pratique {
+            titre: "Un groupe de parents pairs".into(),
+            theme: Some("pair-aidance".into()),
+        },
+    )
+    .unwrap();
+    assert!(card.ends_with("content/pratiques/3d.md"), "{card:?}");
     let hierarchical = dir.path().join("orientations");
     init(&hierarchical, "axes-orientations-actions", false).unwrap();
     let action = new(
