@@ -316,10 +316,14 @@ pub fn summary_line(diagnostic: &Diagnostic) -> String {
 /// that the hint is the same at every run.
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong = slug::slugify(wrong);
+    // A short code (`4b` for `4a`) is too short for the similarity of long words: one
+    // character off is near enough.
+    let short = wrong.chars().count() <= 3;
     let mut best: Option<(&str, f64)> = None;
     for candidate in candidates {
-        let score = strsim::jaro_winkler(&wrong, &slug::slugify(candidate));
-        if score < 0.8 {
+        let slug = slug::slugify(candidate);
+        let score = strsim::jaro_winkler(&wrong, &slug);
+        if score < 0.8 && !(short && strsim::levenshtein(&wrong, &slug) == 1) {
             continue;
         }
         let better = match best {
@@ -376,5 +380,15 @@ mod tests {
             .at(Location::new("f.md", 2, 3494));
         let shown = render_terminal(&[warning], &sources, false);
         assert!(shown.contains("--> f.md:2:3494"), "{shown}");
+    }
+
+    #[test]
+    fn a_short_code_one_character_off_is_suggested() {
+        assert_eq!(suggest("4b", ["1a", "4a", "5f"]), Some("4a"));
+        assert_eq!(suggest("9z", ["1a", "4a"]), None);
+        assert_eq!(
+            suggest("pilote", ["pilotes", "contributeurs"]),
+            Some("pilotes")
+        );
     }
 }
