@@ -120,13 +120,18 @@ impl Resolver<'_> {
         let mut groups = self.groups(&hierarchy, &loaded.groups, &mut index);
         let mut fiches = self.fiches(&hierarchy, schema.periode, &loaded.fiches, &groups, &index);
         let pages = self.pages(&loaded.pages, &hierarchy, &mut index);
-        if loaded.config.publier == crate::model::Publication::Catalogue
+        let publier = loaded.config.publier.as_ref();
+        if let Some(publier) = publier.filter(|p| p.value == crate::model::Publication::Catalogue)
             && loaded.catalogue.is_none()
         {
             self.error(
                 "catalogue-manquant",
                 "« publier: catalogue » demande un catalogue de pratiques".into(),
-                Location::file(crate::load::CONFIG_FILE),
+                crate::load::yaml::location(
+                    Path::new(crate::load::CONFIG_FILE),
+                    1,
+                    &publier.referenced,
+                ),
                 Some(format!(
                     "créez {} avec la liste des thèmes",
                     crate::load::CATALOGUE_FILE
@@ -182,7 +187,7 @@ impl Resolver<'_> {
                 .url
                 .as_ref()
                 .map(|u| format!("{}/", u.value.trim_end_matches('/'))),
-            publication: loaded.config.publier,
+            publication: publier.map_or(crate::model::Publication::Tout, |p| p.value),
             references: loaded.config.references,
             accessibilite: loaded.config.accessibilite.clone(),
             mentions_legales: loaded.config.mentions_legales.clone(),

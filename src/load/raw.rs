@@ -26,8 +26,7 @@ pub struct SiteConfig {
     #[serde(default)]
     pub pied: Vec<LienEntry>,
     /// What the site publishes: the schéma and its catalogue, or the catalogue alone.
-    #[serde(default)]
-    pub publier: Publication,
+    pub publier: Option<Spanned<Publication>>,
     /// The day the site is published for (AAAA-MM-JJ): lateness and the "today" marker.
     /// `--aujourdhui` overrides it; without either, the day of the build.
     pub date_du_jour: Option<serde_saphyr::Spanned<String>>,
@@ -36,10 +35,9 @@ pub struct SiteConfig {
     pub donnees_exemple: bool,
 }
 
-#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Publication {
-    #[default]
     Tout,
     Catalogue,
 }
