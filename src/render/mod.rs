@@ -415,9 +415,30 @@ fn check_sections(
             let found = headings
                 .iter()
                 .find(|h| h.level == 2 && same(&h.text, &rule.titre));
+            // A heading that is nearly the section's title is where it went missing.
+            let misspelt = || {
+                let titles = headings
+                    .iter()
+                    .filter(|h| h.level == 2)
+                    .map(|h| h.text.as_str());
+                let near = crate::diagnostics::suggest(&rule.titre, titles)?;
+                headings.iter().find(|h| h.level == 2 && h.text == near)
+            };
             match found {
-                None => Some(
-                    Diagnostic::error(
+                None => Some(match misspelt() {
+                    Some(heading) => Diagnostic::error(
+                        "section-manquante",
+                        format!(
+                            "section obligatoire « {} » absente : le titre « {} » lui ressemble",
+                            rule.titre, heading.text
+                        ),
+                    )
+                    .at(Location::new(&body.file, heading.line, 1))
+                    .hint(format!(
+                        "écrivez le titre tel que schema.yaml le déclare : « ## {} »",
+                        rule.titre
+                    )),
+                    None => Diagnostic::error(
                         "section-manquante",
                         format!("section obligatoire « {} » absente", rule.titre),
                     )
@@ -426,7 +447,7 @@ fn check_sections(
                         "ajoutez un titre « ## {} » suivi de son texte",
                         rule.titre
                     )),
-                ),
+                }),
                 Some(heading) if heading.empty => Some(
                     Diagnostic::error(
                         "section-vide",
