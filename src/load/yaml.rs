@@ -490,8 +490,18 @@ fn mapping_start(text: &str, first_line: u32, at: Location) -> Location {
     else {
         return at;
     };
+    // A list item's dash, with the mapping's first key on the same line.
+    let item_starts_here = |line: &str| {
+        let content = line.trim_start_matches(' ');
+        let width = line.len() - content.len();
+        content.strip_prefix('-').is_some_and(|item| {
+            let key = item.trim_start_matches(' ');
+            !key.is_empty() && width + 1 + (item.len() - key.len()) == indent
+        })
+    };
     let mut first = index;
-    while index > 0 {
+    // The last item of a list, on one line, starts where the error is.
+    while index > 0 && !item_starts_here(lines[index]) {
         index -= 1;
         let line = lines[index];
         let content = line.trim_start_matches(' ');
@@ -503,12 +513,8 @@ fn mapping_start(text: &str, first_line: u32, at: Location) -> Location {
             first = index;
             continue;
         }
-        // Shallower: the item's dash, with the mapping's first key on the same line.
-        if let Some(item) = content.strip_prefix('-') {
-            let key = item.trim_start_matches(' ');
-            if !key.is_empty() && width + 1 + (item.len() - key.len()) == indent {
-                first = index;
-            }
+        if item_starts_here(line) {
+            first = index;
         }
         break;
     }
