@@ -130,6 +130,15 @@ impl Staging {
         let paths = std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
         let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
         let touched = if self.update {
+            let stale = self.previous.iter().filter(|path| !paths.contains(*path));
+            if let Some(folder) = linked_folder(&self.out, changed.iter().chain(stale)) {
+                *in_progress = None;
+                return Err(Diagnostic::error(
+                    "sortie-interdite",
+                    format!("le dossier {} de la sortie est un lien symbolique : jalon n'écrit ni ne supprime rien à travers", self.out.join(folder).display()),
+                )
+                .hint("supprimez le lien (le site sera réécrit en entier), ou construisez dans un autre dossier"));
+            }
             self.update_in_place(&changed, &paths)
                 .map_err(partly_updated)
         } else {
@@ -230,6 +239,24 @@ impl Sink for Staging {
         }
         Ok(())
     }
+}
+
+/// The first folder of the output that `files` go through and that is a symbolic link:
+/// moving files in or removing old ones would reach wherever it leads.
+fn linked_folder<'a>(out: &Path, files: impl Iterator<Item = &'a String>) -> Option<PathBuf> {
+    let mut seen = HashSet::new();
+    for file in files {
+        for folder in Path::new(file).ancestors().skip(1) {
+            if folder.as_os_str().is_empty() || !seen.insert(folder) {
+                continue;
+            }
+            let metadata = std::fs::symlink_metadata(out.join(folder));
+            if metadata.is_ok_and(|m| m.file_type().is_symlink()) {
+                return Some(folder.to_path_buf());
+            }
+        }
+    }
+    None
 }
 
 /// Whether a file of the site lands inside the output folder: a relative path made of
@@ -731,5 +758,29 @@ mod tests {
         staging.commit().unwrap();
         assert!(out.join("axe/1.2.html").is_file());
         assert!(!dir.path().join("site/piege.html").exists());
+    }
+
+    #[test]
+    fn nothing_is_written_through_a_folder_of_the_output_made_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::begin(&out).unwrap();
+        staging.put(file("fiche/1.html", "une fiche")).unwrap();
+        staging.put(file("fiche/2.html", "une autre")).unwrap();
+        staging.commit().unwrap();
+        let elsewhere = dir.path().join("ailleurs");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("2.html"), "à garder").unwrap();
+        std::fs::remove_dir_all(out.join("fiche")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("fiche")).unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        staging.put(file("fiche/1.html", "nouvelle fiche")).unwrap();
+        let error = staging.commit().unwrap_err();
+        assert_eq!(error.code, "sortie-interdite");
+        assert!(!elsewhere.join("1.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("2.html")).unwrap(),
+            "à garder"
+        );
     }
 }
