@@ -1094,9 +1094,13 @@ impl Resolver<'_> {
         // Code → index in `pratiques`: a catalogue of thousands of cards is checked for
         // duplicates without comparing every pair.
         let mut taken: HashMap<String, usize> = HashMap::new();
+        // Checked here rather than by the parser, which stops at the first: every
+        // misspelt field of a card is reported at once.
+        let fields = raw::field_names::<raw::PratiqueFrontMatter>();
         for document in documents {
             let front = &document.front;
             let raw = &front.value;
+            self.check_keys(front, fields);
             let code = raw.code.value.to_lowercase();
             if !is_slug(&code) {
                 self.error(

@@ -513,9 +513,9 @@ pub struct ThemeEntry {
     pub description: Option<String>,
 }
 
-/// Front matter of a practice card.
+/// Front matter of a practice card. Fields it does not have are reported by `resolve`
+/// (see [`field_names`]), all of them, where the parser would stop at the first.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PratiqueFrontMatter {
     pub code: Spanned<String>,
     #[serde(deserialize_with = "non_empty")]
@@ -584,4 +584,36 @@ fn non_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String
         return Err(serde::de::Error::invalid_value(unexpected, &NON_EMPTY));
     }
     Ok(text)
+}
+
+/// The names of the fields of `T`, as its derived `Deserialize` declares them: read by
+/// asking it to deserialize a struct, which hands them over first.
+pub fn field_names<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    struct Names(Option<&'static [&'static str]>);
+    impl<'de> serde::Deserializer<'de> for &mut Names {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(
+            self,
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0 = Some(fields);
+            Err(serde::de::Error::custom("names read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut names = Names(None);
+    let _ = T::deserialize(&mut names);
+    names.0.unwrap_or_default()
 }
