@@ -222,11 +222,19 @@ fn an_output_that_cannot_be_created_gives_a_clear_error() {
 #[test]
 fn an_unreadable_folder_is_reported_not_skipped() {
     use std::os::unix::fs::PermissionsExt;
-    let site = copy_site(&fixture("orientations"));
+    // In the system's temporary folder, which every user can reach, with a copy of jalon:
+    // the checkout may sit in a folder only its owner can enter.
+    let work = tempfile::tempdir_in(std::env::temp_dir()).unwrap();
+    let site = work.path().join("site");
+    common::copy_dir(&fixture("orientations"), &site);
+    let jalon = work.path().join("jalon");
+    std::fs::copy(env!("CARGO_BIN_EXE_jalon"), &jalon).unwrap();
     let everyone = |path: &Path, mode: u32| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
     };
-    for entry in walkdir::WalkDir::new(site.path()) {
+    everyone(work.path(), 0o755);
+    everyone(&jalon, 0o755);
+    for entry in walkdir::WalkDir::new(&site) {
         let entry = entry.unwrap();
         everyone(
             entry.path(),
@@ -237,7 +245,7 @@ fn an_unreadable_folder_is_reported_not_skipped() {
             },
         );
     }
-    let locked = site.path().join("static/prive");
+    let locked = site.join("static/prive");
     std::fs::create_dir_all(&locked).unwrap();
     std::fs::write(locked.join("annexe.pdf"), "%PDF").unwrap();
     everyone(&locked, 0o000);
@@ -246,16 +254,16 @@ fn an_unreadable_folder_is_reported_not_skipped() {
         true => {
             let mut command = Command::new("setpriv");
             command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
-            command.arg(env!("CARGO_BIN_EXE_jalon"));
-            command.env("NO_COLOR", "1");
+            command.arg(&jalon);
             command
         }
-        false => common::command(),
+        false => Command::new(&jalon),
     };
     let output = check
+        .env("NO_COLOR", "1")
         .arg("check")
         .arg("--root")
-        .arg(site.path())
+        .arg(&site)
         .output()
         .unwrap();
     everyone(&locked, 0o755);
