@@ -2042,19 +2042,27 @@ fn card_year(text: &str) -> CardYear {
             continue;
         };
         let span_end = numbers.get(i + 1).and_then(|next| {
-            let between = lower[number.end..next.start].trim();
-            let joins = matches!(between, "-" | "–" | "—" | "à" | "au");
-            joins.then(|| span_end(year, &lower[next.clone()]))?
+            let written = &lower[next.clone()];
+            match lower[number.end..next.start].trim() {
+                "-" | "–" | "—" => span_end(year, written),
+                // « de 2019 à 2021 »; « au 30 juin » is a day, not « 2030 ».
+                "à" | "au" => parse_year(written).filter(|&end| end > year),
+                _ => None,
+            }
         });
         if let Some(end) = span_end {
             annees.extend(year..=end);
             i += 2;
             continue;
         }
-        let before = lower[..number.start].trim_end();
+        // « Depuis 2016 », « depuis septembre 2016 »: since the previous number or comma.
+        let since = lower[..number.start]
+            .rfind(|c: char| c.is_ascii_digit() || c == ',')
+            .map_or(0, |at| at + 1);
+        let before = &lower[since..number.start];
         if ["depuis", "dès", "à partir de"]
             .iter()
-            .any(|w| before.ends_with(w))
+            .any(|w| before.contains(w))
         {
             depuis = Some(year);
         } else {
@@ -2258,6 +2266,12 @@ mod tests {
         assert_eq!(years("de 2019 à 2021"), (vec![2019, 2020, 2021], None));
         assert_eq!(years("Ouverture en 2007"), (vec![2007], None));
         assert_eq!(years("Depuis 2016"), (vec![], Some(2016)));
+        assert_eq!(years("Depuis septembre 2016"), (vec![], Some(2016)));
+        assert_eq!(years("2012, depuis 2016"), (vec![2012], Some(2016)));
+        assert_eq!(
+            years("Du 1er septembre 2019 au 30 juin 2020"),
+            (vec![2019, 2020], None)
+        );
         assert_eq!(years("À préciser"), (vec![], None));
     }
 

@@ -294,12 +294,17 @@ fn new_fiche(
         .filter(|&g| site.groups[g].level + 1 == hierarchy.levels.len())
         .collect();
     if candidates.is_empty() {
-        let hint = match site.publishes_schema() {
-            true => format!(
+        // `jalon new axe` adds to the first level only.
+        let hint = match (site.publishes_schema(), hierarchy.levels.len()) {
+            (false, _) => CATALOGUE_ONLY.to_string(),
+            (true, 1) => format!(
                 "ajoutez d'abord un élément « {} » : jalon new axe \"Titre\"",
                 lowest.labels.libelle
             ),
-            false => "ce site ne publie que le catalogue (publier: catalogue dans jalon.yaml) : pour une fiche pratique, jalon new pratique \"Titre\"".to_string(),
+            (true, _) => format!(
+                "ajoutez d'abord un élément « {} » dans schema-data/{}",
+                lowest.labels.libelle, lowest.file
+            ),
         };
         return Err(Diagnostic::error(
             "parent-manquant",
@@ -399,8 +404,21 @@ fn new_fiche(
     create(&path, &text)
 }
 
+/// What to say to `jalon new fiche` or `jalon new axe` on a site without fiches-actions.
+const CATALOGUE_ONLY: &str = "ce site ne publie que le catalogue (publier: catalogue dans jalon.yaml) : pour une fiche pratique, jalon new pratique \"Titre\"";
+
 fn new_group(root: &Path, site: &Site, titre: &str) -> Result<PathBuf, Diagnostic> {
     let level = &site.hierarchy.levels[0];
+    if !site.publishes_schema() {
+        return Err(Diagnostic::error(
+            "catalogue-seul",
+            format!(
+                "ce site n'a pas d'élément « {} » à ajouter",
+                level.labels.libelle
+            ),
+        )
+        .hint(CATALOGUE_ONLY));
+    }
     let roots: Vec<&crate::model::Group> = site.groups.iter().filter(|g| g.level == 0).collect();
     let next = roots
         .iter()
@@ -596,10 +614,13 @@ fn create(path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
 }
 
 fn append(path: &Path, entry: &str) -> Result<PathBuf, Diagnostic> {
-    let mut text = std::fs::read_to_string(path).map_err(|e| io_error(path, &e))?;
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
+    let text = std::fs::read_to_string(path).map_err(|e| io_error(path, &e))?;
+    // An empty list written `[]` gives way to the entry: both would not be YAML.
+    let mut text: String = text
+        .lines()
+        .filter(|line| line.trim_end() != "[]")
+        .map(|line| format!("{line}\n"))
+        .collect();
     text.push_str(entry.trim_start_matches('\n'));
     std::fs::write(path, text).map_err(|e| io_error(path, &e))?;
     Ok(path.to_path_buf())

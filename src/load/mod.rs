@@ -517,6 +517,12 @@ impl Reader<'_> {
     /// skipped: its files would silently vanish from the site. A missing
     /// folder has nothing to give.
     fn walk(&mut self, folder: &str) -> Vec<walkdir::DirEntry> {
+        // The walk would follow a folder linked elsewhere to the bottom (`static` linked
+        // to a home folder): refused once, nothing under it read.
+        if leaves_site(self.root, &self.root.join(folder)) {
+            self.diagnostics.push(outside_link(Path::new(folder)));
+            return Vec::new();
+        }
         let mut entries = Vec::new();
         let walk = walkdir::WalkDir::new(self.root.join(folder)).sort_by_file_name();
         for entry in walk.into_iter().filter_entry(not_hidden) {

@@ -415,12 +415,12 @@ fn check_sections(
             let found = headings
                 .iter()
                 .find(|h| h.level == 2 && same(&h.text, &rule.titre));
-            // A heading that is nearly the section's title is where it went missing.
+            // A heading that is nearly the section's title, and is no other section, is
+            // where it went missing.
             let misspelt = || {
-                let titles = headings
-                    .iter()
-                    .filter(|h| h.level == 2)
-                    .map(|h| h.text.as_str());
+                let declared = |h: &&Heading| rules.iter().any(|r| same(&h.text, &r.titre));
+                let others = headings.iter().filter(|h| h.level == 2 && !declared(h));
+                let titles = others.map(|h| h.text.as_str());
                 let near = crate::diagnostics::suggest(&rule.titre, titles)?;
                 headings.iter().find(|h| h.level == 2 && h.text == near)
             };
@@ -891,4 +891,45 @@ fn cited_by_view(viewer: &Viewer, list: &[Backlink]) -> Vec<CitedBy> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Markdown, SectionRule};
+
+    fn heading(text: &str, line: u32) -> Heading {
+        Heading {
+            level: 2,
+            id: slug::slugify(text),
+            text: text.into(),
+            line,
+            empty: false,
+        }
+    }
+
+    /// A missing section is looked for among the headings no other section claims: « Objectifs
+    /// opérationnels », a section of its own, is not « Objectifs » misspelt.
+    #[test]
+    fn a_missing_section_is_never_taken_for_another_declared_one() {
+        let rule = |titre: &str| SectionRule {
+            titre: titre.into(),
+            required: true,
+        };
+        let rules = [rule("Objectifs"), rule("Objectifs opérationnels")];
+        let body = Markdown::in_yaml("", "f.md".into(), 5, 0);
+        let headings = [heading("Objectifs opérationnels", 9)];
+        let errors = check_sections(&rules, &body, &headings);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].message,
+            "section obligatoire « Objectifs » absente"
+        );
+        let misspelt = [
+            heading("Objectif", 7),
+            heading("Objectifs opérationnels", 9),
+        ];
+        let errors = check_sections(&rules, &body, &misspelt);
+        assert_eq!(errors[0].location.as_ref().unwrap().line, 7);
+    }
 }

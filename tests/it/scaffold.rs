@@ -138,6 +138,46 @@ fn a_catalogue_site_points_to_its_own_commands() {
         }
         other => panic!("{other:?}"),
     }
+    // Nor an axe: its file holds an empty list, which an appended entry made invalid.
+    let before = common::snapshot(&site);
+    let axe = new(
+        &site,
+        New::Axe {
+            titre: "Un axe".into(),
+        },
+    );
+    match axe {
+        Err(jalon::scaffold::NotAdded::Refused(error)) => assert_eq!(error.code, "catalogue-seul"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(common::snapshot(&site), before);
+}
+
+/// Without an orientation to hold it, a new action asks for one where they are written:
+/// `jalon new axe` adds axes only.
+#[test]
+fn a_new_fiche_without_a_parent_says_where_to_add_one() {
+    let dir = common::scratch();
+    let site = dir.path().join("site");
+    init(&site, "axes-orientations-actions", false).unwrap();
+    std::fs::write(site.join("schema-data/orientations.yaml"), "[]\n").unwrap();
+    for action in std::fs::read_dir(site.join("content/actions")).unwrap() {
+        std::fs::remove_file(action.unwrap().path()).unwrap();
+    }
+    let refused = new(
+        &site,
+        New::Fiche {
+            titre: "Une action".into(),
+            parent: None,
+        },
+    );
+    match refused {
+        Err(jalon::scaffold::NotAdded::Refused(error)) => {
+            let hint = error.hint.unwrap();
+            assert!(hint.contains("schema-data/orientations.yaml"), "{hint}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// A blank title would make a page without a name: nothing is written.
