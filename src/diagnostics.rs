@@ -136,15 +136,33 @@ impl IntoIterator for Diagnostics {
 
 /// The text of every file that was read, so that diagnostics can show the offending line.
 #[derive(Debug, Default, Clone)]
-pub struct Sources(HashMap<PathBuf, Arc<str>>);
+pub struct Sources(HashMap<PathBuf, Source>);
+
+/// A file's text, and where its lines start once a diagnostic asks: thousands of
+/// warnings deep in a long file must not each count its lines from the top.
+#[derive(Debug, Clone)]
+struct Source {
+    text: Arc<str>,
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
 
 impl Sources {
     pub fn insert(&mut self, file: PathBuf, text: Arc<str>) {
-        self.0.insert(file, text);
+        let line_starts = std::sync::OnceLock::new();
+        self.0.insert(file, Source { text, line_starts });
     }
 
     pub fn get(&self, file: &Path) -> Option<&str> {
-        self.0.get(file).map(|text| &**text)
+        self.0.get(file).map(|source| &*source.text)
+    }
+
+    /// Line `number` (from 1) of `file`, if it is short enough to frame (see
+    /// [`short_line`]).
+    fn line(&self, file: &Path, number: u32) -> Option<&str> {
+        let source = self.0.get(file)?;
+        let starts = source.line_starts.get_or_init(|| line_starts(&source.text));
+        let start = *starts.get(usize::try_from(number).ok()?.checked_sub(1)?)?;
+        short_line(&source.text[start..])
     }
 
     /// Takes in the texts another reader gathered.
@@ -177,10 +195,10 @@ fn render_one(diagnostic: &Diagnostic, sources: &Sources, renderer: &Renderer) -
     let origin;
     if let Some(location) = &diagnostic.location {
         origin = location.file.to_string_lossy().replace('\\', "/");
-        match sources
-            .get(&location.file)
-            .and_then(|text| frame(text, location))
-        {
+        let framed = (sources.get(&location.file))
+            .zip(sources.line(&location.file, location.line))
+            .and_then(|(text, line)| frame(text, line, location));
+        match framed {
             Some((line_text, line_start, range)) => {
                 group = group.element(
                     Snippet::source(line_text)
@@ -208,13 +226,14 @@ fn render_one(diagnostic: &Diagnostic, sources: &Sources, renderer: &Renderer) -
     renderer.render(&[group])
 }
 
-/// The offending line and the byte range to underline (see [`underlined`]).
+/// The offending line (`line`, of the file's `text`) and the byte range to underline
+/// (see [`underlined`]).
 fn frame<'a>(
-    text: &'a str,
+    text: &str,
+    line: &'a str,
     location: &Location,
 ) -> Option<(&'a str, usize, std::ops::Range<usize>)> {
     let line_index = usize::try_from(location.line).ok()?.checked_sub(1)?;
-    let line = short_line(text, line_index)?;
     let column = usize::try_from(location.column).ok()?.saturating_sub(1);
     let start = line
         .char_indices()
@@ -234,16 +253,18 @@ fn frame<'a>(
     Some((line, location.line as usize, start..start + len))
 }
 
-/// Line `index` of `text`, unless it is too long to frame: a line of thousands of
-/// characters (a paste gone wrong) would be laid out in full for each of its warnings,
-/// which then only give the file, line and column.
-fn short_line(text: &str, index: usize) -> Option<&str> {
+/// The byte offset where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    let breaks = text.match_indices('\n').map(|(at, _)| at + 1);
+    std::iter::once(0).chain(breaks).collect()
+}
+
+/// The line `rest` starts with, unless it is too long to frame (over 1 000 bytes, some
+/// 900 characters of accented French): a line of thousands of characters (a paste gone
+/// wrong) would be laid out in full for each of its warnings, which then only give the
+/// file, line and column.
+fn short_line(rest: &str) -> Option<&str> {
     const LONGEST: usize = 1000;
-    let start = match index {
-        0 => 0,
-        _ => text.match_indices('\n').nth(index - 1)?.0 + 1,
-    };
-    let rest = &text[start..];
     let line = match rest.bytes().take(LONGEST + 1).position(|b| b == b'\n') {
         Some(end) => &rest[..end],
         None if rest.len() <= LONGEST => rest,
@@ -350,7 +371,11 @@ mod tests {
 
     /// What `frame` underlines at line `line`, column `column` of `file`.
     fn underlined(text: &str, file: &str, line: u32, column: u32) -> String {
-        let (line_text, _, range) = frame(text, &Location::new(file, line, column)).unwrap();
+        let mut sources = Sources::default();
+        sources.insert(file.into(), text.into());
+        let line_text = sources.line(Path::new(file), line).unwrap();
+        let location = Location::new(file, line, column);
+        let (line_text, _, range) = frame(text, line_text, &location).unwrap();
         line_text[range].to_string()
     }
 
@@ -371,11 +396,11 @@ mod tests {
     #[test]
     fn a_very_long_line_is_located_but_not_framed() {
         let text = format!("titre\r\n{}\nfin\n", "FA 999 ".repeat(500));
-        assert!(frame(&text, &Location::new("f.md", 2, 8)).is_none());
+        let mut sources = Sources::default();
+        sources.insert("f.md".into(), text.as_str().into());
+        assert!(sources.line(Path::new("f.md"), 2).is_none());
         assert_eq!(underlined(&text, "f.md", 1, 1), "titre");
         assert_eq!(underlined(&text, "f.md", 3, 1), "fin");
-        let mut sources = Sources::default();
-        sources.insert("f.md".into(), text.into());
         let warning = Diagnostic::warning("mention-sans-cible", "« FA 999 »")
             .at(Location::new("f.md", 2, 3494));
         let shown = render_terminal(&[warning], &sources, false);

@@ -599,7 +599,8 @@ impl Resolver<'_> {
         allowed.extend(parent_key);
         self.check_keys(entry, &allowed);
         let raw = &entry.value;
-        if !seen.insert(raw.id.value.clone()) {
+        // `as1` and `AS1` would name one page on a disk that ignores case.
+        if !seen.insert(raw.id.value.to_lowercase()) {
             self.duplicate(
                 format!(
                     "l'identifiant « {} » ({})",

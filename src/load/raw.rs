@@ -107,6 +107,7 @@ pub enum ReferenceDisplay {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SchemaFile {
+    #[serde(deserialize_with = "non_empty")]
     pub departement: String,
     pub code_departement: Option<String>,
     #[serde(deserialize_with = "non_empty")]
@@ -128,6 +129,7 @@ pub struct SchemaFile {
 pub struct Labels {
     #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
+    #[serde(deserialize_with = "non_empty")]
     pub pluriel: String,
 }
 
@@ -137,6 +139,7 @@ pub struct LevelConfig {
     pub id: Spanned<String>,
     #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
+    #[serde(deserialize_with = "non_empty")]
     pub pluriel: String,
     pub fichier: Spanned<String>,
     #[serde(default)]
@@ -149,6 +152,7 @@ pub struct KindConfig {
     pub id: Spanned<String>,
     #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
+    #[serde(deserialize_with = "non_empty")]
     pub pluriel: String,
 }
 
@@ -167,6 +171,7 @@ pub struct FicheConfig {
     pub id: Spanned<String>,
     #[serde(deserialize_with = "non_empty")]
     pub libelle: String,
+    #[serde(deserialize_with = "non_empty")]
     pub pluriel: String,
     pub abrege: Option<String>,
     pub dossier: Spanned<String>,
@@ -230,6 +235,7 @@ pub struct KeyFigures {
 #[derive(Debug, Deserialize, Clone, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyFigure {
+    #[serde(deserialize_with = "non_empty")]
     pub valeur: String,
     #[serde(deserialize_with = "non_empty")]
     pub libelle: String,

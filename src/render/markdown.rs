@@ -465,7 +465,7 @@ impl Renderer<'_, '_> {
             let Some(address) = rest.split_once(')').map(|(address, _)| address) else {
                 continue;
             };
-            let meant = address.contains(['/', '.']) && address.trim().contains(' ');
+            let meant = address.trim().contains(' ') && looks_like_an_address(address.trim());
             if !meant || address.contains(['\n', '[', ']']) {
                 continue;
             }
@@ -729,6 +729,17 @@ impl Renderer<'_, '_> {
     }
 }
 
+/// A file of the site or a web address, as a link would name it: `static/…`, `https://…`,
+/// `/…`, `../…`, or a name ending in an extension (`Bilan 2020.pdf`), not `p. 3 du rapport`.
+fn looks_like_an_address(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let starts = ["static/", "http:", "https:", "/", "../", "./"];
+    let extension = lower.rsplit_once('.').is_some_and(|(_, ext)| {
+        (2..=4).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    starts.iter().any(|start| lower.starts_with(start)) || extension
+}
+
 /// `[[fiche 12]]`, `[[fiche 17#1]]`, `[[acteur odpe|l'Observatoire]]`.
 fn reference_pattern() -> &'static Regex {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
@@ -835,7 +846,22 @@ pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 
 #[cfg(test)]
 mod tests {
-    use super::capital_words;
+    use super::{capital_words, looks_like_an_address};
+
+    #[test]
+    fn only_what_names_a_file_or_a_page_is_taken_for_an_address() {
+        for address in [
+            "static/Bilan 2020.pdf",
+            "https://exemple.fr/a b",
+            "Bilan FLORA.pdf",
+            "../a b",
+        ] {
+            assert!(looks_like_an_address(address), "{address}");
+        }
+        for text in ["p. 3 du rapport", "voir plus bas", "art. L. 223-1"] {
+            assert!(!looks_like_an_address(text), "{text}");
+        }
+    }
 
     #[test]
     fn capital_words_are_sigle_shaped() {
