@@ -439,24 +439,36 @@ impl Resolver<'_> {
     /// error of their own and no hint offers the invalid one.
     fn invalid_acteur_id(&mut self, entry: &Parsed<raw::ActeurEntry>) -> String {
         let id = &entry.value.id;
-        let valid = slug::slugify(&id.value);
-        let hint = if valid.is_empty() {
-            "utilisez des minuscules sans accent, des chiffres et des tirets : « ase-accueil »"
-                .to_string()
-        } else {
-            format!("écrivez « {valid} » : des minuscules sans accent, des chiffres et des tirets")
-        };
-        self.error(
-            "id-invalide",
+        self.replacement_id(
             format!("identifiant d'acteur « {} » invalide", id.value),
+            &id.value,
             entry.location(&id.referenced),
-            Some(hint),
-        );
-        if valid.is_empty() {
-            id.value.clone()
-        } else {
-            valid
-        }
+            (
+                "des minuscules sans accent, des chiffres et des tirets",
+                "ase-accueil",
+            ),
+            || id.value.clone(),
+        )
+    }
+
+    /// Reports an invalid id, and gives the id it is known by from then on: its slug,
+    /// which the hint proposes, or `fallback()` when nothing of it is left. `rule` says
+    /// what ids are made of, with an example.
+    fn replacement_id(
+        &mut self,
+        message: String,
+        id: &str,
+        at: Location,
+        (rule, example): (&str, &str),
+        fallback: impl FnOnce() -> String,
+    ) -> String {
+        let slug = slug::slugify(id);
+        let hint = match slug.as_str() {
+            "" => format!("utilisez {rule} : « {example} »"),
+            slug => format!("écrivez « {slug} » : {rule}"),
+        };
+        self.error("id-invalide", message, at, Some(hint));
+        if slug.is_empty() { fallback() } else { slug }
     }
 
     fn acteurs(&mut self, entries: &[Parsed<raw::ActeurEntry>], index: &mut Index) -> Vec<Acteur> {
@@ -674,22 +686,18 @@ impl Resolver<'_> {
         if valid {
             return id.value.clone();
         }
-        let slug = slug::slugify(&id.value);
-        let hint = match slug.as_str() {
-            "" => "utilisez des lettres sans accent, des chiffres, « - », « _ » ou « . » : « as1 », « 1.2 »".to_string(),
-            slug => format!("écrivez « {slug} » : l'identifiant nomme la page de l'élément, sans espace, accent ni « / »"),
-        };
-        self.error(
-            "id-invalide",
+        let at = entry.location(&id.referenced);
+        let line = at.line;
+        self.replacement_id(
             format!("identifiant « {} » invalide", id.value),
-            entry.location(&id.referenced),
-            Some(hint),
-        );
-        if slug.is_empty() {
-            format!("element-{}", entry.location(&id.referenced).line)
-        } else {
-            slug
-        }
+            &id.value,
+            at,
+            (
+                "des lettres sans accent, des chiffres, « - », « _ » ou « . », sans espace ni « / » (l'identifiant nomme la page de l'élément)",
+                "as1",
+            ),
+            || format!("element-{line}"),
+        )
     }
 
     /// The position of the `kind` an entry names among those its level declares.
