@@ -382,8 +382,13 @@ fn new_fiche(
             .allowed
             .first()
             .map_or_else(|| "À compléter".to_string(), Clone::clone);
+        // The first choice keeps the site valid; the comment says it is one of several.
+        let choices = match rule.allowed.len() {
+            0 | 1 => String::new(),
+            _ => format!(" (à choisir : {})", rule.allowed.join(", ")),
+        };
         text.push_str(&format!(
-            "# {}\n{}: {}\n",
+            "# {}{choices}\n{}: {}\n",
             rule.libelle,
             rule.id,
             yaml_text(&value)

@@ -331,10 +331,12 @@ fn new_items_take_the_next_numbers_and_keep_the_site_valid() {
         },
     )
     .unwrap();
+    let text = std::fs::read_to_string(&action).unwrap();
+    assert!(text.contains("numero: \"1.1.2\""));
+    // A field with choices is filled with the first one, and says it is one of several.
     assert!(
-        std::fs::read_to_string(&action)
-            .unwrap()
-            .contains("numero: \"1.1.2\"")
+        text.contains("# Position du département (à choisir : pilote, intercesseur, financeur)\nposition_departement: \"pilote\""),
+        "{text}"
     );
     for site in [&catalogue, &hierarchical] {
         let report = jalon::check(site, &jalon::Options::default());
