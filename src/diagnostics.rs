@@ -254,7 +254,7 @@ fn frame<'a>(
 }
 
 /// The byte offset where each line of `text` starts.
-fn line_starts(text: &str) -> Vec<usize> {
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
     let breaks = text.match_indices('\n').map(|(at, _)| at + 1);
     std::iter::once(0).chain(breaks).collect()
 }

@@ -707,10 +707,7 @@ impl Renderer<'_, '_> {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let line_starts = self.line_starts.get_or_init(|| {
-            let breaks = text.match_indices('\n').map(|(at, _)| at + 1);
-            std::iter::once(0).chain(breaks).collect()
-        });
+        let line_starts = (self.line_starts).get_or_init(|| crate::diagnostics::line_starts(text));
         let line = line_starts.partition_point(|&start| start <= end) - 1;
         let (last_byte, last_line, last_column) = self.last_position.get();
         let further_on_the_line =
