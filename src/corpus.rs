@@ -453,8 +453,36 @@ impl Prose {
     }
 }
 
-/// Writes a complete site with `fiches` fiches into `dir` (which must not exist or be empty).
-pub fn generate(dir: &Path, fiches: usize, seed: u64) -> std::io::Result<()> {
+/// What to generate: how many fiches and practice cards, from which seed.
+#[derive(Clone, Copy)]
+pub struct Size {
+    pub fiches: usize,
+    /// Without any, the site has no catalogue: the content of a Hugo site of the same
+    /// fiches (`scripts/compare-hugo`).
+    pub pratiques: usize,
+    pub seed: u64,
+}
+
+impl Size {
+    /// `fiches` fiches and a practice card for every five, as in a schéma that publishes
+    /// its catalogue too.
+    pub fn new(fiches: usize, seed: u64) -> Self {
+        Size {
+            fiches,
+            pratiques: fiches / 5,
+            seed,
+        }
+    }
+}
+
+/// Writes a complete site of `size` into `dir` (which must not exist or be empty). The
+/// fiches do not depend on the number of practice cards.
+pub fn generate(dir: &Path, size: &Size) -> std::io::Result<()> {
+    let Size {
+        fiches,
+        pratiques,
+        seed,
+    } = *size;
     let mut rng = Rng(seed);
     let communes: Vec<String> = (0..COMMUNES).map(|_| commune(&mut rng)).collect();
     std::fs::create_dir_all(dir.join("schema-data"))?;
@@ -480,9 +508,12 @@ pub fn generate(dir: &Path, fiches: usize, seed: u64) -> std::io::Result<()> {
         dir.join("schema-data/indicateurs.yaml"),
         indicateurs(&mut rng, fiches),
     )?;
+    if pratiques == 0 {
+        return Ok(());
+    }
     std::fs::create_dir_all(dir.join("content/pratiques"))?;
     std::fs::write(dir.join("schema-data/pratiques.yaml"), catalogue())?;
-    for numero in 1..=fiches / 5 {
+    for numero in 1..=pratiques {
         std::fs::write(
             dir.join(format!("content/pratiques/p{numero:05}.md")),
             pratique(&mut rng, numero, &communes),
@@ -738,9 +769,9 @@ mod tests {
             dir.path().join("b"),
             dir.path().join("small"),
         );
-        generate(&a, 1000, 7).unwrap();
-        generate(&b, 1000, 7).unwrap();
-        generate(&small, 100, 7).unwrap();
+        generate(&a, &Size::new(1000, 7)).unwrap();
+        generate(&b, &Size::new(1000, 7)).unwrap();
+        generate(&small, &Size::new(100, 7)).unwrap();
         let (a, b, small) = (files(&a), files(&b), files(&small));
         assert!(a == b, "same seed, different output");
         assert_eq!(a.keys().filter(|p| p.contains("fiches/")).count(), 1000);
@@ -762,5 +793,27 @@ mod tests {
         }
         let mean = total / 1000;
         assert!((740..=800).contains(&mean), "mean {mean} words");
+    }
+
+    #[test]
+    fn without_practice_cards_the_same_fiches_and_no_catalogue() {
+        let dir = tempfile::tempdir().unwrap();
+        let (with, without) = (dir.path().join("with"), dir.path().join("without"));
+        generate(&with, &Size::new(50, 3)).unwrap();
+        let size = Size {
+            pratiques: 0,
+            ..Size::new(50, 3)
+        };
+        generate(&without, &size).unwrap();
+        let (with, without) = (files(&with), files(&without));
+        assert!(!without.keys().any(|p| p.contains("pratiques")));
+        let fiches = |files: &BTreeMap<String, Vec<u8>>| -> Vec<Vec<u8>> {
+            (files.iter())
+                .filter(|(p, _)| p.contains("fiches/"))
+                .map(|(_, c)| c.clone())
+                .collect()
+        };
+        assert_eq!(fiches(&with), fiches(&without));
+        assert_eq!(with.keys().filter(|p| p.contains("pratiques/")).count(), 10);
     }
 }

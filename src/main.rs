@@ -131,6 +131,10 @@ enum Command {
         dossier: PathBuf,
         #[arg(long, default_value_t = 1000)]
         fiches: usize,
+        /// Nombre de fiches pratiques : une pour cinq fiches par défaut ; 0 pour un site
+        /// sans catalogue, du même contenu que celui de Hugo (scripts/compare-hugo).
+        #[arg(long)]
+        pratiques: Option<usize>,
         #[arg(long, default_value_t = 42)]
         graine: u64,
     },
@@ -317,8 +321,16 @@ fn main() -> ExitCode {
         Command::Corpus {
             dossier,
             fiches,
+            pratiques,
             graine,
-        } => or_exit(jalon::corpus::generate(&dossier, fiches, graine).map_err(|e| e.to_string())),
+        } => {
+            let default = jalon::corpus::Size::new(fiches, graine);
+            let size = jalon::corpus::Size {
+                pratiques: pratiques.unwrap_or(default.pratiques),
+                ..default
+            };
+            or_exit(jalon::corpus::generate(&dossier, &size).map_err(|e| e.to_string()))
+        }
         Command::MesureApercu { root, essais } => {
             or_exit(jalon::serve::measure(&root, essais).map(|line| println!("{line}")))
         }

@@ -1126,7 +1126,7 @@ territoire: Nord
     fn the_shipped_sites_read_the_same_in_one_pass() {
         use crate::load::raw::*;
         let corpus = tempfile::tempdir().unwrap();
-        crate::corpus::generate(corpus.path(), 60, 3).unwrap();
+        crate::corpus::generate(corpus.path(), &crate::corpus::Size::new(60, 3)).unwrap();
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut checked = 0;
         for dir in [

@@ -189,7 +189,7 @@ fn no_whole_schema_page_beyond_the_largest_real_schemas() {
     let dir = common::scratch();
     let site = dir.path().join("corpus");
     let fiches = jalon::model::WHOLE_SCHEMA_MAX_FICHES + 1;
-    jalon::corpus::generate(&site, fiches, 42).unwrap();
+    jalon::corpus::generate(&site, &jalon::corpus::Size::new(fiches, 42)).unwrap();
     let built = build(&site);
     assert!(!built.out().join("document-complet.html").exists());
     assert!(
