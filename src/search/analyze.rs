@@ -58,11 +58,17 @@ pub(crate) fn word_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<us
             }
             i += width;
         };
-        while let Some((width, true)) = char_at(text, i) {
-            i += width;
-        }
+        i = word_end(text, i);
         Some(start..i)
     })
+}
+
+/// Where the word going on at byte `i` of `text` ends: `i` itself if no word does.
+pub(crate) fn word_end(text: &str, mut i: usize) -> usize {
+    while let Some((width, true)) = char_at(text, i) {
+        i += width;
+    }
+    i
 }
 
 /// The length of the character at byte `i` of `text` and whether it is a letter or a
@@ -80,7 +86,7 @@ fn char_at(text: &str, i: usize) -> Option<(usize, bool)> {
 /// `char::is_alphanumeric`, without its table lookups for the letters of French and the
 /// punctuation around them (`’`, `…`), the most frequent characters outside ASCII here.
 #[inline]
-fn is_letter_or_digit(c: char) -> bool {
+pub(crate) fn is_letter_or_digit(c: char) -> bool {
     match c {
         // Latin-1 letters and Latin Extended-A (`œ`): letters all, but for `×` and `÷`.
         '\u{c0}'..='\u{17f}' => c != '×' && c != '÷',
