@@ -123,9 +123,17 @@ pub struct Cache {
     search: search::Cache,
 }
 
-/// Load, resolve and render the Markdown: everything a build relies on, without writing.
-/// `keep`: the cache serves a later build (the preview); otherwise what only a later
-/// build would read is dropped as soon as possible.
+/// What [`validate`] found: the site with its rendered Markdown, unless there were
+/// errors, and the theme, whatever the site's errors (its own are reported too).
+struct Validated {
+    site: Option<(Site, Vec<render::Prepared>)>,
+    theme: Result<Theme, Vec<Diagnostic>>,
+    diagnostics: Diagnostics,
+}
+
+/// Load, resolve and render the Markdown, and load the theme: everything a build relies
+/// on, without writing. `keep`: the cache serves a later build (the preview); otherwise
+/// what only a later build would read is dropped as soon as possible.
 fn validate(
     root: &Path,
     sources: &mut Sources,
@@ -133,33 +141,61 @@ fn validate(
     keep: bool,
     options: &Options,
     timings: &mut Timings,
-) -> (Option<(Site, Vec<render::Prepared>)>, Diagnostics) {
+) -> Validated {
+    let Cache {
+        theme: previous_theme,
+        load: load_cache,
+        render: render_cache,
+        ..
+    } = cache;
+    let load_theme = || Theme::load(root, previous_theme.as_ref());
     let (loaded, mut diagnostics) =
-        timings.time("chargement", || load::load(root, sources, &mut cache.load));
+        timings.time("chargement", || load::load(root, sources, load_cache));
     if !keep {
         // The parsed front matter of every file, which resolving copies into the model.
-        cache.load = load::Cache::default();
+        *load_cache = load::Cache::default();
     }
     let Some(loaded) = loaded else {
-        return (None, diagnostics);
+        return Validated {
+            site: None,
+            theme: load_theme(),
+            diagnostics,
+        };
     };
-    let (site, resolve_diagnostics) = timings.time("résolution", || {
-        resolve::resolve(loaded, sources, options.today)
+    // Resolving keeps one core busy: the templates compile on the other.
+    let sources: &Sources = sources;
+    let ((site, resolve_diagnostics), theme) = timings.time("résolution", || {
+        rayon::join(
+            || resolve::resolve(loaded, sources, options.today),
+            load_theme,
+        )
     });
     diagnostics.extend(resolve_diagnostics);
     let Some(site) = site else {
-        return (None, diagnostics);
+        return Validated {
+            site: None,
+            theme,
+            diagnostics,
+        };
     };
     let (prepared, render_diagnostics) =
-        timings.time("markdown", || render::prepare(&site, &mut cache.render));
+        timings.time("markdown", || render::prepare(&site, render_cache));
     diagnostics.extend(render_diagnostics);
-    (Some((site, prepared)), diagnostics)
+    Validated {
+        site: Some((site, prepared)),
+        theme,
+        diagnostics,
+    }
 }
 
 /// `jalon check`: every problem, nothing written.
 pub fn check(root: &Path, options: &Options) -> Report {
     let mut sources = Sources::default();
-    let (validated, mut diagnostics) = validate(
+    let Validated {
+        site,
+        theme,
+        mut diagnostics,
+    } = validate(
         root,
         &mut sources,
         &mut Cache::default(),
@@ -167,9 +203,9 @@ pub fn check(root: &Path, options: &Options) -> Report {
         options,
         &mut Timings::default(),
     );
-    match Theme::load(root, None) {
+    match theme {
         Ok(theme) => {
-            if let Some((site, prepared)) = &validated {
+            if let Some((site, prepared)) = &site {
                 diagnostics.extend(shared_addresses(site, &theme, prepared));
             }
         }
@@ -224,9 +260,12 @@ pub fn generate(
     let cache = cache.unwrap_or(&mut fresh);
     let mut sources = Sources::default();
     let mut timings = Timings::default();
-    let (validated, mut diagnostics) =
-        validate(root, &mut sources, cache, keep, options, &mut timings);
-    let theme = match Theme::load(root, cache.theme.as_ref()) {
+    let Validated {
+        site: validated,
+        theme,
+        mut diagnostics,
+    } = validate(root, &mut sources, cache, keep, options, &mut timings);
+    let theme = match theme {
         Ok(theme) => {
             if keep {
                 cache.theme = Some(theme.clone());
@@ -266,8 +305,8 @@ pub fn generate(
                 base_url: site.base_url.clone(),
             });
             // Freeing the model and the rendered Markdown is a serial twentieth of a second
-            // at 10 000 fiches, and nothing waits for it.
-            std::thread::spawn(move || drop((site, prepared)));
+            // at 10 000 fiches.
+            free_aside((site, prepared));
             stats
         }
         _ => None,
@@ -336,6 +375,12 @@ fn write_site_files(
         rendered,
         files,
     })
+}
+
+/// Frees `value` on a thread of its own, for what is big and that nothing waits for:
+/// freeing is serial work, which would otherwise hold the build up.
+pub(crate) fn free_aside<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 /// What rendering produced, for [`Stats`].

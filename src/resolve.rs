@@ -97,7 +97,7 @@ impl Resolver<'_> {
         );
     }
 
-    fn site(&mut self, loaded: LoadedSite, today: Option<jiff::civil::Date>) -> Option<Site> {
+    fn site(&mut self, mut loaded: LoadedSite, today: Option<jiff::civil::Date>) -> Option<Site> {
         let configured_today = loaded.config.date_du_jour.as_ref().and_then(|date| {
             self.date(
                 &date.value,
@@ -116,7 +116,7 @@ impl Resolver<'_> {
         let mut index = Index::default();
 
         let mut acteurs = self.acteurs(&loaded.acteurs, &mut index);
-        let sigles = self.sigles(loaded.sigles, &mut index);
+        let sigles = self.sigles(std::mem::take(&mut loaded.sigles), &mut index);
         let mut groups = self.groups(&hierarchy, &loaded.groups, &mut index);
         let mut fiches = self.fiches(&hierarchy, schema.periode, &loaded.fiches, &groups, &index);
         let pages = self.pages(&loaded.pages, &hierarchy, &mut index);
@@ -172,7 +172,7 @@ impl Resolver<'_> {
             }
         }
         let calendar_precision = finest_precision(&fiches);
-        Some(Site {
+        let site = Site {
             today,
             example_data: loaded.config.donnees_exemple,
             base_url: normalize_base(
@@ -210,7 +210,11 @@ impl Resolver<'_> {
             indicateurs,
             index,
             calendar_precision,
-        })
+        };
+        // What was read is all in the model now: the rendering need not wait for it to be
+        // freed.
+        crate::free_aside(loaded);
+        Some(site)
     }
 
     /// Whether `url` is a whole web address; if not, says so at `at`.
