@@ -179,7 +179,7 @@ fn validate(
         };
     };
     let (prepared, render_diagnostics) =
-        timings.time("markdown", || render::prepare(&site, render_cache));
+        timings.time("markdown", || render::prepare(&site, render_cache, keep));
     diagnostics.extend(render_diagnostics);
     Validated {
         site: Some((site, prepared)),

@@ -294,11 +294,12 @@ impl Prepared {
 }
 
 /// Renders every Markdown text of the site, reusing from `cache` the pages whose texts
-/// and link targets did not change. `check` stops here; `build` goes on.
-pub fn prepare(site: &Site, cache: &mut Cache) -> (Vec<Prepared>, Diagnostics) {
-    let fingerprint = cache::link_fingerprint(site);
+/// and link targets did not change. `check` stops here; `build` goes on. `keep`: the
+/// cache serves a later build (the preview); otherwise the texts are not hashed for it.
+pub fn prepare(site: &Site, cache: &mut Cache, keep: bool) -> (Vec<Prepared>, Diagnostics) {
+    let fingerprint = keep.then(|| cache::link_fingerprint(site));
     let previous = &cache.markdown;
-    let pages: Vec<(Prepared, u64)> = PageKind::all(site)
+    let pages: Vec<(Prepared, Option<u64>)> = PageKind::all(site)
         .into_par_iter()
         .map(|kind| {
             let path = kind.path(site);
@@ -307,8 +308,8 @@ pub fn prepare(site: &Site, cache: &mut Cache) -> (Vec<Prepared>, Diagnostics) {
                 PageKind::NotFound => site.base_url.clone(),
                 _ => links::root_prefix(&path),
             };
-            let key = markdown_key(site, kind, &root, fingerprint);
-            let markdown = match previous.get(&key) {
+            let key = fingerprint.map(|f| markdown_key(site, kind, &root, f));
+            let markdown = match key.and_then(|key| previous.get(&key)) {
                 Some(markdown) => Arc::clone(markdown),
                 None => Arc::new(render_markdown(site, kind, &root)),
             };
@@ -324,12 +325,12 @@ pub fn prepare(site: &Site, cache: &mut Cache) -> (Vec<Prepared>, Diagnostics) {
         })
         .collect();
     let mut diagnostics = Diagnostics::default();
+    for (page, _) in &pages {
+        diagnostics.extend(page.markdown.diagnostics.iter().cloned());
+    }
     cache.markdown = pages
         .iter()
-        .map(|(page, key)| {
-            diagnostics.extend(page.markdown.diagnostics.iter().cloned());
-            (*key, Arc::clone(&page.markdown))
-        })
+        .filter_map(|(page, key)| Some(((*key)?, Arc::clone(&page.markdown))))
         .collect();
     (
         pages.into_iter().map(|(page, _)| page).collect(),

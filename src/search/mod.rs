@@ -64,7 +64,8 @@ pub fn files(
     let keep = cache.is_some();
     let cache = cache.unwrap_or(&mut fresh);
     let facets = facets(site);
-    let indexed = index_documents(site, &Documents::new(site, prepared, &facets), cache, sink)?;
+    let documents = Documents::new(site, prepared, &facets);
+    let indexed = index_documents(site, &documents, cache, keep, sink)?;
     if keep {
         cache.keep(indexed.iter().map(|d| (d.key, &d.words)));
     }
@@ -96,7 +97,7 @@ pub fn files(
 
 /// What the index and the facets need of a document, once its own file is written.
 struct Indexed {
-    /// Its key in the cache.
+    /// Its key in the cache (0 when the build keeps none).
     key: u64,
     words: Arc<DocumentWords>,
     /// What a word of its title weighs.
@@ -114,9 +115,10 @@ fn index_documents(
     site: &Site,
     documents: &Documents,
     cache: &Cache,
+    keep: bool,
     sink: &dyn Sink,
 ) -> Result<Vec<Indexed>, Diagnostic> {
-    let words = Words::new(site, cache);
+    let words = Words::new(site, cache, keep);
     (0..documents.count())
         .into_par_iter()
         .map_init(

@@ -160,28 +160,35 @@ impl Cache {
 pub struct Words<'a> {
     sigles: Sigles<'a>,
     cached: &'a HashMap<u64, Arc<DocumentWords>>,
+    /// Whether the words go to the cache, for a later build: they need their key.
+    keyed: bool,
     lexicon: &'a Mutex<Interner>,
 }
 
 impl<'a> Words<'a> {
-    pub fn new(site: &'a Site, cache: &'a Cache) -> Self {
+    pub fn new(site: &'a Site, cache: &'a Cache, keyed: bool) -> Self {
         Words {
             sigles: Sigles::new(site),
             cached: &cache.documents,
+            keyed,
             lexicon: &cache.lexicon,
         }
     }
 
-    /// The key of `document` in the cache, and its words. `tally` is the job's: it is
-    /// made for the first document the cache does not hold, then kept for the others,
-    /// so that a spelling is stemmed once per job.
+    /// The key of `document` in the cache (0 if not `keyed`: the text is not hashed for
+    /// nothing), and its words. `tally` is the job's: it is made for the first document
+    /// the cache does not hold, then kept for the others, so that a spelling is stemmed
+    /// once per job.
     pub fn of(
         &'a self,
         document: &Document,
         tally: &mut Option<Tally<'a>>,
     ) -> (u64, Arc<DocumentWords>) {
-        let key = document_key(document, self.sigles.fingerprint);
-        let words = match self.cached.get(&key) {
+        let key = match self.keyed {
+            true => document_key(document, self.sigles.fingerprint),
+            false => 0,
+        };
+        let words = match self.cached.get(&key).filter(|_| self.keyed) {
             Some(words) => Arc::clone(words),
             None => {
                 let tally = tally.get_or_insert_with(|| Tally::new(&self.sigles, self.lexicon));
@@ -513,7 +520,7 @@ mod tests {
         let (loaded, _) = crate::load::load(&root, &mut sources, &mut Default::default());
         let (site, _) = crate::resolve::resolve(loaded.expect("loads"), &sources, None);
         let site = site.expect("resolves");
-        let (prepared, _) = crate::render::prepare(&site, &mut Default::default());
+        let (prepared, _) = crate::render::prepare(&site, &mut Default::default(), false);
         (site, prepared)
     }
 
