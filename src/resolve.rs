@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde_saphyr::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Sources, did_you_mean, suggest};
@@ -78,6 +79,19 @@ pub fn resolve(
 struct Resolver<'a> {
     sources: &'a Sources,
     diagnostics: Diagnostics,
+}
+
+/// What reading one fiche needs of what was resolved before.
+#[derive(Clone, Copy)]
+struct FicheReading<'a> {
+    hierarchy: &'a Hierarchy,
+    /// The level of the fiches' parents.
+    lowest: &'a Level,
+    periode: Period,
+    /// The keys a fiche may have.
+    allowed: &'a [&'a str],
+    groups: &'a [Group],
+    index: &'a Index,
 }
 
 impl Resolver<'_> {
@@ -857,70 +871,138 @@ impl Resolver<'_> {
             lowest.id.as_str(),
         ];
         allowed.extend(hierarchy.fiche.fields.iter().map(|f| f.id.as_str()));
+        // Each fiche is read on its own, on every core; a number taken twice is found
+        // after, in the order of the files.
+        let sources = self.sources;
+        let read: Vec<(Option<Numero>, Option<Fiche>, Diagnostics)> = documents
+            .par_iter()
+            .map(|document| {
+                let mut resolver = Resolver {
+                    sources,
+                    diagnostics: Diagnostics::default(),
+                };
+                let reading = FicheReading {
+                    hierarchy,
+                    lowest,
+                    periode,
+                    allowed: &allowed,
+                    groups,
+                    index,
+                };
+                let (numero, fiche) = resolver.fiche(document, &reading);
+                (numero, fiche, resolver.diagnostics)
+            })
+            .collect();
         let mut seen: HashMap<String, &Path> = HashMap::new();
         let mut fiches = Vec::new();
-        for document in documents {
+        for (document, (numero, fiche, diagnostics)) in documents.iter().zip(read) {
+            self.diagnostics.extend(diagnostics);
             let front = &document.front;
-            let raw = &front.value;
-            self.check_keys(front, &allowed);
-            let numero = self.fiche_numero(front, hierarchy.fiche.numbering, &mut seen);
-            let group = self.fiche_parent(front, hierarchy, lowest, groups, index);
-            if let (Some(numero), Some(group)) = (&numero, group)
-                && hierarchy.fiche.numbering == Numbering::Hierarchique
-                && let Some(parent_numero) = &groups[group].numero
-                && !numero.text.starts_with(&format!("{parent_numero}."))
+            if let Some(numero) = numero
+                && let Some(other) = seen.insert(numero.text.clone(), &front.file)
             {
                 self.error(
-                    "numero-incoherent",
-                    format!("le numéro « {} » ne commence pas par celui de son parent « {parent_numero} »", numero.text),
-                    front.location(&raw.numero.referenced),
-                    Some(format!("avec la numérotation hiérarchique, écrivez « {parent_numero}.N »")),
+                    "numero-en-double",
+                    format!(
+                        "le numéro {} est déjà pris par {}",
+                        numero.text,
+                        other.display()
+                    ),
+                    front.location(&front.value.numero.referenced),
+                    Some("chaque fiche a son propre numéro".into()),
                 );
             }
-
-            let pilotes = self.actor_refs(front, &raw.pilotes, index);
-            let contributeurs = self.actor_refs(front, &raw.contributeurs, index);
-            let calendrier = self.fiche_calendar(front, raw.calendrier.as_ref(), periode);
-            let sous_actions =
-                self.sous_actions(front, &raw.sous_actions, periode, &hierarchy.sous_action);
-            self.check_calendar_covers(front, &calendrier, &sous_actions);
-            let fields = self.extra_fields(front, hierarchy);
-
-            let (Some(numero), Some(group)) = (numero, group) else {
-                continue;
-            };
-            fiches.push(Fiche {
-                numero,
-                titre: raw.titre.clone(),
-                resume: raw.resume.clone(),
-                group,
-                pilotes,
-                contributeurs,
-                calendrier,
-                sous_actions,
-                indicateurs: Indicateurs {
-                    suivi: raw.indicateurs.suivi.clone(),
-                    resultats: raw.indicateurs.resultats.clone(),
-                },
-                statut_declare: raw.statut,
-                suivi: self.suivi(front, &raw.suivi, periode),
-                mesures: Vec::new(),
-                fields,
-                mis_a_jour: self.front_date(front, raw.mis_a_jour.as_ref()),
-                body: document.markdown(),
-                source: front.file.clone(),
-            });
+            fiches.extend(fiche);
         }
         fiches
     }
 
-    /// The fiche's number, if it reads under the schema's numbering and no fiche read
-    /// before (`seen`, numbers with their files) took it.
-    fn fiche_numero<'f>(
+    /// One fiche of the model, if its number and its parent read, with its number if it
+    /// reads under the schema's numbering (to be checked against the others').
+    fn fiche(
         &mut self,
-        front: &'f Parsed<raw::FicheFrontMatter>,
+        document: &Document<raw::FicheFrontMatter>,
+        reading: &FicheReading,
+    ) -> (Option<Numero>, Option<Fiche>) {
+        let FicheReading {
+            hierarchy,
+            lowest,
+            periode,
+            allowed,
+            groups,
+            index,
+        } = *reading;
+        let front = &document.front;
+        let raw = &front.value;
+        self.check_keys(front, allowed);
+        let numero = self.fiche_numero(front, hierarchy.fiche.numbering);
+        let group = self.fiche_parent(front, hierarchy, lowest, groups, index);
+        if let (Some(numero), Some(group)) = (&numero, group)
+            && hierarchy.fiche.numbering == Numbering::Hierarchique
+            && let Some(parent_numero) = &groups[group].numero
+            && !numero.text.starts_with(&format!("{parent_numero}."))
+        {
+            self.error(
+                "numero-incoherent",
+                format!(
+                    "le numéro « {} » ne commence pas par celui de son parent « {parent_numero} »",
+                    numero.text
+                ),
+                front.location(&raw.numero.referenced),
+                Some(format!(
+                    "avec la numérotation hiérarchique, écrivez « {parent_numero}.N »"
+                )),
+            );
+        }
+
+        let pilotes = self.actor_refs(front, &raw.pilotes, index);
+        let contributeurs = self.actor_refs(front, &raw.contributeurs, index);
+        let calendrier = self.fiche_calendar(front, raw.calendrier.as_ref(), periode);
+        let sous_actions =
+            self.sous_actions(front, &raw.sous_actions, periode, &hierarchy.sous_action);
+        self.check_calendar_covers(front, &calendrier, &sous_actions);
+        let fields = self.extra_fields(front, hierarchy);
+
+        let Some(numero) = numero else {
+            return (None, None);
+        };
+        // A number that breaks the continuous numbering is reported already.
+        let checked = (hierarchy.fiche.numbering == Numbering::Hierarchique
+            || numero.parts.len() == 1)
+            .then(|| numero.clone());
+        let Some(group) = group else {
+            return (checked, None);
+        };
+        let fiche = Fiche {
+            numero,
+            titre: raw.titre.clone(),
+            resume: raw.resume.clone(),
+            group,
+            pilotes,
+            contributeurs,
+            calendrier,
+            sous_actions,
+            indicateurs: Indicateurs {
+                suivi: raw.indicateurs.suivi.clone(),
+                resultats: raw.indicateurs.resultats.clone(),
+            },
+            statut_declare: raw.statut,
+            suivi: self.suivi(front, &raw.suivi, periode),
+            mesures: Vec::new(),
+            fields,
+            mis_a_jour: self.front_date(front, raw.mis_a_jour.as_ref()),
+            body: document.markdown(),
+            source: front.file.clone(),
+        };
+        (checked, Some(fiche))
+    }
+
+    /// The fiche's number, if it reads; an error if it does not suit the schema's
+    /// numbering.
+    fn fiche_numero(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
         numbering: Numbering,
-        seen: &mut HashMap<String, &'f Path>,
     ) -> Option<Numero> {
         let raw = &front.value.numero;
         let location = front.location(&raw.referenced);
@@ -945,17 +1027,6 @@ impl Resolver<'_> {
                 ),
                 location,
                 Some("ou passez « numerotation: hierarchique » dans schema.yaml".into()),
-            );
-        } else if let Some(other) = seen.insert(numero.text.clone(), &front.file) {
-            self.error(
-                "numero-en-double",
-                format!(
-                    "le numéro {} est déjà pris par {}",
-                    numero.text,
-                    other.display()
-                ),
-                location,
-                Some("chaque fiche a son propre numéro".into()),
             );
         }
         Some(numero)
