@@ -1175,101 +1175,101 @@ pub fn fiche_calendar_link(site: &Site, fiche: FicheId) -> Option<String> {
 
 /// The calendar named `name` of the sous-actions of `fiches`.
 fn ical(site: &Site, fiches: &[FicheId], name: &str) -> String {
-    let stamp = format!("{}T000000Z", site.today.to_string().replace('-', ""));
-    let domain = slug::slugify(&site.schema.departement);
-    let mut lines = vec![
-        "BEGIN:VCALENDAR".to_string(),
-        "VERSION:2.0".to_string(),
-        "PRODID:-//jalon//schéma départemental//FR".to_string(),
-        "CALSCALE:GREGORIAN".to_string(),
-        format!("X-WR-CALNAME:{}", escape(name)),
-    ];
-    let event = |lines: &mut Vec<String>, uid: String, summary: String, span: Span| {
+    let mut calendar = Calendar::default();
+    calendar.line(format_args!("BEGIN:VCALENDAR"));
+    calendar.line(format_args!("VERSION:2.0"));
+    calendar.line(format_args!("PRODID:-//jalon//schéma départemental//FR"));
+    calendar.line(format_args!("CALSCALE:GREGORIAN"));
+    calendar.line(format_args!("X-WR-CALNAME:{}", escape(name)));
+    let events = Events {
+        stamp: format!("{}T000000Z", site.today.to_string().replace('-', "")),
+        domain: slug::slugify(&site.schema.departement),
+    };
+    let sous_action = site.hierarchy.sous_action.libelle.to_lowercase();
+    for &f in fiches {
+        let fiche = &site.fiches[f];
+        let label = site.fiche_label(fiche);
+        let numero = fiche.numero.slug();
+        for s in &fiche.sous_actions {
+            for (i, &period) in s.periodes.iter().enumerate() {
+                events.write(
+                    &mut calendar,
+                    format_args!("fiche-{numero}-action-{}-periode-{}", s.numero, i + 1),
+                    &format!("{label}, {sous_action} {} : {}", s.numero, s.titre),
+                    period,
+                );
+            }
+            for (i, jalon) in s.jalons.iter().enumerate() {
+                events.write(
+                    &mut calendar,
+                    format_args!("fiche-{numero}-action-{}-jalon-{}", s.numero, i + 1),
+                    &milestone(&label, jalon),
+                    jalon.moment,
+                );
+            }
+        }
+        for (i, jalon) in fiche.calendrier.jalons.iter().enumerate() {
+            events.write(
+                &mut calendar,
+                format_args!("fiche-{numero}-jalon-{}", i + 1),
+                &milestone(&label, jalon),
+                jalon.moment,
+            );
+        }
+    }
+    calendar.line(format_args!("END:VCALENDAR"));
+    calendar.text
+}
+
+/// An iCalendar file being written: each line folded (see [`fold_into`]) and ended by
+/// CR LF.
+#[derive(Default)]
+struct Calendar {
+    text: String,
+    /// The line being written, before folding.
+    line: String,
+}
+
+impl Calendar {
+    fn line(&mut self, line: std::fmt::Arguments) {
+        self.line.clear();
+        let _ = self.line.write_fmt(line);
+        fold_into(&mut self.text, &self.line);
+        self.text.push_str("\r\n");
+    }
+}
+
+/// What every event of a calendar shares: the day it was made, and the domain that makes
+/// its UIDs unique.
+struct Events {
+    stamp: String,
+    domain: String,
+}
+
+impl Events {
+    /// An all-day event over the months of `span`.
+    fn write(&self, calendar: &mut Calendar, uid: std::fmt::Arguments, summary: &str, span: Span) {
         let (first, _) = iso_days(span);
         let after = jiff::civil::date(span.end.year() as i16, span.end.month() as i8, 1)
             .last_of_month()
             .tomorrow()
             .map(|d| d.to_string())
             .unwrap_or_default();
-        lines.extend([
-            "BEGIN:VEVENT".to_string(),
-            format!("UID:{uid}@{domain}.jalon"),
-            format!("DTSTAMP:{stamp}"),
-            format!("DTSTART;VALUE=DATE:{}", first.replace('-', "")),
-            format!("DTEND;VALUE=DATE:{}", after.replace('-', "")),
-            format!("SUMMARY:{}", escape(&summary)),
-            "END:VEVENT".to_string(),
-        ]);
-    };
-    for &f in fiches {
-        let fiche = &site.fiches[f];
-        let label = site.fiche_label(fiche);
-        for s in &fiche.sous_actions {
-            for (i, &period) in s.periodes.iter().enumerate() {
-                let uid = format!(
-                    "fiche-{}-action-{}-periode-{}",
-                    fiche.numero.slug(),
-                    s.numero,
-                    i + 1
-                );
-                event(
-                    &mut lines,
-                    uid,
-                    format!(
-                        "{label}, {} {} : {}",
-                        site.hierarchy.sous_action.libelle.to_lowercase(),
-                        s.numero,
-                        s.titre
-                    ),
-                    period,
-                );
-            }
-            for (i, jalon) in s.jalons.iter().enumerate() {
-                milestone(
-                    &mut lines,
-                    &event,
-                    format!(
-                        "fiche-{}-action-{}-jalon-{}",
-                        fiche.numero.slug(),
-                        s.numero,
-                        i + 1
-                    ),
-                    &label,
-                    jalon,
-                );
-            }
-        }
-        for (i, jalon) in fiche.calendrier.jalons.iter().enumerate() {
-            milestone(
-                &mut lines,
-                &event,
-                format!("fiche-{}-jalon-{}", fiche.numero.slug(), i + 1),
-                &label,
-                jalon,
-            );
-        }
+        calendar.line(format_args!("BEGIN:VEVENT"));
+        calendar.line(format_args!("UID:{uid}@{}.jalon", self.domain));
+        calendar.line(format_args!("DTSTAMP:{}", self.stamp));
+        calendar.line(format_args!(
+            "DTSTART;VALUE=DATE:{}",
+            first.replace('-', "")
+        ));
+        calendar.line(format_args!("DTEND;VALUE=DATE:{}", after.replace('-', "")));
+        calendar.line(format_args!("SUMMARY:{}", escape(summary)));
+        calendar.line(format_args!("END:VEVENT"));
     }
-    lines.push("END:VCALENDAR".to_string());
-    let mut text = String::new();
-    for line in lines {
-        let _ = write!(text, "{}\r\n", fold(&line));
-    }
-    text
 }
 
-fn milestone(
-    lines: &mut Vec<String>,
-    event: &impl Fn(&mut Vec<String>, String, String, Span),
-    uid: String,
-    label: &str,
-    jalon: &Jalon,
-) {
-    event(
-        lines,
-        uid,
-        format!("Jalon – {label} : {}", jalon.libelle),
-        jalon.moment,
-    );
+fn milestone(label: &str, jalon: &Jalon) -> String {
+    format!("Jalon – {label} : {}", jalon.libelle)
 }
 
 /// RFC 5545 text escaping: `\`, `;` and `,` escaped; a line break (LF, CR LF or a lone
@@ -1297,10 +1297,13 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// RFC 5545 folding: lines of at most 75 octets, continued with a space, never cutting a
-/// character in two.
-fn fold(line: &str) -> String {
-    let mut out = String::new();
+/// `line` with RFC 5545 folding, at the end of `out`: lines of at most 75 octets,
+/// continued with a space, never cutting a character in two.
+fn fold_into(out: &mut String, line: &str) {
+    if line.len() <= 75 {
+        out.push_str(line);
+        return;
+    }
     let mut width = 0;
     for c in line.chars() {
         let len = c.len_utf8();
@@ -1311,7 +1314,6 @@ fn fold(line: &str) -> String {
         out.push(c);
         width += len;
     }
-    out
 }
 
 #[cfg(test)]
@@ -1321,7 +1323,8 @@ mod tests {
     #[test]
     fn folding_keeps_lines_short_and_characters_whole() {
         let line = format!("SUMMARY:{}", "é".repeat(100));
-        let folded = fold(&line);
+        let mut folded = String::new();
+        fold_into(&mut folded, &line);
         assert!(folded.split("\r\n").all(|l| l.len() <= 75));
         assert_eq!(folded.replace("\r\n ", ""), line);
     }
