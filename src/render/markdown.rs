@@ -894,6 +894,8 @@ mod tests {
         let text = "L'ASE et la PMI, CD93, A, Éducation, ÉTAT_CIVIL, _ODPE, CRIP_, PJJ.";
         let words: Vec<&str> = capital_words(text).map(|r| &text[r]).collect();
         assert_eq!(words, vec!["ASE", "PMI", "CD93", "PJJ"]);
+        // Capitals inside a word that starts in lower case are no sigle.
+        assert_eq!(capital_words("éⅫẞ lASE").count(), 0);
     }
 
     /// The words of the search, kept when they have the shape of a sigle: what
