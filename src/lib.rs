@@ -380,7 +380,9 @@ fn write_site_files(
 /// Frees `value` on a thread of its own, for what is big and that nothing waits for:
 /// freeing is serial work, which would otherwise hold the build up.
 pub(crate) fn free_aside<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
+    // Where no thread can be made (a limit of the system), the value is freed here, as
+    // the closure that holds it is dropped.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// What rendering produced, for [`Stats`].
