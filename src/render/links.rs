@@ -51,10 +51,13 @@ pub enum LinkStyle {
 
 /// The `href` of a link to `target` from a page whose root prefix is `root`.
 pub fn href(site: &Site, target: &Target, root: &str, style: LinkStyle) -> String {
-    match (style, document_anchor(site, target)) {
-        (LinkStyle::Document, Some(anchor)) => format!("#{anchor}"),
-        _ => format!("{root}{}", url(site, target)),
+    // The anchor is made only for the document complet: links of every page come here.
+    if style == LinkStyle::Document
+        && let Some(anchor) = document_anchor(site, target)
+    {
+        return format!("#{anchor}");
     }
+    format!("{root}{}", url(site, target))
 }
 
 /// The id of a target's section in the document complet, None for what it does not hold.
