@@ -377,9 +377,13 @@ impl Numero {
         })
     }
 
-    /// For file names and anchors: `1.2.3` → `1-2-3`.
-    pub fn slug(&self) -> String {
-        self.text.replace('.', "-")
+    /// For file names and anchors: `1.2.3` → `1-2-3`. Borrowed for a number without
+    /// parts, the most common: every link to a fiche asks for it.
+    pub fn slug(&self) -> std::borrow::Cow<'_, str> {
+        match self.parts.len() {
+            1 => self.text.as_str().into(),
+            _ => self.text.replace('.', "-").into(),
+        }
     }
 }
 
