@@ -124,7 +124,8 @@ pub struct Cache {
 }
 
 /// What [`validate`] found: the site with its rendered Markdown, unless there were
-/// errors, and the theme, whatever the site's errors (its own are reported too).
+/// errors, and the theme whatever the site's errors, or the theme's errors for the
+/// caller to report.
 struct Validated {
     site: Option<(Site, Vec<render::Prepared>)>,
     theme: Result<Theme, Vec<Diagnostic>>,
@@ -162,7 +163,8 @@ fn validate(
             diagnostics,
         };
     };
-    // Resolving keeps one core busy: the templates compile on the other.
+    // The templates compile while the site resolves: resolving is mostly serial, and
+    // even its fiches leave a core free at times.
     let sources: &Sources = sources;
     let ((site, resolve_diagnostics), theme) = timings.time("résolution", || {
         rayon::join(

@@ -874,20 +874,20 @@ impl Resolver<'_> {
         // Each fiche is read on its own, on every core; a number taken twice is found
         // after, in the order of the files.
         let sources = self.sources;
+        let reading = FicheReading {
+            hierarchy,
+            lowest,
+            periode,
+            allowed: &allowed,
+            groups,
+            index,
+        };
         let read: Vec<(Option<Numero>, Option<Fiche>, Diagnostics)> = documents
             .par_iter()
             .map(|document| {
                 let mut resolver = Resolver {
                     sources,
                     diagnostics: Diagnostics::default(),
-                };
-                let reading = FicheReading {
-                    hierarchy,
-                    lowest,
-                    periode,
-                    allowed: &allowed,
-                    groups,
-                    index,
                 };
                 let (numero, fiche) = resolver.fiche(document, &reading);
                 (numero, fiche, resolver.diagnostics)
@@ -896,8 +896,9 @@ impl Resolver<'_> {
         let mut seen: HashMap<String, &Path> = HashMap::new();
         let mut fiches = Vec::new();
         for (document, (numero, fiche, diagnostics)) in documents.iter().zip(read) {
-            self.diagnostics.extend(diagnostics);
             let front = &document.front;
+            // Before the fiche's own messages, as when it was read in one pass: a number
+            // taken twice comes first of those at the number's place.
             if let Some(numero) = numero
                 && let Some(other) = seen.insert(numero.text.clone(), &front.file)
             {
@@ -912,6 +913,7 @@ impl Resolver<'_> {
                     Some("chaque fiche a son propre numéro".into()),
                 );
             }
+            self.diagnostics.extend(diagnostics);
             fiches.extend(fiche);
         }
         fiches
@@ -939,20 +941,8 @@ impl Resolver<'_> {
         let group = self.fiche_parent(front, hierarchy, lowest, groups, index);
         if let (Some(numero), Some(group)) = (&numero, group)
             && hierarchy.fiche.numbering == Numbering::Hierarchique
-            && let Some(parent_numero) = &groups[group].numero
-            && !numero.text.starts_with(&format!("{parent_numero}."))
         {
-            self.error(
-                "numero-incoherent",
-                format!(
-                    "le numéro « {} » ne commence pas par celui de son parent « {parent_numero} »",
-                    numero.text
-                ),
-                front.location(&raw.numero.referenced),
-                Some(format!(
-                    "avec la numérotation hiérarchique, écrivez « {parent_numero}.N »"
-                )),
-            );
+            self.check_numero_under_parent(front, numero, &groups[group]);
         }
 
         let pilotes = self.actor_refs(front, &raw.pilotes, index);
@@ -995,6 +985,30 @@ impl Resolver<'_> {
             source: front.file.clone(),
         };
         (checked, Some(fiche))
+    }
+
+    /// With hierarchical numbering, a fiche's number starts with its parent's.
+    fn check_numero_under_parent(
+        &mut self,
+        front: &Parsed<raw::FicheFrontMatter>,
+        numero: &Numero,
+        parent: &Group,
+    ) {
+        if let Some(parent_numero) = &parent.numero
+            && !numero.text.starts_with(&format!("{parent_numero}."))
+        {
+            self.error(
+                "numero-incoherent",
+                format!(
+                    "le numéro « {} » ne commence pas par celui de son parent « {parent_numero} »",
+                    numero.text
+                ),
+                front.location(&front.value.numero.referenced),
+                Some(format!(
+                    "avec la numérotation hiérarchique, écrivez « {parent_numero}.N »"
+                )),
+            );
+        }
     }
 
     /// The fiche's number, if it reads; an error if it does not suit the schema's

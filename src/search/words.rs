@@ -184,11 +184,13 @@ impl<'a> Words<'a> {
         document: &Document,
         tally: &mut Option<Tally<'a>>,
     ) -> (u64, Arc<DocumentWords>) {
-        let key = match self.keyed {
-            true => document_key(document, self.sigles.fingerprint),
-            false => 0,
+        let key = if self.keyed {
+            document_key(document, self.sigles.fingerprint)
+        } else {
+            0
         };
-        let words = match self.cached.get(&key).filter(|_| self.keyed) {
+        let cached = self.keyed.then(|| self.cached.get(&key)).flatten();
+        let words = match cached {
             Some(words) => Arc::clone(words),
             None => {
                 let tally = tally.get_or_insert_with(|| Tally::new(&self.sigles, self.lexicon));
