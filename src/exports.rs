@@ -1138,8 +1138,6 @@ fn datapackage(site: &Site) -> Vec<u8> {
     serde_json::to_vec_pretty(&package).unwrap_or_default()
 }
 
-/// An iCalendar file (RFC 5545) of the sous-actions' periods and the milestones of the
-/// given fiches: all-day events, stable UIDs, escaped and folded lines.
 /// The calendar of one fiche as a `data:` address, for a link on its page that downloads
 /// it: one file fewer per fiche to write (ten thousand for a big catalogue), and it works
 /// from the disk too. `None` when the fiche has no period nor milestone.
@@ -1167,13 +1165,14 @@ pub fn fiche_calendar_link(site: &Site, fiche: FicheId) -> Option<String> {
         .add(b'{')
         .add(b'|')
         .add(b'}');
-    Some(format!(
-        "data:text/calendar;charset=utf-8,{}",
-        percent_encoding::utf8_percent_encode(&text, ENCODED)
-    ))
+    let mut link = String::with_capacity(text.len() * 5 / 4);
+    link.push_str("data:text/calendar;charset=utf-8,");
+    link.extend(percent_encoding::utf8_percent_encode(&text, ENCODED));
+    Some(link)
 }
 
-/// The calendar named `name` of the sous-actions of `fiches`.
+/// An iCalendar file (RFC 5545), named `name`, of the sous-actions' periods and the
+/// milestones of `fiches`: all-day events, stable UIDs, escaped and folded lines.
 fn ical(site: &Site, fiches: &[FicheId], name: &str) -> String {
     let mut calendar = Calendar::default();
     calendar.line(format_args!("BEGIN:VCALENDAR"));
@@ -1249,20 +1248,21 @@ struct Events {
 impl Events {
     /// An all-day event over the months of `span`.
     fn write(&self, calendar: &mut Calendar, uid: std::fmt::Arguments, summary: &str, span: Span) {
-        let (first, _) = iso_days(span);
-        let after = jiff::civil::date(span.end.year() as i16, span.end.month() as i8, 1)
-            .last_of_month()
-            .tomorrow()
-            .map(|d| d.to_string())
-            .unwrap_or_default();
+        // DTEND is exclusive: the first day of the month after the period.
+        let after = Month(span.end.0 + 1);
         calendar.line(format_args!("BEGIN:VEVENT"));
         calendar.line(format_args!("UID:{uid}@{}.jalon", self.domain));
         calendar.line(format_args!("DTSTAMP:{}", self.stamp));
         calendar.line(format_args!(
-            "DTSTART;VALUE=DATE:{}",
-            first.replace('-', "")
+            "DTSTART;VALUE=DATE:{:04}{:02}01",
+            span.start.year(),
+            span.start.month()
         ));
-        calendar.line(format_args!("DTEND;VALUE=DATE:{}", after.replace('-', "")));
+        calendar.line(format_args!(
+            "DTEND;VALUE=DATE:{:04}{:02}01",
+            after.year(),
+            after.month()
+        ));
         calendar.line(format_args!("SUMMARY:{}", escape(summary)));
         calendar.line(format_args!("END:VEVENT"));
     }

@@ -4,6 +4,8 @@
 //! its address. Links are relative (`../fiche/12.html`) so that the site works from any
 //! folder of any web server, and from a USB key opened in a browser.
 
+use std::fmt::Write;
+
 use crate::model::{ActeurId, FicheId, GroupId, PratiqueId, ReferenceDisplay, Site};
 use crate::render::markdown::{escape_attr, escape_text, nearest};
 
@@ -57,7 +59,10 @@ pub fn href(site: &Site, target: &Target, root: &str, style: LinkStyle) -> Strin
     {
         return format!("#{anchor}");
     }
-    format!("{root}{}", url(site, target))
+    let mut href = String::with_capacity(root.len() + 40);
+    href.push_str(root);
+    push_url(site, target, &mut href);
+    href
 }
 
 /// The id of a target's section in the document complet, None for what it does not hold.
@@ -113,11 +118,18 @@ pub fn group_path(site: &Site, group: GroupId) -> String {
 }
 
 pub fn fiche_path(site: &Site, fiche: FicheId) -> String {
-    format!(
-        "{}/{}.html",
-        site.hierarchy.fiche.id,
-        site.fiches[fiche].numero.slug()
-    )
+    let mut path = String::with_capacity(24);
+    push_fiche_path(site, fiche, &mut path);
+    path
+}
+
+/// [`fiche_path`] at the end of `out`: with [`push_url`], a link to a fiche or a
+/// sous-action, the most frequent on every page, is one allocation.
+fn push_fiche_path(site: &Site, fiche: FicheId, out: &mut String) {
+    out.push_str(&site.hierarchy.fiche.id);
+    out.push('/');
+    out.push_str(&site.fiches[fiche].numero.slug());
+    out.push_str(".html");
 }
 
 pub fn acteur_path(site: &Site, acteur: ActeurId) -> String {
@@ -134,17 +146,30 @@ pub fn sigle_anchor(sigle: &str) -> String {
 
 /// Path from the site root, with the anchor for targets inside a page.
 pub fn url(site: &Site, target: &Target) -> String {
+    let mut url = String::with_capacity(40);
+    push_url(site, target, &mut url);
+    url
+}
+
+/// [`url`] at the end of `out`.
+fn push_url(site: &Site, target: &Target, out: &mut String) {
     match *target {
-        Target::Group(group) => group_path(site, group),
-        Target::Fiche(fiche) => fiche_path(site, fiche),
+        Target::Fiche(fiche) => push_fiche_path(site, fiche, out),
         Target::SousAction(fiche, numero) => {
-            format!("{}#sous-action-{numero}", fiche_path(site, fiche))
+            push_fiche_path(site, fiche, out);
+            // Writing to a String cannot fail.
+            let _ = write!(out, "#sous-action-{numero}");
         }
-        Target::Acteur(acteur) => acteur_path(site, acteur),
-        Target::Sigle(sigle) => format!("{GLOSSARY}#{}", sigle_anchor(&site.sigles[sigle].sigle)),
-        Target::Page(page) => page_path(site, page),
-        Target::Pratique(pratique) => pratique_path(site, pratique),
-        Target::Indicateur(indicateur) => indicateur_path(site, indicateur),
+        Target::Group(group) => out.push_str(&group_path(site, group)),
+        Target::Acteur(acteur) => out.push_str(&acteur_path(site, acteur)),
+        Target::Sigle(sigle) => {
+            out.push_str(GLOSSARY);
+            out.push('#');
+            out.push_str(&sigle_anchor(&site.sigles[sigle].sigle));
+        }
+        Target::Page(page) => out.push_str(&page_path(site, page)),
+        Target::Pratique(pratique) => out.push_str(&pratique_path(site, pratique)),
+        Target::Indicateur(indicateur) => out.push_str(&indicateur_path(site, indicateur)),
     }
 }
 

@@ -277,7 +277,9 @@ impl Theme {
 fn compile(templates: &[(String, String)]) -> Result<tera::Tera, Diagnostic> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html"]);
-    tera.set_escape_fn(escape_html);
+    // Tera's entities, and French spacing on the way: every text of the templates gets
+    // it, titles and names included.
+    tera.set_escape_fn(typography::write_html_text);
     // Added together: a template may include one that comes later in the list.
     let sources = templates
         .iter()
@@ -286,30 +288,6 @@ fn compile(templates: &[(String, String)]) -> Result<tera::Tera, Diagnostic> {
         template_error(&error, Path::new(THEME_DIR).join("templates").as_path())
     })?;
     Ok(tera)
-}
-
-/// Tera's escaping, same entities, without its call per byte: the text between two
-/// special characters is copied in one piece (Tera spent a tenth of a build there). The
-/// spaces French typography keeps with their sign become no-break spaces on the way (see
-/// [`typography`]): every text of the templates gets them, titles and names included.
-fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let text = typography::french_spaces(text);
-    let bytes = text.as_bytes();
-    let mut copied = 0;
-    for (at, byte) in bytes.iter().enumerate() {
-        let entity: &[u8] = match byte {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        out.write_all(&bytes[copied..at])?;
-        out.write_all(entity)?;
-        copied = at + 1;
-    }
-    out.write_all(&bytes[copied..])
 }
 
 fn template_failure(template: &str, page: &str, error: &tera::Error) -> Diagnostic {
@@ -457,7 +435,7 @@ mod tests {
             "é < ü ' 𝄞 > ∅ &amp;",
         ] {
             let (mut ours, mut teras) = (Vec::new(), Vec::new());
-            super::escape_html(text, &mut ours).unwrap();
+            super::typography::write_html_text(text, &mut ours).unwrap();
             tera::escape_html(text, &mut teras).unwrap();
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
@@ -469,7 +447,7 @@ mod tests {
     #[test]
     fn escaped_text_gets_french_spacing() {
         let mut ours = Vec::new();
-        super::escape_html("« Axe 1 » : l'enfant <b> ?", &mut ours).unwrap();
+        super::typography::write_html_text("« Axe 1 » : l'enfant <b> ?", &mut ours).unwrap();
         assert_eq!(
             String::from_utf8(ours).unwrap(),
             "«\u{a0}Axe 1\u{a0}»\u{a0}: l&#39;enfant &lt;b&gt;\u{a0}?"

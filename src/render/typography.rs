@@ -6,64 +6,113 @@
 //! are: jalon never adds a space the editor did not type.
 
 use std::borrow::Cow;
+use std::convert::Infallible;
+use std::io::{self, Write};
 
 /// `text` with its spaces made non-breaking where French typography wants them.
 pub fn french_spaces(text: &str) -> Cow<'_, str> {
-    let spaces = kept_together(text.as_bytes());
-    if spaces.is_empty() {
-        return Cow::Borrowed(text);
-    }
-    let mut spaced = String::with_capacity(text.len() + spaces.len());
+    let mut spaced = String::new();
     let mut copied = 0;
-    for at in spaces {
+    let Ok(()) = each_replacement::<false, Infallible>(text.as_bytes(), |at, with| {
+        if copied == 0 {
+            spaced.reserve(text.len() + 8);
+        }
         spaced.push_str(&text[copied..at]);
-        spaced.push('\u{a0}');
+        spaced.push_str(with);
         copied = at + 1;
+        Ok(())
+    });
+    if copied == 0 {
+        return Cow::Borrowed(text);
     }
     spaced.push_str(&text[copied..]);
     Cow::Owned(spaced)
 }
 
-/// The positions of the spaces that must not break the line, in order. The signs are
-/// looked for, not the spaces: they are rare, spaces are every few letters, and every
-/// text of every page comes through here. `«` and `»` are `C2 AB` and `C2 BB` in UTF-8.
-fn kept_together(bytes: &[u8]) -> Vec<usize> {
-    let mut spaces = Vec::new();
+/// Writes `text` as HTML text: with French spacing, and `& < > " '` as the entities Tera
+/// writes for them. One pass: every text value of every template comes through here.
+pub fn write_html_text(text: &str, out: &mut dyn Write) -> io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    each_replacement::<true, io::Error>(bytes, |at, with| {
+        out.write_all(&bytes[copied..at])?;
+        out.write_all(with.as_bytes())?;
+        copied = at + 1;
+        Ok(())
+    })?;
+    out.write_all(&bytes[copied..])
+}
+
+/// Calls `replace(at, with)` for each byte of `bytes` that publishing replaces, in order:
+/// a space that must not break the line, by a no-break space, and with `HTML`, a character
+/// HTML would read as markup, by its entity. The signs are looked for, not the spaces:
+/// they are rare, spaces are every few letters. `«` and `»` are `C2 AB` and `C2 BB` in
+/// UTF-8.
+fn each_replacement<const HTML: bool, E>(
+    bytes: &[u8],
+    mut replace: impl FnMut(usize, &'static str) -> Result<(), E>,
+) -> Result<(), E> {
+    let wanted = if HTML { &SIGNS_AND_MARKUP } else { &SIGNS };
+    let mut last_space = None;
     for (at, &byte) in bytes.iter().enumerate() {
-        if !SIGNS[usize::from(byte)] {
+        if !wanted[usize::from(byte)] {
             continue;
         }
-        let space = match byte {
-            0xBB if at > 1 && bytes[at - 1] == 0xC2 => at - 2,
-            0xAB if at > 0 && bytes[at - 1] == 0xC2 => at + 1,
+        let replaced = match byte {
+            b'&' => Replaced::Markup("&amp;"),
+            b'<' => Replaced::Markup("&lt;"),
+            b'>' => Replaced::Markup("&gt;"),
+            b'"' => Replaced::Markup("&quot;"),
+            b'\'' => Replaced::Markup("&#39;"),
+            0xBB if at > 1 && bytes[at - 1] == 0xC2 => Replaced::Space(at - 2),
+            0xAB if at > 0 && bytes[at - 1] == 0xC2 => Replaced::Space(at + 1),
             0xBB | 0xAB => continue,
-            _ if at > 0 => at - 1,
+            _ if at > 0 => Replaced::Space(at - 1),
             _ => continue,
         };
-        // `« :` names its space twice.
-        if bytes.get(space) == Some(&b' ') && spaces.last() != Some(&space) {
-            spaces.push(space);
+        match replaced {
+            Replaced::Markup(entity) => replace(at, entity)?,
+            // `« :` names its space twice.
+            Replaced::Space(space)
+                if bytes.get(space) == Some(&b' ') && last_space != Some(space) =>
+            {
+                last_space = Some(space);
+                replace(space, NO_BREAK)?;
+            }
+            Replaced::Space(_) => {}
         }
     }
-    spaces
+    Ok(())
 }
+
+/// What a special byte asks for: its own replacement, or that of the space at this
+/// position if there is one.
+enum Replaced {
+    Markup(&'static str),
+    Space(usize),
+}
+
+const NO_BREAK: &str = "\u{a0}";
 
 /// The bytes that end a sign French spacing cares about: `: ; ! ? %`, and the last byte
 /// of `«` and `»`.
-const SIGNS: [bool; 256] = {
-    let mut signs = [false; 256];
+const SIGNS: [bool; 256] = table(b":;!?%\xAB\xBB");
+/// The same, and the characters HTML reads as markup.
+const SIGNS_AND_MARKUP: [bool; 256] = table(b":;!?%\xAB\xBB&<>\"'");
+
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
     let mut i = 0;
-    let bytes = b":;!?%\xAB\xBB";
     while i < bytes.len() {
-        signs[bytes[i] as usize] = true;
+        table[bytes[i] as usize] = true;
         i += 1;
     }
-    signs
-};
+    table
+}
 
 #[cfg(test)]
 mod tests {
-    use super::french_spaces;
+    use super::{french_spaces, write_html_text};
 
     #[test]
     fn the_space_before_a_high_sign_or_inside_guillemets_no_longer_breaks() {
@@ -99,6 +148,44 @@ mod tests {
                 matches!(french_spaces(text), std::borrow::Cow::Borrowed(_)),
                 "{text:?}"
             );
+        }
+    }
+
+    /// French spacing as first written: the spaces found, then the text rebuilt.
+    fn french_spaces_reference(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut spaces: Vec<usize> = Vec::new();
+        for (at, &byte) in bytes.iter().enumerate() {
+            let space = match byte {
+                b':' | b';' | b'!' | b'?' | b'%' if at > 0 => at - 1,
+                0xBB if at > 1 && bytes[at - 1] == 0xC2 => at - 2,
+                0xAB if at > 0 && bytes[at - 1] == 0xC2 => at + 1,
+                _ => continue,
+            };
+            if bytes.get(space) == Some(&b' ') && spaces.last() != Some(&space) {
+                spaces.push(space);
+            }
+        }
+        let mut spaced = String::new();
+        let mut copied = 0;
+        for at in spaces {
+            spaced.push_str(&text[copied..at]);
+            spaced.push('\u{a0}');
+            copied = at + 1;
+        }
+        spaced + &text[copied..]
+    }
+
+    proptest::proptest! {
+        /// One pass gives what spacing, then Tera's own escaping, gave.
+        #[test]
+        fn spacing_and_escaping_in_one_pass(text in "[a é« »:;!?%&<>\"'\u{a0}]{0,30}") {
+            let spaced = french_spaces_reference(&text);
+            proptest::prop_assert_eq!(&french_spaces(&text), &spaced);
+            let (mut ours, mut reference) = (Vec::new(), Vec::new());
+            write_html_text(&text, &mut ours).unwrap();
+            tera::escape_html(&spaced, &mut reference).unwrap();
+            proptest::prop_assert_eq!(ours, reference);
         }
     }
 }
