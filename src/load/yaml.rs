@@ -828,6 +828,10 @@ fn strip_position(text: &str) -> String {
 /// Tabs in indentation are the commonest YAML mistake; the parser notices them late and
 /// elsewhere, so they are found first, at their exact place.
 fn find_tab_indent(text: &str, file: &Path, first_line: u32) -> Option<Diagnostic> {
+    // Most files have no tab at all: one search instead of a look at every line.
+    if !text.contains('\t') {
+        return None;
+    }
     text.lines().enumerate().find_map(|(index, line)| {
         let indent = &line[..line.len() - line.trim_start().len()];
         let column = indent.find('\t')?;

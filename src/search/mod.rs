@@ -188,9 +188,13 @@ impl<'a> Index<'a> {
             let by_document: Vec<Vec<(u32, Posting)>> = block
                 .par_iter()
                 .enumerate()
-                .map(|(i, document)| {
-                    document_postings((first + i) as u32, document, &term_of, average)
-                })
+                .map_init(
+                    || vec![NONE; terms.len()],
+                    |slots, (i, document)| {
+                        let number = (first + i) as u32;
+                        document_postings(number, document, &term_of, average, slots)
+                    },
+                )
                 .collect();
             for (term, posting) in by_document.into_iter().flatten() {
                 postings[term as usize].push(posting);
@@ -261,25 +265,31 @@ impl Postings {
 }
 
 /// A document's postings, with their term's number: the occurrences of the folded words
-/// that share a term are merged.
+/// that share a term are merged. `slots` has a place for each term, [`NONE`] on entry
+/// and on return; in between, where the term's occurrence is in the list being built.
 fn document_postings(
     document_number: u32,
     document: &Indexed,
     term_of: &[u32],
     average: f64,
+    slots: &mut [u32],
 ) -> Vec<(u32, Posting)> {
     let words = &document.words;
-    let mut terms: Vec<(u32, Occurrence)> = (words.words())
-        .map(|word| (term_of[word.folded as usize], word.occurrence))
-        .collect();
-    terms.sort_unstable_by_key(|&(term, _)| term);
-    terms.dedup_by(|(term, occurrence), (kept_term, kept)| {
-        let same = term == kept_term;
-        if same {
-            kept.merge(*occurrence);
+    let mut terms: Vec<(u32, Occurrence)> = Vec::new();
+    for word in words.words() {
+        let term = term_of[word.folded as usize];
+        let slot = &mut slots[term as usize];
+        match *slot {
+            NONE => {
+                *slot = terms.len() as u32;
+                terms.push((term, word.occurrence));
+            }
+            at => terms[at as usize].1.merge(word.occurrence),
         }
-        same
-    });
+    }
+    for &(term, _) in &terms {
+        slots[term as usize] = NONE;
+    }
     terms
         .into_iter()
         .map(|(term, occurrence)| {
