@@ -765,6 +765,12 @@ fn capital_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '
     std::iter::from_fn(move || {
         loop {
             let at = from + bytes[from..].iter().position(may_be_capital)?;
+            // Latin-1 small letters (`é`, `à`, `ç`), `C3 9F` to `C3 BF`, are most of the
+            // bytes from 0xC3 up in French: passed without decoding them.
+            if bytes[at] == 0xC3 && bytes.get(at + 1).is_some_and(|&b| b >= 0x9F) {
+                from = at + 2;
+                continue;
+            }
             let c = text[at..].chars().next()?;
             if !c.is_uppercase() {
                 from = at + c.len_utf8();
