@@ -4,6 +4,10 @@
 //! as the space typed, so the text looks as written; only where lines break changes.
 //! Spaces already non-breaking, and signs without a space before them, are left as they
 //! are: jalon never adds a space the editor did not type.
+//!
+//! Markdown text gets the spacing alone ([`french_spaces`]), before pulldown-cmark
+//! escapes it; template values get it with their HTML escaping, in one pass
+//! ([`write_html_text`]).
 
 use std::borrow::Cow;
 use std::convert::Infallible;
