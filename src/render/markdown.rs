@@ -5,13 +5,13 @@
 //! from many hands and the official site must not run anything it was not built with.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset,
 };
 use regex::Regex;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::diagnostics::{Diagnostic, Location, did_you_mean, suggest};
 use crate::model::{Markdown, Site, SousAction};
@@ -72,8 +72,8 @@ impl<'a> PageState<'a> {
             links,
             id_prefix: String::new(),
             ids: reserved_ids.iter().map(|id| id.to_string()).collect(),
-            abbreviated: HashSet::new(),
-            unknown_sigles: HashSet::new(),
+            abbreviated: HashSet::default(),
+            unknown_sigles: HashSet::default(),
             diagnostics: Vec::new(),
             citations: Vec::new(),
         }
@@ -774,6 +774,16 @@ fn capital_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '
             let c = text[at..].chars().next()?;
             if !c.is_uppercase() {
                 from = at + c.len_utf8();
+                continue;
+            }
+            // Most capitals start a sentence or a name (`Le`, `Selon`): a small letter
+            // after them settles it without reading the word. A capital further in the
+            // word follows a letter, so it starts no sigle either.
+            if bytes
+                .get(at + c.len_utf8())
+                .is_some_and(u8::is_ascii_lowercase)
+            {
+                from = at + c.len_utf8() + 1;
                 continue;
             }
             let word = at..word_end(text, at);
