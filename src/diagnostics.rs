@@ -253,6 +253,33 @@ fn frame<'a>(
     Some((line, location.line as usize, start..start + len))
 }
 
+/// Line `number` (counted from 1) of `text`, as `str::lines` gives it. The line ends
+/// before it are counted 64 bytes at a time, a loop the compiler vectorizes, where
+/// `lines().nth()` would stop at each line: resolution looks up the line of every text
+/// written in a YAML header.
+pub(crate) fn nth_line(text: &str, number: u32) -> Option<&str> {
+    let is_end = |b: &&u8| **b == b'\n';
+    let bytes = text.as_bytes();
+    let mut ends_to_pass = (number as usize).checked_sub(1)?;
+    let mut start = 0;
+    while ends_to_pass > 0 {
+        let chunk = &bytes[start..bytes.len().min(start + 64)];
+        if chunk.is_empty() {
+            return None;
+        }
+        let ends = chunk.iter().filter(is_end).count();
+        if ends < ends_to_pass {
+            ends_to_pass -= ends;
+            start += chunk.len();
+        } else {
+            let last = chunk.iter().enumerate().filter(|(_, b)| is_end(b));
+            start += last.map(|(at, _)| at + 1).nth(ends_to_pass - 1)?;
+            ends_to_pass = 0;
+        }
+    }
+    text[start..].lines().next()
+}
+
 /// The byte offset where each line of `text` starts.
 pub(crate) fn line_starts(text: &str) -> Vec<usize> {
     let breaks = text.match_indices('\n').map(|(at, _)| at + 1);
@@ -367,6 +394,14 @@ pub fn did_you_mean(suggestion: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #[test]
+        fn nth_line_is_the_line_lines_gives(text in "[a\r\n]{0,200}", number in 0u32..80) {
+            let expected = number.checked_sub(1).and_then(|n| text.lines().nth(n as usize));
+            proptest::prop_assert_eq!(super::nth_line(&text, number), expected);
+        }
+    }
+
     use super::*;
 
     /// What `frame` underlines at line `line`, column `column` of `file`.

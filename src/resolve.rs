@@ -7,7 +7,9 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde_saphyr::Spanned;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, Sources, did_you_mean, suggest};
+use crate::diagnostics::{
+    Diagnostic, Diagnostics, Location, Sources, did_you_mean, nth_line, suggest,
+};
 use crate::load::raw::{self, ActorEntry, GroupEntry, Numbering};
 use crate::load::{Document, LoadedSite, Parsed};
 use crate::model::time;
@@ -1996,7 +1998,7 @@ impl Resolver<'_> {
         let Some(line) = self
             .sources
             .get(&parsed.file)
-            .and_then(|text| text.lines().nth(at.line as usize - 1))
+            .and_then(|text| nth_line(text, at.line))
         else {
             return at;
         };
@@ -2021,7 +2023,7 @@ impl Resolver<'_> {
         let line_text = self
             .sources
             .get(&parsed.file)
-            .and_then(|source| source.lines().nth(at.line as usize - 1))
+            .and_then(|source| nth_line(source, at.line))
             .unwrap_or("");
         let indicator = line_text.chars().nth(at.column as usize - 1);
         let (first_line, indent) = match indicator {
@@ -2029,7 +2031,7 @@ impl Resolver<'_> {
                 let next = self
                     .sources
                     .get(&parsed.file)
-                    .and_then(|source| source.lines().nth(at.line as usize))
+                    .and_then(|source| nth_line(source, at.line + 1))
                     .unwrap_or("");
                 (at.line + 1, (next.len() - next.trim_start().len()) as u32)
             }
