@@ -394,6 +394,20 @@ pub fn did_you_mean(suggestion: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    /// Line ends are counted by blocks of 64 bytes: lines across several blocks, and
+    /// one after the last end, are found as `lines()` finds them.
+    #[test]
+    fn nth_line_across_blocks() {
+        let text = "\n".repeat(70) + "ligne\r\n" + &"x".repeat(100) + "\n";
+        for number in 0..75u32 {
+            let expected = number
+                .checked_sub(1)
+                .and_then(|n| text.lines().nth(n as usize));
+            assert_eq!(super::nth_line(&text, number), expected, "line {number}");
+        }
+        assert_eq!(super::nth_line(&text, 71), Some("ligne"));
+    }
+
     proptest::proptest! {
         #[test]
         fn nth_line_is_the_line_lines_gives(text in "[a\r\n]{0,200}", number in 0u32..80) {

@@ -155,6 +155,16 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_template_value_is_escaped_and_spaced_at_once() {
+        let mut out = Vec::new();
+        write_html_text("« \"Tout\" » : 50 %", &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "«\u{a0}&quot;Tout&quot;\u{a0}»\u{a0}: 50\u{a0}%"
+        );
+    }
+
     /// French spacing as first written: the spaces found, then the text rebuilt.
     fn french_spaces_reference(text: &str) -> String {
         let bytes = text.as_bytes();
