@@ -58,10 +58,11 @@ fn each_replacement<const HTML: bool, E>(
 ) -> Result<(), E> {
     let wanted = if HTML { &SIGNS_AND_MARKUP } else { &SIGNS };
     let mut last_space = None;
-    for (at, &byte) in bytes.iter().enumerate() {
-        if !wanted[usize::from(byte)] {
-            continue;
-        }
+    let mut from = 0;
+    while let Some(found) = bytes[from..].iter().position(|&b| wanted[usize::from(b)]) {
+        let at = from + found;
+        from = at + 1;
+        let byte = bytes[at];
         let replaced = match byte {
             b'&' => Replaced::Markup("&amp;"),
             b'<' => Replaced::Markup("&lt;"),
