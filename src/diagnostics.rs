@@ -156,13 +156,23 @@ impl Sources {
         self.0.get(file).map(|source| &*source.text)
     }
 
+    /// The lines of `file` from line `number` (from 1) on, as `str::lines` gives them.
+    pub fn lines_from(&self, file: &Path, number: u32) -> Option<std::str::Lines<'_>> {
+        self.text_from_line(file, number).map(str::lines)
+    }
+
     /// Line `number` (from 1) of `file`, if it is short enough to frame (see
     /// [`short_line`]).
     fn line(&self, file: &Path, number: u32) -> Option<&str> {
+        short_line(self.text_from_line(file, number)?)
+    }
+
+    /// The text of `file` from the start of line `number` (from 1).
+    fn text_from_line(&self, file: &Path, number: u32) -> Option<&str> {
         let source = self.0.get(file)?;
         let starts = source.line_starts.get_or_init(|| line_starts(&source.text));
         let start = *starts.get(usize::try_from(number).ok()?.checked_sub(1)?)?;
-        short_line(&source.text[start..])
+        Some(&source.text[start..])
     }
 
     /// Takes in the texts another reader gathered.
@@ -251,33 +261,6 @@ fn frame<'a>(
             .map_or(rest.len(), |(byte, _)| byte),
     };
     Some((line, location.line as usize, start..start + len))
-}
-
-/// Line `number` (counted from 1) of `text`, as `str::lines` gives it. The line ends
-/// before it are counted 64 bytes at a time, a loop the compiler vectorizes, where
-/// `lines().nth()` would stop at each line: resolution looks up the line of every text
-/// written in a YAML header.
-pub(crate) fn nth_line(text: &str, number: u32) -> Option<&str> {
-    let is_end = |b: &&u8| **b == b'\n';
-    let bytes = text.as_bytes();
-    let mut ends_to_pass = (number as usize).checked_sub(1)?;
-    let mut start = 0;
-    while ends_to_pass > 0 {
-        let chunk = &bytes[start..bytes.len().min(start + 64)];
-        if chunk.is_empty() {
-            return None;
-        }
-        let ends = chunk.iter().filter(is_end).count();
-        if ends < ends_to_pass {
-            ends_to_pass -= ends;
-            start += chunk.len();
-        } else {
-            let last = chunk.iter().enumerate().filter(|(_, b)| is_end(b));
-            start += last.map(|(at, _)| at + 1).nth(ends_to_pass - 1)?;
-            ends_to_pass = 0;
-        }
-    }
-    text[start..].lines().next()
 }
 
 /// The byte offset where each line of `text` starts.
@@ -394,28 +377,6 @@ pub fn did_you_mean(suggestion: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    /// Line ends are counted by blocks of 64 bytes: lines across several blocks, and
-    /// one after the last end, are found as `lines()` finds them.
-    #[test]
-    fn nth_line_across_blocks() {
-        let text = "\n".repeat(70) + "ligne\r\n" + &"x".repeat(100) + "\n";
-        for number in 0..75u32 {
-            let expected = number
-                .checked_sub(1)
-                .and_then(|n| text.lines().nth(n as usize));
-            assert_eq!(super::nth_line(&text, number), expected, "line {number}");
-        }
-        assert_eq!(super::nth_line(&text, 71), Some("ligne"));
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn nth_line_is_the_line_lines_gives(text in "[a\r\n]{0,200}", number in 0u32..80) {
-            let expected = number.checked_sub(1).and_then(|n| text.lines().nth(n as usize));
-            proptest::prop_assert_eq!(super::nth_line(&text, number), expected);
-        }
-    }
-
     use super::*;
 
     /// What `frame` underlines at line `line`, column `column` of `file`.

@@ -7,9 +7,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde_saphyr::Spanned;
 
-use crate::diagnostics::{
-    Diagnostic, Diagnostics, Location, Sources, did_you_mean, nth_line, suggest,
-};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Sources, did_you_mean, suggest};
 use crate::load::raw::{self, ActorEntry, GroupEntry, Numbering};
 use crate::load::{Document, LoadedSite, Parsed};
 use crate::model::time;
@@ -1995,10 +1993,8 @@ impl Resolver<'_> {
     /// position of their own.
     fn value_location<T>(&self, parsed: &Parsed<T>, key: &str) -> Location {
         let at = parsed.key_location(key);
-        let Some(line) = self
-            .sources
-            .get(&parsed.file)
-            .and_then(|text| nth_line(text, at.line))
+        let Some(line) =
+            (self.sources.lines_from(&parsed.file, at.line)).and_then(|mut l| l.next())
         else {
             return at;
         };
@@ -2020,19 +2016,13 @@ impl Resolver<'_> {
     /// A Markdown text written in a YAML value: where its lines are in the file.
     fn markdown_in_yaml<T>(&self, parsed: &Parsed<T>, text: &Spanned<String>) -> Markdown {
         let at = parsed.location(&text.referenced);
-        let line_text = self
-            .sources
-            .get(&parsed.file)
-            .and_then(|source| nth_line(source, at.line))
-            .unwrap_or("");
-        let indicator = line_text.chars().nth(at.column as usize - 1);
+        // The line of the value, then the next one, where a block scalar starts.
+        let mut lines = self.sources.lines_from(&parsed.file, at.line);
+        let mut next_line = || lines.as_mut().and_then(Iterator::next).unwrap_or("");
+        let indicator = next_line().chars().nth(at.column as usize - 1);
         let (first_line, indent) = match indicator {
             Some('|' | '>') => {
-                let next = self
-                    .sources
-                    .get(&parsed.file)
-                    .and_then(|source| nth_line(source, at.line + 1))
-                    .unwrap_or("");
+                let next = next_line();
                 (at.line + 1, (next.len() - next.trim_start().len()) as u32)
             }
             Some('"' | '\'') => (at.line, at.column),
