@@ -49,38 +49,84 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// The byte ranges of [`words`].
 pub(crate) fn word_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
         let start = loop {
-            let (width, in_word) = char_at(text, i)?;
-            if in_word {
-                break i;
+            match BYTE_CLASS[*bytes.get(i)? as usize] {
+                ByteClass::Separator => i += 1,
+                ByteClass::Word => break i,
+                ByteClass::Wide => {
+                    let (width, in_word) = wide_char_at(text, i);
+                    if in_word {
+                        break i;
+                    }
+                    i += width;
+                }
             }
-            i += width;
         };
-        i = word_end(text, i);
+        i = word_end(text, start);
         Some(start..i)
     })
 }
 
 /// Where the word going on at byte `i` of `text` ends: `i` itself if no word does.
 pub(crate) fn word_end(text: &str, mut i: usize) -> usize {
-    while let Some((width, true)) = char_at(text, i) {
+    let bytes = text.as_bytes();
+    loop {
+        while bytes
+            .get(i)
+            .is_some_and(|&b| BYTE_CLASS[b as usize] == ByteClass::Word)
+        {
+            i += 1;
+        }
+        if bytes
+            .get(i)
+            .is_none_or(|&b| BYTE_CLASS[b as usize] == ByteClass::Separator)
+        {
+            return i;
+        }
+        let (width, in_word) = wide_char_at(text, i);
+        if !in_word {
+            return i;
+        }
         i += width;
     }
-    i
 }
 
-/// The length of the character at byte `i` of `text` and whether it is a letter or a
-/// digit; `None` at the end.
-#[inline]
-fn char_at(text: &str, i: usize) -> Option<(usize, bool)> {
-    let byte = *text.as_bytes().get(i)?;
-    if byte.is_ascii() {
-        return Some((1, byte.is_ascii_alphanumeric()));
+/// What a byte says of the word it may be part of. Most bytes are ASCII: one look in
+/// [`BYTE_CLASS`] settles them, which costs fewer instructions than testing the byte's
+/// ranges (1.6 % of a build's, at 1 000 fiches).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    /// An ASCII letter or digit.
+    Word,
+    /// Any other ASCII byte.
+    Separator,
+    /// The start of a character of several bytes, decided by [`wide_char_at`].
+    Wide,
+}
+
+const BYTE_CLASS: [ByteClass; 256] = {
+    let mut classes = [ByteClass::Wide; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        classes[byte] = if (byte as u8).is_ascii_alphanumeric() {
+            ByteClass::Word
+        } else {
+            ByteClass::Separator
+        };
+        byte += 1;
     }
-    let c = text[i..].chars().next()?;
-    Some((c.len_utf8(), is_letter_or_digit(c)))
+    classes
+};
+
+/// The length of the character of several bytes at byte `i` of `text`, and whether it
+/// is a letter or a digit.
+#[inline]
+fn wide_char_at(text: &str, i: usize) -> (usize, bool) {
+    let c = text[i..].chars().next().expect("a character starts at i");
+    (c.len_utf8(), is_letter_or_digit(c))
 }
 
 /// `char::is_alphanumeric`, without its table lookups for the letters of French and the
