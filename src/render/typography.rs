@@ -15,6 +15,9 @@ use std::io::{self, Write};
 
 /// `text` with its spaces made non-breaking where French typography wants them.
 pub fn french_spaces(text: &str) -> Cow<'_, str> {
+    if !has_sign(text.as_bytes()) {
+        return Cow::Borrowed(text);
+    }
     let mut spaced = String::new();
     let mut copied = 0;
     let Ok(()) = each_replacement::<false, Infallible>(text.as_bytes(), |at, with| {
@@ -101,9 +104,23 @@ const NO_BREAK: &str = "\u{a0}";
 
 /// The bytes that end a sign French spacing cares about: `: ; ! ? %`, and the last byte
 /// of `«` and `»`.
-const SIGNS: [bool; 256] = table(b":;!?%\xAB\xBB");
+const SIGN_BYTES: &[u8] = b":;!?%\xAB\xBB";
+const SIGNS: [bool; 256] = table(SIGN_BYTES);
 /// The same, and the characters HTML reads as markup.
 const SIGNS_AND_MARKUP: [bool; 256] = table(b":;!?%\xAB\xBB&<>\"'");
+
+/// Whether `bytes` hold any of [`SIGN_BYTES`]. Most texts of Markdown hold none: searches
+/// for three bytes at a time with SIMD tell so in fewer instructions than a test per byte
+/// (0.5 % of a build's, at 1 000 fiches). Not for template values: most are too short for
+/// three searches to beat one loop.
+fn has_sign(bytes: &[u8]) -> bool {
+    SIGN_BYTES.chunks(3).any(|wanted| match *wanted {
+        [a, b, c] => memchr::memchr3(a, b, c, bytes).is_some(),
+        [a, b] => memchr::memchr2(a, b, bytes).is_some(),
+        [a] => memchr::memchr(a, bytes).is_some(),
+        _ => false,
+    })
+}
 
 const fn table(bytes: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
