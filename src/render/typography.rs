@@ -105,9 +105,9 @@ const NO_BREAK: &str = "\u{a0}";
 /// The bytes that end a sign French spacing cares about: `: ; ! ? %`, and the last byte
 /// of `«` and `»`.
 const SIGN_BYTES: &[u8] = b":;!?%\xAB\xBB";
-const SIGNS: [bool; 256] = table(SIGN_BYTES);
+const SIGNS: [bool; 256] = with_bytes([false; 256], SIGN_BYTES);
 /// The same, and the characters HTML reads as markup.
-const SIGNS_AND_MARKUP: [bool; 256] = table(b":;!?%\xAB\xBB&<>\"'");
+const SIGNS_AND_MARKUP: [bool; 256] = with_bytes(SIGNS, b"&<>\"'");
 
 /// Whether `bytes` hold any of [`SIGN_BYTES`]. Most texts of Markdown hold none: searches
 /// for three bytes at a time with SIMD tell so in fewer instructions than a test per byte
@@ -122,8 +122,8 @@ fn has_sign(bytes: &[u8]) -> bool {
     })
 }
 
-const fn table(bytes: &[u8]) -> [bool; 256] {
-    let mut table = [false; 256];
+/// `table` with `bytes` marked too.
+const fn with_bytes(mut table: [bool; 256], bytes: &[u8]) -> [bool; 256] {
     let mut i = 0;
     while i < bytes.len() {
         table[bytes[i] as usize] = true;
