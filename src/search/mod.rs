@@ -21,6 +21,7 @@
 
 pub mod analyze;
 mod documents;
+mod script;
 mod words;
 
 use std::hash::{Hash, Hasher};
@@ -35,6 +36,7 @@ use crate::write::Sink;
 use analyze::Interner;
 use documents::{Document, Documents};
 pub use documents::{Facet, Facets, facets};
+use script::Script;
 pub use words::Cache;
 use words::{ALIAS, DocumentWords, HEADING, KEY, Occurrence, TITLE, Words};
 
@@ -79,7 +81,7 @@ pub fn files(
     let version = version(&fingerprints);
     put(
         sink,
-        script(
+        Script::of(
             "index",
             &serde_json::json!({
                 "version": format!("{version:016x}"),
@@ -224,7 +226,10 @@ impl<'a> Index<'a> {
         {
             postings_starts.push(chunk[0].0.to_string());
             // Pairs, not an object: see the module's documentation.
-            fingerprints.push(put(sink, script(&format!("termes/{n}"), &chunk))?);
+            let pairs = chunk
+                .iter()
+                .map(|(term, postings)| (*term, postings.as_str()));
+            fingerprints.push(put(sink, Script::pairs(&format!("termes/{n}"), pairs))?);
         }
         let mut dictionary_starts = Vec::new();
         for (n, chunk) in chunks(&self.dictionary, DICTIONARY_CHUNK, |(w, t)| {
@@ -234,7 +239,8 @@ impl<'a> Index<'a> {
         .enumerate()
         {
             dictionary_starts.push(chunk[0].0.to_string());
-            fingerprints.push(put(sink, script(&format!("mots/{n}"), &chunk))?);
+            let pairs = chunk.iter().copied();
+            fingerprints.push(put(sink, Script::pairs(&format!("mots/{n}"), pairs))?);
         }
         Ok((dictionary_starts, postings_starts))
     }
@@ -388,7 +394,7 @@ fn facet_file(facets: &Facets, documents: &[Indexed]) -> OutputFile {
                 .collect()
         })
         .collect();
-    script("facettes", &encoded)
+    Script::of("facettes", &encoded)
 }
 
 fn document_file(i: usize, document: &Document) -> OutputFile {
@@ -400,50 +406,24 @@ fn document_file(i: usize, document: &Document) -> OutputFile {
         }
         text = &text[..end];
     }
-    let sections: Vec<[&str; 3]> = document
-        .sections
-        .iter()
-        .map(|s| [s.title.as_str(), s.anchor.as_str(), s.text.as_str()])
-        .collect();
-    script(
-        &format!("doc/{i}"),
-        &DocumentData {
-            fil: &document.breadcrumb,
-            sections,
-            texte: text,
-            titre: &document.title,
-            kind: document.kind,
-            url: &document.url,
-        },
-    )
-}
-
-/// What `doc/N.js` holds, borrowed from the document. The fields are in alphabetical
-/// order, the order of the keys of a `serde_json::Value` object, which the files had.
-#[derive(serde::Serialize)]
-struct DocumentData<'a> {
-    fil: &'a str,
-    sections: Vec<[&'a str; 3]>,
-    texte: &'a str,
-    titre: &'a str,
-    #[serde(rename = "type")]
-    kind: usize,
-    url: &'a str,
-}
-
-/// A file of the index: a call the browser's search script answers.
-fn script(name: &str, data: &impl serde::Serialize) -> OutputFile {
-    let mut contents = format!("jalonRecherche({name:?},").into_bytes();
-    let start = contents.len();
-    if serde_json::to_writer(&mut contents, data).is_err() {
-        contents.truncate(start);
-        contents.extend_from_slice(b"null");
-    }
-    contents.extend_from_slice(b");\n");
-    OutputFile {
-        path: format!("{FOLDER}/{name}.js"),
-        contents: Arc::from(contents),
-    }
+    // The keys in alphabetical order, the order of a `serde_json::Value` object's, which
+    // the files had.
+    let mut script = Script::new(&format!("doc/{i}"), text.len() + document.body.len() / 4);
+    script.raw("{\"fil\":");
+    script.string(&document.breadcrumb);
+    script.raw(",\"sections\":");
+    script.list(&document.sections, |script, section| {
+        let fields = [&section.title, &section.anchor, &section.text];
+        script.list(fields, |script, text| script.string(text));
+    });
+    script.raw(",\"texte\":");
+    script.string(text);
+    script.raw(",\"titre\":");
+    script.string(&document.title);
+    script.raw(&format!(",\"type\":{},\"url\":", document.kind));
+    script.string(&document.url);
+    script.raw("}");
+    script.finish()
 }
 
 /// Hands `file` to `sink`; returns its fingerprint. Every byte of the index goes through
