@@ -1277,23 +1277,29 @@ fn milestone(label: &str, jalon: &Jalon) -> String {
 /// parser end the line there and read what follows as a property of its own; other
 /// control characters, which TEXT does not allow, dropped (a tab stays: TEXT allows it).
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    // Runs of plain text are copied whole: a summary has a comma or two in a sentence.
+    let special = |c: char| matches!(c, '\\' | ';' | ',') || c.is_control() && c != '\t';
+    while let Some((at, c)) = rest.char_indices().find(|&(_, c)| special(c)) {
+        out.push_str(&rest[..at]);
+        let mut after = &rest[at + c.len_utf8()..];
         match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\r' => {
-                chars.next_if_eq(&'\n');
+            '\\' | ';' | ',' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => {
+                if c == '\r' {
+                    after = after.strip_prefix('\n').unwrap_or(after);
+                }
                 out.push_str("\\n");
             }
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
+            _ => {}
         }
+        rest = after;
     }
+    out.push_str(rest);
     out
 }
 
