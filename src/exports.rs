@@ -1289,12 +1289,11 @@ fn escape(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '\r' | '\n' => {
-                if c == '\r' {
-                    after = after.strip_prefix('\n').unwrap_or(after);
-                }
+            '\r' => {
+                after = after.strip_prefix('\n').unwrap_or(after);
                 out.push_str("\\n");
             }
+            '\n' => out.push_str("\\n"),
             _ => {}
         }
         rest = after;

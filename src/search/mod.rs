@@ -408,7 +408,7 @@ fn document_file(i: usize, document: &Document) -> OutputFile {
     }
     // The keys in alphabetical order, the order of a `serde_json::Value` object's, which
     // the files had.
-    let mut script = Script::new(&format!("doc/{i}"), text.len() + document.body.len() / 4);
+    let mut script = Script::new(&format!("doc/{i}"));
     script.raw("{\"fil\":");
     script.string(&document.breadcrumb);
     script.raw(",\"sections\":");

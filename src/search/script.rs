@@ -20,9 +20,8 @@ pub struct Script {
 
 impl Script {
     /// Starts `name`'s file: its data is written next, then [`Script::finish`].
-    pub fn new(name: &str, capacity: usize) -> Script {
-        let mut contents = Vec::with_capacity(capacity + name.len() + 24);
-        contents.extend_from_slice(b"jalonRecherche(");
+    pub fn new(name: &str) -> Script {
+        let mut contents = b"jalonRecherche(".to_vec();
         json_escape_simd::escape_into(name, &mut contents);
         contents.push(b',');
         Script {
@@ -33,7 +32,7 @@ impl Script {
 
     /// `name`'s file holding `data`, as serde_json writes it.
     pub fn of(name: &str, data: &impl serde::Serialize) -> OutputFile {
-        let mut script = Script::new(name, 0);
+        let mut script = Script::new(name);
         let start = script.contents.len();
         if serde_json::to_writer(&mut script.contents, data).is_err() {
             script.contents.truncate(start);
@@ -44,7 +43,7 @@ impl Script {
 
     /// `name`'s file holding `pairs` as a list of two-string lists.
     pub fn pairs<'a>(name: &str, pairs: impl Iterator<Item = (&'a str, &'a str)>) -> OutputFile {
-        let mut script = Script::new(name, 0);
+        let mut script = Script::new(name);
         script.list(pairs, |script, (a, b)| {
             script.list([a, b], |script, text| script.string(text));
         });
@@ -94,7 +93,7 @@ mod tests {
         text.push_str("«\u{a0}é»\u{2028}\u{2029}\u{7f}");
         for shift in 0..40 {
             let shifted = format!("{}{text}{}", "a".repeat(shift), "\\\"".repeat(shift));
-            let mut script = Script::new("x", 0);
+            let mut script = Script::new("x");
             script.string(&shifted);
             let written = script.finish();
             let expected = Script::of("x", &shifted);
