@@ -285,16 +285,14 @@ impl Analyzer {
     }
 }
 
-/// A word of up to 15 bytes as one number: its length, then its bytes (little-endian, from
-/// the lowest byte up). Two words have the same number only if they are the same.
+/// A word of up to 15 bytes as one number: its length, then its bytes. Two words have the
+/// same number only if they are the same.
 fn packed(word: &str) -> Option<u128> {
     if word.len() > 15 {
         return None;
     }
-    let mut bytes = [0; 16];
-    bytes[0] = word.len() as u8;
-    bytes[1..=word.len()].copy_from_slice(word.as_bytes());
-    Some(u128::from_le_bytes(bytes))
+    let bytes = word.bytes().rev().fold(0, |n, b| n << 8 | u128::from(b));
+    Some(bytes << 8 | word.len() as u128)
 }
 
 /// Whether `term` is a better term than `other` for a folded word whose spellings stem
