@@ -291,6 +291,9 @@ fn packed(word: &str) -> Option<u128> {
     if word.len() > 15 {
         return None;
     }
+    // Shifted in, not copied into an array then read as one number: the copy runs fewer
+    // instructions, but the read waits for the bytes stored one by one (twice as slow,
+    // measured on a million words packed and looked up).
     let bytes = word.bytes().rev().fold(0, |n, b| n << 8 | u128::from(b));
     Some(bytes << 8 | word.len() as u128)
 }
