@@ -268,7 +268,7 @@ impl Calendars<'_> {
         let span = fiche_span(self.site, fiche);
         let spans: Vec<Span> = span.into_iter().collect();
         GanttRow {
-            label: self.site.fiche_label(f),
+            label: f.label.clone(),
             titre: f.titre.clone(),
             url: links::href(self.site, &Target::Fiche(fiche), self.root, self.links),
             barres: span
@@ -343,7 +343,7 @@ impl Calendars<'_> {
                             .collect::<Vec<_>>()
                             .join(", ");
                         YearEntry {
-                            fiche: self.site.fiche_label(&self.site.fiches[f]),
+                            fiche: self.site.fiches[f].label.clone(),
                             titre: format!(
                                 "{} {} : {}",
                                 self.site.hierarchy.sous_action.libelle, s.numero, s.titre

@@ -1144,7 +1144,7 @@ fn datapackage(site: &Site) -> Vec<u8> {
 pub fn fiche_calendar_link(site: &Site, fiche: FicheId) -> Option<String> {
     // Named after the fiche: imported next to others, each calendar says which it is.
     let fiche_data = &site.fiches[fiche];
-    let name = format!("{} : {}", site.fiche_label(fiche_data), fiche_data.titre);
+    let name = format!("{} : {}", fiche_data.label, fiche_data.titre);
     let text = ical(site, &[fiche], &name);
     if !text.contains("BEGIN:VEVENT") {
         return None;
@@ -1187,7 +1187,7 @@ fn ical(site: &Site, fiches: &[FicheId], name: &str) -> String {
     let sous_action = site.hierarchy.sous_action.libelle.to_lowercase();
     for &f in fiches {
         let fiche = &site.fiches[f];
-        let label = site.fiche_label(fiche);
+        let label = &fiche.label;
         let numero = fiche.numero.slug();
         for s in &fiche.sous_actions {
             for (i, &period) in s.periodes.iter().enumerate() {
@@ -1202,7 +1202,7 @@ fn ical(site: &Site, fiches: &[FicheId], name: &str) -> String {
                 events.write(
                     &mut calendar,
                     format_args!("fiche-{numero}-action-{}-jalon-{}", s.numero, i + 1),
-                    &milestone(&label, jalon),
+                    &milestone(label, jalon),
                     jalon.moment,
                 );
             }
@@ -1211,7 +1211,7 @@ fn ical(site: &Site, fiches: &[FicheId], name: &str) -> String {
             events.write(
                 &mut calendar,
                 format_args!("fiche-{numero}-jalon-{}", i + 1),
-                &milestone(&label, jalon),
+                &milestone(label, jalon),
                 jalon.moment,
             );
         }

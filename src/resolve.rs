@@ -964,6 +964,7 @@ impl Resolver<'_> {
             return (checked, None);
         };
         let fiche = Fiche {
+            label: format!("{} {}", hierarchy.fiche.labels.libelle, numero.text),
             numero,
             titre: raw.titre.clone(),
             resume: raw.resume.clone(),

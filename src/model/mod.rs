@@ -402,6 +402,8 @@ impl Ord for Numero {
 #[derive(Debug)]
 pub struct Fiche {
     pub numero: Numero,
+    /// "Fiche-action 12": made once, as every link to the fiche shows it.
+    pub label: String,
     pub titre: String,
     pub resume: Option<String>,
     pub group: GroupId,
@@ -683,14 +685,6 @@ impl Site {
             Some(numero) => format!("{name} {numero}"),
             None => name.clone(),
         }
-    }
-
-    /// "Fiche-action 12".
-    pub fn fiche_label(&self, fiche: &Fiche) -> String {
-        format!(
-            "{} {}",
-            self.hierarchy.fiche.labels.libelle, fiche.numero.text
-        )
     }
 
     /// The chain of groups from the top level down to `group`.

@@ -412,7 +412,7 @@ pub(super) fn group_body<'a>(
 /// document complet.
 #[derive(Serialize)]
 pub struct FicheBody<'a> {
-    label: String,
+    label: &'a str,
     numero: &'a str,
     titre: &'a str,
     resume: Option<&'a str>,
@@ -505,7 +505,7 @@ pub(super) fn fiche_body<'a>(
         })
         .collect();
     FicheBody {
-        label: site.fiche_label(fiche),
+        label: &fiche.label,
         numero: &fiche.numero.text,
         titre: &fiche.titre,
         resume: fiche.resume.as_deref(),
@@ -659,9 +659,8 @@ fn fiche_data<'a>(
             fichier: format!("fiche-{}.ics", fiche.numero.slug()),
         }),
     };
-    let label = site.fiche_label(fiche);
     (
-        meta(format!("{label} : {}", fiche.titre), fil, toc),
+        meta(format!("{} : {}", fiche.label, fiche.titre), fil, toc),
         Donnees::Fiche(Box::new(data)),
     )
 }

@@ -182,14 +182,14 @@ pub fn title(site: &Site, target: &Target) -> String {
         }
         Target::Fiche(fiche) => {
             let fiche = &site.fiches[fiche];
-            format!("{} : {}", site.fiche_label(fiche), fiche.titre)
+            format!("{} : {}", fiche.label, fiche.titre)
         }
         Target::SousAction(fiche_id, numero) => {
             let fiche = &site.fiches[fiche_id];
             let sous_action = fiche.sous_actions.iter().find(|s| s.numero == numero);
             format!(
                 "{}, {} {numero} : {}",
-                site.fiche_label(fiche),
+                fiche.label,
                 site.hierarchy.sous_action.libelle.to_lowercase(),
                 sous_action.map_or("", |s| s.titre.as_str())
             )
@@ -258,10 +258,10 @@ pub fn anchor_with_text(
 fn number(site: &Site, target: &Target) -> String {
     match *target {
         Target::Group(group) => site.group_label(&site.groups[group]),
-        Target::Fiche(fiche) => site.fiche_label(&site.fiches[fiche]),
+        Target::Fiche(fiche) => site.fiches[fiche].label.clone(),
         Target::SousAction(fiche, numero) => format!(
             "{}, {} {numero}",
-            site.fiche_label(&site.fiches[fiche]),
+            site.fiches[fiche].label,
             site.hierarchy.sous_action.libelle.to_lowercase()
         ),
         _ => title(site, target),

@@ -141,7 +141,7 @@ fn late_list(viewer: &Viewer, fiches: &[FicheId]) -> Vec<LateView> {
         for s in &fiche.sous_actions {
             if let Some(raison) = lateness(s, today) {
                 list.push(LateView {
-                    fiche: site.fiche_label(fiche),
+                    fiche: fiche.label.clone(),
                     titre: format!(
                         "{} {} : {}",
                         site.hierarchy.sous_action.libelle, s.numero, s.titre
@@ -568,7 +568,7 @@ pub fn year_review<'a>(viewer: &Viewer<'a>, year: u16) -> YearReview<'a> {
                 Statut::NonEngagee => 5,
             };
             lists[category].push(ReviewEntry {
-                fiche: site.fiche_label(fiche),
+                fiche: fiche.label.clone(),
                 titre: format!(
                     "{} {} : {}",
                     site.hierarchy.sous_action.libelle, s.numero, s.titre

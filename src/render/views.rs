@@ -158,7 +158,7 @@ impl TocEntry {
 /// A fiche in a list (axe page, actor page, home).
 #[derive(Serialize)]
 pub struct FicheSummary<'a> {
-    pub label: String,
+    pub label: &'a str,
     pub numero: &'a str,
     pub titre: &'a str,
     pub url: String,
@@ -213,7 +213,7 @@ impl<'a> Viewer<'a> {
     pub fn fiche_link(&self, fiche: FicheId) -> Link {
         let f = &self.site.fiches[fiche];
         Link {
-            label: self.site.fiche_label(f),
+            label: f.label.clone(),
             titre: f.titre.clone(),
             url: self.url(&Target::Fiche(fiche)),
         }
@@ -249,7 +249,7 @@ impl<'a> Viewer<'a> {
     pub fn fiche_summary(&self, fiche: FicheId) -> FicheSummary<'a> {
         let f = &self.site.fiches[fiche];
         FicheSummary {
-            label: self.site.fiche_label(f),
+            label: &f.label,
             numero: &f.numero.text,
             titre: &f.titre,
             url: self.url(&Target::Fiche(fiche)),
