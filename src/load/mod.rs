@@ -8,6 +8,7 @@ pub mod raw;
 pub mod yaml;
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -134,7 +135,10 @@ struct Stamp {
 
 impl Stamp {
     fn of(path: &Path) -> Option<Stamp> {
-        let metadata = std::fs::metadata(path).ok()?;
+        Stamp::from_metadata(&std::fs::metadata(path).ok()?)
+    }
+
+    fn from_metadata(metadata: &std::fs::Metadata) -> Option<Stamp> {
         Some(Stamp {
             modified: metadata.modified().ok()?,
             len: metadata.len(),
@@ -441,21 +445,18 @@ impl Reader<'_> {
         dir: &str,
         cache: &mut ParsedFiles<T>,
     ) -> Option<Vec<Arc<Document<T>>>> {
-        let mut files: Vec<PathBuf> = self
+        // With each file, whether it is a link: the walk follows none, and checked that
+        // `dir` is no link either, so only a linked file can lead outside the site.
+        let mut files: Vec<(PathBuf, bool)> = self
             .walk(dir)
             .into_iter()
-            // A link to a file is read like the file (`read_text` refuses one that leaves
-            // the site).
             .filter(|entry| {
                 entry.file_type().is_file() || entry.path_is_symlink() && entry.path().is_file()
             })
             .filter(|entry| is_markdown(entry.path()))
             .filter_map(|entry| {
-                entry
-                    .path()
-                    .strip_prefix(self.root)
-                    .ok()
-                    .map(Path::to_path_buf)
+                let file = entry.path().strip_prefix(self.root).ok()?;
+                Some((file.to_path_buf(), entry.path_is_symlink()))
             })
             .collect();
         files.sort();
@@ -463,14 +464,19 @@ impl Reader<'_> {
         let previous: &ParsedFiles<T> = cache;
         let results: Vec<_> = files
             .par_iter()
-            .map(|file| {
-                let stamp = Stamp::of(&root.join(file));
+            .map(|(file, linked)| {
                 let cached = previous.get(file);
-                if let Some(cached) = cached.filter(|c| stamp.is_some() && c.stamp == stamp) {
-                    let text = Arc::clone(&cached.document.text);
-                    return Ok((file.clone(), stamp, text, Ok(Arc::clone(&cached.document))));
+                if let Some(cached) = cached {
+                    let stamp = Stamp::of(&root.join(file));
+                    if stamp.is_some() && cached.stamp == stamp {
+                        let text = Arc::clone(&cached.document.text);
+                        return Ok((file.clone(), stamp, text, Ok(Arc::clone(&cached.document))));
+                    }
                 }
-                let text = read_text(root, file)?;
+                if *linked && leaves_site(root, &root.join(file)) {
+                    return Err(outside_link(file));
+                }
+                let (text, stamp) = read_inside(root, file)?;
                 let document = match cached {
                     Some(cached) if cached.document.text == text => {
                         Ok(Arc::clone(&cached.document))
@@ -651,9 +657,22 @@ pub fn read_text(root: &Path, file: &Path) -> Result<Arc<str>, Diagnostic> {
     if leaves_site(root, &root.join(file)) {
         return Err(outside_link(file));
     }
-    if let Ok(metadata) = std::fs::metadata(root.join(file))
-        && metadata.len() > LARGEST_FILE
-    {
+    read_inside(root, file).map(|(text, _)| text)
+}
+
+/// [`read_text`] for a file known to stay inside the site, with its [`Stamp`] as it was
+/// when opened: one `stat` of the open file gives both the size to check and the stamp.
+fn read_inside(root: &Path, file: &Path) -> Result<(Arc<str>, Option<Stamp>), Diagnostic> {
+    let unreadable = |error: std::io::Error| {
+        let message = match error.kind() {
+            std::io::ErrorKind::NotFound => "fichier introuvable".to_string(),
+            _ => format!("lecture impossible : {error}"),
+        };
+        Diagnostic::error("fichier-illisible", message).at(Location::file(file))
+    };
+    let opened = std::fs::File::open(root.join(file)).map_err(unreadable)?;
+    let metadata = opened.metadata().map_err(unreadable)?;
+    if metadata.len() > LARGEST_FILE {
         return Err(Diagnostic::error(
             "fichier-trop-gros",
             format!(
@@ -666,22 +685,23 @@ pub fn read_text(root: &Path, file: &Path) -> Result<Arc<str>, Diagnostic> {
         .at(Location::file(file))
         .hint("découpez le contenu en plusieurs fichiers, ou retirez ce qui n'est pas du texte"));
     }
-    let bytes = std::fs::read(root.join(file)).map_err(|error| {
-        let message = match error.kind() {
-            std::io::ErrorKind::NotFound => "fichier introuvable".to_string(),
-            _ => format!("lecture impossible : {error}"),
-        };
-        Diagnostic::error("fichier-illisible", message).at(Location::file(file))
-    })?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // Through `take`: reading the file itself to the end would `stat` it again. A file
+    // that grew since is read as long as its stamp says.
+    opened
+        .take(metadata.len())
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     // Checked with SIMD: French accents take std's check off its fast path for ASCII.
     let text = simdutf8::compat::from_utf8(bytes)
         .map_err(|error| not_utf8(bytes, error.valid_up_to(), file))?;
-    Ok(if text.contains('\r') {
+    let text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n").into()
     } else {
         text.into()
-    })
+    };
+    Ok((text, Stamp::from_metadata(&metadata)))
 }
 
 /// `bytes` are UTF-8 up to `valid_up_to`.
