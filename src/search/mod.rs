@@ -25,7 +25,7 @@ mod script;
 mod words;
 
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -38,7 +38,7 @@ use documents::{Document, Documents};
 pub use documents::{Facet, Facets, facets};
 use script::Script;
 pub use words::Cache;
-use words::{ALIAS, DocumentWords, HEADING, KEY, Occurrence, TITLE, Words};
+use words::{ALIAS, DocumentWords, HEADING, KEY, Occurrence, TITLE, Tally, Words};
 
 /// The folder of the index in the output.
 pub const FOLDER: &str = "recherche";
@@ -121,23 +121,33 @@ fn index_documents(
     sink: &dyn Sink,
 ) -> Result<Vec<Indexed>, Diagnostic> {
     let words = Words::new(site, cache, keep);
+    // One tally per thread rather than per job of rayon's (four or more for two threads):
+    // each stems the spellings it meets, and the common ones would be stemmed again.
+    let tallies: Vec<Mutex<Option<Tally>>> = (0..rayon::current_num_threads())
+        .map(|_| Mutex::new(None))
+        .collect();
     (0..documents.count())
         .into_par_iter()
-        .map_init(
-            || None,
-            |tally, i| {
-                let document = documents.get(i);
-                let (key, words) = words.of(&document, tally);
-                let fingerprint = put(sink, document_file(i, &document))?;
-                Ok(Indexed {
-                    key,
-                    words,
-                    title_weight: document.title_weight,
-                    facets: document.facets,
-                    fingerprint,
-                })
-            },
-        )
+        .map(|i| {
+            let document = documents.get(i);
+            // Only this thread takes its tally, and nothing in `of` waits on rayon (a
+            // thread waiting there could start another document and take it again).
+            let thread = rayon::current_thread_index().unwrap_or(0);
+            let (key, words) = words.of(
+                &document,
+                &mut tallies[thread % tallies.len()]
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
+            let fingerprint = put(sink, document_file(i, &document))?;
+            Ok(Indexed {
+                key,
+                words,
+                title_weight: document.title_weight,
+                facets: document.facets,
+                fingerprint,
+            })
+        })
         .collect()
 }
 
