@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::model::{FicheId, GroupId, Jalon, Month, Precision, Site, Span, Statut};
 use crate::render::links::{self, Target};
+use crate::render::views::periods_label;
 
 #[derive(Serialize)]
 pub struct Gantt {
@@ -336,12 +337,7 @@ impl Calendars<'_> {
                     .filter(|(_, s)| s.annees.contains(&year))
                     .map(|(f, s)| {
                         let (class, libelle, symbole) = status_cue(s.statut);
-                        let periode = s
-                            .periodes
-                            .iter()
-                            .map(|p| p.label())
-                            .collect::<Vec<_>>()
-                            .join(", ");
+                        let periode = periods_label(&s.periodes);
                         YearEntry {
                             fiche: self.site.fiches[f].label.clone(),
                             titre: format!(
