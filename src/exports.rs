@@ -1143,9 +1143,7 @@ fn datapackage(site: &Site) -> Vec<u8> {
 /// from the disk too. `None` when the fiche has no period nor milestone.
 pub fn fiche_calendar_link(site: &Site, fiche: FicheId) -> Option<String> {
     // Named after the fiche: imported next to others, each calendar says which it is.
-    let fiche_data = &site.fiches[fiche];
-    let name = format!("{} : {}", fiche_data.label, fiche_data.titre);
-    let text = ical(site, &[fiche], &name);
+    let text = ical(site, &[fiche], &site.fiches[fiche].heading());
     if !text.contains("BEGIN:VEVENT") {
         return None;
     }

@@ -94,7 +94,7 @@ fn entries(site: &Site) -> Vec<Entry> {
         .filter_map(|(id, fiche)| {
             let updated = fiche.mis_a_jour?;
             Some(Entry {
-                titre: format!("{} : {}", fiche.label, fiche.titre),
+                titre: fiche.heading(),
                 resume: fiche.resume.clone(),
                 target: Target::Fiche(id),
                 updated,

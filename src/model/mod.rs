@@ -498,6 +498,12 @@ impl SousAction {
 }
 
 impl Fiche {
+    /// "Fiche-action 12 : Renforcer le repérage": how links, the page's title, the feed
+    /// and its calendar name it.
+    pub fn heading(&self) -> String {
+        format!("{} : {}", self.label, self.titre)
+    }
+
     /// The fiche's overall status: as its pilotes set it, otherwise computed from its
     /// sous-actions (see [`status_of`]). For lists, search facets and exports.
     pub fn statut(&self) -> Option<Statut> {

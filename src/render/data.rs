@@ -660,7 +660,7 @@ fn fiche_data<'a>(
         }),
     };
     (
-        meta(format!("{} : {}", fiche.label, fiche.titre), fil, toc),
+        meta(fiche.heading(), fil, toc),
         Donnees::Fiche(Box::new(data)),
     )
 }

@@ -180,10 +180,7 @@ pub fn title(site: &Site, target: &Target) -> String {
             let group = &site.groups[group];
             format!("{} : {}", site.group_label(group), group.titre)
         }
-        Target::Fiche(fiche) => {
-            let fiche = &site.fiches[fiche];
-            format!("{} : {}", fiche.label, fiche.titre)
-        }
+        Target::Fiche(fiche) => site.fiches[fiche].heading(),
         Target::SousAction(fiche_id, numero) => {
             let fiche = &site.fiches[fiche_id];
             let sous_action = fiche.sous_actions.iter().find(|s| s.numero == numero);
