@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::cards::{Card, Cards};
 use super::links::{self, Target};
 use super::markdown::Rendered;
 use super::views::*;
 use super::{CitedBy, FICHE_SECTION_LEVEL, PageKind, Prepared, Related, RelatedView, related_view};
 use super::{document, suivi};
 use crate::catalogue::FacetKind;
+use crate::diagnostics::Diagnostic;
 use crate::model::{ActeurId, FicheId, GroupId, PratiqueId, Site};
 
 fn meta<'a>(titre: impl Into<String>, fil: Vec<Link>, sommaire: Vec<TocEntry>) -> PageMeta<'a> {
@@ -154,8 +156,10 @@ fn home_data<'a>(viewer: &Viewer<'a>) -> (PageMeta<'a>, Donnees<'a>) {
 pub struct GroupPage<'a> {
     #[serde(flatten)]
     body: GroupBody<'a>,
-    enfants: Vec<GroupSummary<'a>>,
-    fiches: Vec<FicheSummary<'a>>,
+    /// Its children, each with the cards of every fiche under it.
+    enfants: Vec<FichesOfGroup>,
+    /// The cards of its own fiches.
+    cartes: Vec<Card>,
     cite_par: Vec<CitedBy>,
 }
 
@@ -258,52 +262,21 @@ pub struct PageData<'a> {
 }
 
 /// The page-specific data, under the key `donnees`, and the page's metadata.
+/// Fails only when a fiche's card fails to render (see [`Cards`]).
 pub(super) fn page_data<'a>(
     viewer: &Viewer<'a>,
     kind: PageKind,
     prepared: &'a Prepared,
     cited_by: Vec<CitedBy>,
     related: &[Vec<Related>],
-) -> (PageMeta<'a>, Donnees<'a>) {
+    cards: &Cards,
+) -> Result<(PageMeta<'a>, Donnees<'a>), Diagnostic> {
     let site = viewer.site;
-    match kind {
+    Ok(match kind {
         PageKind::Home => home_data(viewer),
-        PageKind::Group(g) => {
-            let group = &site.groups[g];
-            let mut fil = vec![home_link(viewer)];
-            fil.extend(
-                site.ancestry(g)
-                    .into_iter()
-                    .filter(|&a| a != g)
-                    .map(|a| viewer.group_link(a)),
-            );
-            let headings = prepared.main_headings();
-            let label = site.group_label(group);
-            let data = GroupPage {
-                body: group_body(viewer, g, prepared.markdown.fragments.first(), None, 2),
-                enfants: group
-                    .children
-                    .iter()
-                    .map(|&c| viewer.group_summary(c))
-                    .collect(),
-                fiches: group
-                    .fiches
-                    .iter()
-                    .map(|&f| viewer.fiche_summary(f))
-                    .collect(),
-                cite_par: cited_by,
-            };
-            (
-                meta(
-                    format!("{label} : {}", group.titre),
-                    fil,
-                    TocEntry::from_headings(headings, 2),
-                ),
-                Donnees::Group(data),
-            )
-        }
+        PageKind::Group(g) => group_data(viewer, g, prepared, cited_by, cards)?,
         PageKind::Fiche(f) => fiche_data(viewer, f, prepared, cited_by, &related[f]),
-        PageKind::Acteur(a) => acteur_data(viewer, a, cited_by),
+        PageKind::Acteur(a) => acteur_data(viewer, a, cited_by, cards, &prepared.path)?,
         PageKind::Acteurs => acteurs_data(viewer),
         PageKind::Recap => recap_data(viewer),
         PageKind::Calendar => calendar_data(viewer),
@@ -366,7 +339,58 @@ pub(super) fn page_data<'a>(
             meta("Page introuvable", Vec::new(), Vec::new()),
             Donnees::Empty(Empty {}),
         ),
-    }
+    })
+}
+
+/// The heading level of the fiche cards on a group's page, under the `h2` of its sections.
+const GROUP_CARD_LEVEL: u8 = 3;
+
+fn group_data<'a>(
+    viewer: &Viewer<'a>,
+    g: GroupId,
+    prepared: &'a Prepared,
+    cited_by: Vec<CitedBy>,
+    cards: &Cards,
+) -> Result<(PageMeta<'a>, Donnees<'a>), Diagnostic> {
+    let site = viewer.site;
+    let group = &site.groups[g];
+    let mut fil = vec![home_link(viewer)];
+    fil.extend(
+        site.ancestry(g)
+            .into_iter()
+            .filter(|&a| a != g)
+            .map(|a| viewer.group_link(a)),
+    );
+    let card = |f| cards.card(viewer, f, GROUP_CARD_LEVEL, &prepared.path);
+    let enfants = group.children.iter().map(|&c| {
+        Ok(FichesOfGroup {
+            groupe: viewer.group_link(c),
+            cartes: site
+                .fiches_under(c)
+                .into_iter()
+                .map(card)
+                .collect::<Result<_, _>>()?,
+        })
+    });
+    let data = GroupPage {
+        body: group_body(viewer, g, prepared.markdown.fragments.first(), None, 2),
+        enfants: enfants.collect::<Result<_, Diagnostic>>()?,
+        cartes: group
+            .fiches
+            .iter()
+            .map(|&f| card(f))
+            .collect::<Result<_, _>>()?,
+        cite_par: cited_by,
+    };
+    let label = site.group_label(group);
+    Ok((
+        meta(
+            format!("{label} : {}", group.titre),
+            fil,
+            TocEntry::from_headings(prepared.main_headings(), 2),
+        ),
+        Donnees::Group(data),
+    ))
 }
 
 /// What the partial `partiels/groupe-corps.html` shows of a group (introduction, key
@@ -675,8 +699,8 @@ pub struct ActeurData<'a> {
     description: Option<&'a str>,
     parent: Option<NamedLink>,
     enfants: Vec<NamedLink>,
-    pilote: Vec<FichesOfGroup<'a>>,
-    contribue: Vec<FichesOfGroup<'a>>,
+    pilote: Vec<FichesOfGroup>,
+    contribue: Vec<FichesOfGroup>,
     nombre_pilote: usize,
     nombre_contribue: usize,
     /// Whether the site publishes fiches-actions: a catalogue alone has none to list.
@@ -693,37 +717,42 @@ struct NamedLink {
     url: String,
 }
 
-/// Fiches under one top-level group.
+/// A group with the cards of fiches under it: a child on its parent's page, or a
+/// top-level group on an actor's page.
 #[derive(Serialize)]
-struct FichesOfGroup<'a> {
+struct FichesOfGroup {
     groupe: Link,
-    fiches: Vec<FicheSummary<'a>>,
+    cartes: Vec<Card>,
 }
+
+/// The heading level of the fiche cards on an actor's page, under the `h3` of their group.
+const ACTOR_CARD_LEVEL: u8 = 4;
 
 fn acteur_data<'a>(
     viewer: &Viewer<'a>,
     a: ActeurId,
     cited_by: Vec<CitedBy>,
-) -> (PageMeta<'a>, Donnees<'a>) {
+    cards: &Cards,
+    page: &str,
+) -> Result<(PageMeta<'a>, Donnees<'a>), Diagnostic> {
     let site = viewer.site;
     let acteur = &site.acteurs[a];
     // Fiches grouped by their top-level group, in reading order.
     let by_root = |fiches: &[FicheId]| {
-        let mut groups: Vec<(GroupId, Vec<FicheSummary>)> = Vec::new();
+        let mut groups: Vec<(GroupId, Vec<Card>)> = Vec::new();
         for &f in fiches {
             let root = site.ancestry(site.fiches[f].group)[0];
+            let card = cards.card(viewer, f, ACTOR_CARD_LEVEL, page)?;
             match groups.last_mut() {
-                Some((g, list)) if *g == root => list.push(viewer.fiche_summary(f)),
-                _ => groups.push((root, vec![viewer.fiche_summary(f)])),
+                Some((g, list)) if *g == root => list.push(card),
+                _ => groups.push((root, vec![card])),
             }
         }
-        groups
-            .into_iter()
-            .map(|(g, fiches)| FichesOfGroup {
-                groupe: viewer.group_link(g),
-                fiches,
-            })
-            .collect::<Vec<_>>()
+        let groups = groups.into_iter().map(|(g, cartes)| FichesOfGroup {
+            groupe: viewer.group_link(g),
+            cartes,
+        });
+        Ok::<_, Diagnostic>(groups.collect::<Vec<_>>())
     };
     let actor_link = |i: ActeurId| NamedLink {
         nom: site.acteurs[i].display_name(),
@@ -740,8 +769,8 @@ fn acteur_data<'a>(
             .filter(|&i| site.acteurs[i].parent == Some(a))
             .map(actor_link)
             .collect(),
-        pilote: by_root(&acteur.pilote),
-        contribue: by_root(&acteur.contribue),
+        pilote: by_root(&acteur.pilote)?,
+        contribue: by_root(&acteur.contribue)?,
         nombre_pilote: acteur.pilote.len(),
         nombre_contribue: acteur.contribue.len(),
         schema: site.publishes_schema(),
@@ -756,10 +785,10 @@ fn acteur_data<'a>(
         home_link(viewer),
         viewer.site_page_link("Acteurs", "Acteurs", links::ACTORS),
     ];
-    (
+    Ok((
         meta(acteur.display_name(), fil, Vec::new()),
         Donnees::Acteur(data),
-    )
+    ))
 }
 
 fn catalogue_link(viewer: &Viewer) -> Link {

@@ -5,6 +5,7 @@
 //! page goes through its template (in parallel).
 
 pub mod cache;
+mod cards;
 mod data;
 pub mod document;
 pub mod links;
@@ -26,6 +27,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{ActeurId, FicheId, GroupId, PratiqueId, Site};
 use crate::write::Sink;
 use cache::{Cache, PageMarkdown};
+use cards::Cards;
 use data::page_data;
 use links::{LinkStyle, Target};
 use markdown::{Heading, PageState, Rendered};
@@ -536,10 +538,12 @@ pub fn render_pages(
         |f: FicheId| only.is_none_or(|paths| paths.contains(&PageKind::Fiche(f).path(site)));
     let related = related_fiches(site, prepared, rendered_fiche);
     let site_data = SiteData::new(&site_view(site));
+    let cards = Cards::new(theme, &site_data, site.fiches.len());
     let shared = Shared {
         site: &site_data,
         backlinks: &backlinks,
         related: &related,
+        cards: &cards,
     };
     let previous = cache.as_deref().map(|c| &c.pages);
     let rendered = AtomicUsize::new(0);
@@ -552,7 +556,7 @@ pub fn render_pages(
             if write_failed.load(Ordering::Relaxed) {
                 return Ok(None);
             }
-            let context = page_context(site, &shared, page);
+            let context = page_context(site, &shared, page)?;
             let key = previous.map(|_| theme.key(page.kind.template(), &context));
             let contents = match (previous.and_then(|p| p.get(&page.path)), key) {
                 (Some((cached, html)), Some(key)) if *cached == key => Arc::clone(html),
@@ -687,6 +691,7 @@ struct Shared<'a> {
     site: &'a SiteData,
     backlinks: &'a Backlinks,
     related: &'a [Vec<Related>],
+    cards: &'a Cards<'a>,
 }
 
 /// Everything the template of a page receives.
@@ -694,7 +699,7 @@ fn page_context<'a>(
     site: &'a Site,
     shared: &Shared<'a>,
     prepared: &'a Prepared,
-) -> PageContext<'a> {
+) -> Result<PageContext<'a>, Diagnostic> {
     let kind = prepared.kind;
     let viewer = Viewer {
         site,
@@ -706,8 +711,15 @@ fn page_context<'a>(
         .and_then(|t| shared.backlinks.get(&t))
         .map(|list| cited_by_view(&viewer, list))
         .unwrap_or_default();
-    let (meta, data) = page_data(&viewer, kind, prepared, cited_by, shared.related);
-    PageContext {
+    let (meta, data) = page_data(
+        &viewer,
+        kind,
+        prepared,
+        cited_by,
+        shared.related,
+        shared.cards,
+    )?;
+    Ok(PageContext {
         site: shared.site,
         racine: &prepared.root,
         page: PageMeta {
@@ -715,7 +727,7 @@ fn page_context<'a>(
             ..meta
         },
         donnees: data,
-    }
+    })
 }
 
 /// A fiche close to another one, and why.

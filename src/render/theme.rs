@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::render::cache::{hash_json, hasher};
 use crate::render::typography;
-use crate::render::views::PageContext;
+use crate::render::views::{FicheSummary, PageContext, SiteData};
 
 /// The default theme, embedded at compile time.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -54,6 +54,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "partiels/liste-fiches.html",
         include_str!("../../themes/default/templates/partiels/liste-fiches.html"),
+    ),
+    (
+        "partiels/carte-fiche.html",
+        include_str!("../../themes/default/templates/partiels/carte-fiche.html"),
     ),
     (
         "calendrier.html",
@@ -173,6 +177,7 @@ const STATIC: &[(&str, &[u8])] = &[
 ];
 
 pub const THEME_DIR: &str = "themes/default";
+const CARD: &str = "partiels/carte-fiche.html";
 /// Room reserved for a page's HTML before rendering: a fiche page is about 20 KB, so most
 /// pages grow their buffer once or not at all.
 const PAGE_CAPACITY: usize = 32 * 1024;
@@ -271,6 +276,28 @@ impl Theme {
             .render_to(template, &data, &mut html)
             .map_err(failure)?;
         Ok(html)
+    }
+
+    /// Renders a fiche's card (`partiels/carte-fiche.html`) with its title at `niveau`,
+    /// for the pages at `racine` from the site's root; `page` is named in errors.
+    pub fn render_card(
+        &self,
+        site: &SiteData,
+        racine: &str,
+        fiche: &FicheSummary,
+        niveau: u8,
+        page: &str,
+    ) -> Result<String, Diagnostic> {
+        let failure = |error: tera::Error| template_failure(CARD, page, &error);
+        let mut data = tera::Context::new();
+        data.insert_value("site", site.value.clone());
+        data.insert_value("racine", tera::Value::from(racine));
+        data.insert_value(
+            "fiche",
+            tera::Value::try_from_serializable(fiche).map_err(failure)?,
+        );
+        data.insert_value("niveau", tera::Value::from(niveau));
+        self.tera.render(CARD, &data).map_err(failure)
     }
 }
 

@@ -86,3 +86,46 @@ fn the_logo_is_copied_and_shown() {
         vec!["../static/logo.svg"]
     );
 }
+
+/// A theme's `partiels/carte-fiche.html` draws every fiche card: under a group's children
+/// and among its own fiches at heading level 3, on an actor's page at level 4, with links
+/// relative to the page that shows it.
+#[test]
+fn a_theme_card_template_draws_every_fiche_card() {
+    let work = crate::common::copy_site(&fixture("orientations"));
+    let partials = work.path().join("themes/default/templates/partiels");
+    std::fs::create_dir_all(&partials).unwrap();
+    std::fs::write(
+        partials.join("carte-fiche.html"),
+        r#"<li class="carte-essai" data-niveau="{{ niveau }}" data-racine="{{ racine }}"><a href="{{ fiche.url }}">{{ fiche.label }} ({{ site.libelles.fiche }})</a></li>"#,
+    )
+    .unwrap();
+    let built = build(work.path());
+    let axe = built.page("axe/a1.html");
+    // Axe 1 has two orientations, each with one action.
+    assert_eq!(
+        axe.texts("section .carte-essai"),
+        vec!["Action 1.1.1 (Action)", "Action 1.2.1 (Action)"]
+    );
+    assert_eq!(axe.attrs(".carte-essai", "data-niveau"), vec!["3", "3"]);
+    assert_eq!(
+        axe.attrs(".carte-essai a", "href"),
+        vec!["../action/1-1-1.html", "../action/1-2-1.html"]
+    );
+    let orientation = built.page("orientation/1.1.html");
+    assert_eq!(
+        orientation.texts(".carte-essai"),
+        vec!["Action 1.1.1 (Action)"]
+    );
+    let acteur = built.page("acteur/departement.html");
+    let levels = acteur.attrs(".carte-essai", "data-niveau");
+    assert_eq!(levels.len(), 3, "{}", acteur.text);
+    assert!(levels.iter().all(|l| l == "4"), "{levels:?}");
+    assert!(
+        acteur
+            .attrs(".carte-essai", "data-racine")
+            .iter()
+            .all(|r| r == "../")
+    );
+    assert!(acteur.select(".carte-fiche").is_empty());
+}

@@ -295,6 +295,42 @@ fn a_folder_that_is_not_a_site_gets_nothing_written() {
     assert!(!missing.exists(), "the build made the folder it was given");
 }
 
+/// A fiche card's template fails like any other: the build stops, the error names the
+/// partial, its line and the page where the card was first needed.
+#[test]
+fn a_broken_card_template_stops_the_build_and_names_it() {
+    let (_work, site) = scratch_site();
+    let partials = site.join("themes/default/templates/partiels");
+    std::fs::create_dir_all(&partials).unwrap();
+    std::fs::write(
+        partials.join("carte-fiche.html"),
+        "<li>\n{{ fiche.sous_titre }}</li>",
+    )
+    .unwrap();
+    let out = site.join("public");
+    let report = jalon::build(&site, &out, &jalon::Options::default());
+    let error = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "gabarit")
+        .expect("a template error");
+    let location = error.location.as_ref().unwrap();
+    assert_eq!(
+        location.file,
+        PathBuf::from("themes/default/templates/partiels/carte-fiche.html")
+    );
+    assert_eq!(location.line, 2);
+    assert!(
+        error.message.contains("partiels/carte-fiche.html")
+            && (error.message.contains("axe/")
+                || error.message.contains("acteur/")
+                || error.message.contains("orientation/")),
+        "{}",
+        error.message
+    );
+    assert!(!out.exists(), "a site was published");
+}
+
 /// A theme's mistake met while rendering is located in the template that holds it (the
 /// page's template extends `base.html`, so that may be another one), in French.
 #[test]
