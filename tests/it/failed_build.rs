@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::common::{copy_dir, fixture, snapshot};
 
@@ -295,6 +295,16 @@ fn a_folder_that_is_not_a_site_gets_nothing_written() {
     assert!(!missing.exists(), "the build made the folder it was given");
 }
 
+/// Builds `site` into `out`, which must fail on a template: the error it gives for it.
+fn template_error(site: &Path, out: &Path) -> jalon::diagnostics::Diagnostic {
+    let report = jalon::build(site, out, &jalon::Options::default());
+    report
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == "gabarit")
+        .expect("a template error")
+}
+
 /// A fiche card's template fails like any other: the build stops, the error names the
 /// partial, its line and the page where the card was first needed.
 #[test]
@@ -308,18 +318,18 @@ fn a_broken_card_template_stops_the_build_and_names_it() {
     )
     .unwrap();
     let out = site.join("public");
-    let report = jalon::build(&site, &out, &jalon::Options::default());
-    let error = report
-        .diagnostics
-        .iter()
-        .find(|d| d.code == "gabarit")
-        .expect("a template error");
+    let error = template_error(&site, &out);
     let location = error.location.as_ref().unwrap();
     assert_eq!(
         location.file,
         PathBuf::from("themes/default/templates/partiels/carte-fiche.html")
     );
     assert_eq!(location.line, 2);
+    assert!(
+        error.message.contains("champ « sous_titre » inconnu"),
+        "{}",
+        error.message
+    );
     assert!(
         error.message.contains("partiels/carte-fiche.html")
             && (error.message.contains("axe/")
@@ -345,12 +355,7 @@ fn a_template_error_names_the_template_line_and_column() {
     std::fs::write(templates.join("base.html"), &broken).unwrap();
     let before = &broken[..broken.find("{{ page.sous_titre").unwrap()];
     let line = before.matches('\n').count() + 1;
-    let report = jalon::build(&site, &site.join("public"), &jalon::Options::default());
-    let error = report
-        .diagnostics
-        .iter()
-        .find(|d| d.code == "gabarit")
-        .expect("a template error");
+    let error = template_error(&site, &site.join("public"));
     let location = error.location.as_ref().unwrap();
     assert_eq!(
         location.file,
