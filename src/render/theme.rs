@@ -257,10 +257,7 @@ impl Theme {
         page: &str,
     ) -> Result<Vec<u8>, Diagnostic> {
         let failure = |error: tera::Error| template_failure(template, page, &error);
-        let mut data = tera::Context::new();
-        // The site's value is shared: cloning it copies no data.
-        data.insert_value("site", context.site.value.clone());
-        data.insert_value("racine", tera::Value::from(context.racine));
+        let mut data = site_context(context.site, context.racine);
         data.insert_value(
             "page",
             tera::Value::try_from_serializable(&context.page).map_err(failure)?,
@@ -289,9 +286,7 @@ impl Theme {
         page: &str,
     ) -> Result<String, Diagnostic> {
         let failure = |error: tera::Error| template_failure(CARD, page, &error);
-        let mut data = tera::Context::new();
-        data.insert_value("site", site.value.clone());
-        data.insert_value("racine", tera::Value::from(racine));
+        let mut data = site_context(site, racine);
         data.insert_value(
             "fiche",
             tera::Value::try_from_serializable(fiche).map_err(failure)?,
@@ -299,6 +294,15 @@ impl Theme {
         data.insert_value("niveau", tera::Value::from(niveau));
         self.tera.render(CARD, &data).map_err(failure)
     }
+}
+
+/// What every template receives, a page's or a card's: `site` and `racine`.
+fn site_context(site: &SiteData, racine: &str) -> tera::Context {
+    let mut data = tera::Context::new();
+    // The site's value is shared: cloning it copies no data.
+    data.insert_value("site", site.value.clone());
+    data.insert_value("racine", tera::Value::from(racine));
+    data
 }
 
 fn compile(templates: &[(String, String)]) -> Result<tera::Tera, Diagnostic> {
